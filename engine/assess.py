@@ -1,0 +1,248 @@
+"""Evaluate one loaded assessment into the canonical findings document."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+from engine import __version__, citation
+from engine.compiler import CompiledRulebooks, EngineError
+from engine.condition import Node, evaluate, explain
+from engine.errors import InputError
+from engine.facts import Context, build_contexts
+from engine.finding import (
+    AssessmentOut,
+    CitationOut,
+    EngineOut,
+    Finding,
+    FindingsDocument,
+    PipiaRequired,
+    Reason,
+    Summary,
+    TaskOut,
+    Trace,
+    TraceEntry,
+    TransferOut,
+    WaiverOut,
+)
+from engine.inputs import LoadedAssessment
+from engine.obligation import SEVERITIES, Obligation, Status
+from engine.resources import data_dir
+from engine.rulebook import Rulebooks, obligation_window, rulebooks
+from engine.taxonomy import taxonomy
+from engine.text import Text
+from engine.yamlsafe import load
+
+
+@dataclass(frozen=True)
+class Manifest:
+    pipia_obligations: tuple[str, ...]
+    mechanism_decision: str
+
+
+@cache
+def manifest() -> Manifest:
+    data = load(data_dir("rulebooks") / "manifest.yaml").data
+    return Manifest(tuple(data["pipia_obligations"]), data["mechanism_decision"])
+
+
+@cache
+def compiled() -> CompiledRulebooks:
+    """One compiled engine per process (durable-rules is not to be shared across threads)."""
+    return CompiledRulebooks(rulebooks())
+
+
+def assess(loaded: LoadedAssessment, as_of: date | None = None) -> FindingsDocument:
+    engine = compiled()
+    books = engine.books
+    a = loaded.assessment
+    day = as_of or a.assessment.as_of
+    contexts = build_contexts(a, loaded.datasets, taxonomy())
+    fired = engine.run(contexts)
+    evaluator = _Evaluator(books, fired, day)
+
+    findings: list[Finding] = []
+    for oid in sorted(books.obligations):
+        ob = books.obligations[oid]
+        if not _in_force(ob, day):
+            continue
+        for ctx in contexts:
+            if ctx.scope == ob.scope and (f := evaluator.finding(ob, ctx)) is not None:
+                findings.append(f)
+    findings = _apply_waivers(findings, loaded, day)
+    findings.sort(key=lambda f: (SEVERITIES.index(f.severity), f.obligation, f.subject or ""))
+
+    transfers = [evaluator.transfer(ctx, loaded) for ctx in contexts if ctx.scope == "transfer"]
+    return FindingsDocument(
+        assessment=AssessmentOut(
+            id=a.assessment.id, title=_text(a.assessment.title), as_of=day.isoformat(),
+            language=a.assessment.language, organisation=_text(a.organisation.name),
+            assessor=a.assessment.assessor.name
+            + (f" ({a.assessment.assessor.organisation})" if a.assessment.assessor.organisation else ""),
+            third_party=a.assessment.assessor.third_party,
+        ),
+        engine=EngineOut(version=__version__, rulebook_version=books.version),
+        summary=_summary(findings),
+        pipia_required=evaluator.pipia(findings),
+        transfers=transfers,
+        findings=findings,
+    )
+
+
+def _text(value: str | Text) -> Text:
+    return value if isinstance(value, Text) else Text(zh=value, en=value)
+
+
+def _in_force(ob: Obligation, day: date) -> bool:
+    lo, hi = obligation_window(ob)
+    return lo <= day and (hi is None or day <= hi)
+
+
+def cites(texts: Iterable[str], day: date | None) -> list[CitationOut]:
+    """Citations in force on `day` (all of them when day is None), in Chinese and structured form."""
+    out = []
+    for t in texts:
+        c = citation.Citation.parse(t)
+        if day is not None and not citation.in_force(c.instrument, day):
+            continue
+        out.append(CitationOut(instrument=c.instrument, article=c.article, paragraph=c.paragraph, item=c.item,
+                               text_zh=c.zh(), confidence="secondary" if citation.is_secondary(c.instrument) else "official"))
+    return out
+
+
+class _Evaluator:
+    def __init__(self, books: Rulebooks, fired: Mapping[str, set[str]], day: date) -> None:
+        self.books, self.fired, self.day = books, fired, day
+
+    def truth(self, rule_id: str, which: str, ctx: Context) -> bool | None:
+        t = ctx.key in self.fired.get(f"{rule_id}|{which}|T", ())
+        f = ctx.key in self.fired.get(f"{rule_id}|{which}|F", ())
+        if t and f:
+            raise EngineError(f"{rule_id} {which} both true and false for {ctx.key}")
+        result = True if t else False if f else None
+        node = self.books.cond(rule_id, which)
+        if evaluate(node, ctx.facts) is not result:  # the plain evaluator must agree with the engine
+            raise EngineError(f"durable-rules and the reference evaluator disagree on {rule_id} {which} for {ctx.key}")
+        return result
+
+    def trace(self, node: Node, ctx: Context) -> list[TraceEntry]:
+        out = []
+        for fact, value, test in explain(node, ctx.facts):
+            because = self.trace(self.books.cond(fact, "when"), ctx) if fact in self.books.derived else []
+            out.append(TraceEntry(fact=fact, value=value, test=test, because=because))
+        return out
+
+    def finding(self, ob: Obligation, ctx: Context) -> Finding | None:
+        applies = self.truth(ob.id, "applies", ctx)
+        if applies is False:
+            return None
+        met = self.truth(ob.id, "met", ctx) if applies else None
+        status: Status = "met" if met is True else "gap" if met is False else "unknown"
+        applies_trace = self.trace(self.books.cond(ob.id, "applies"), ctx)
+        met_trace = self.trace(self.books.cond(ob.id, "met"), ctx) if applies else []
+        unknown = sorted({e.fact for e in _flatten(applies_trace + met_trace) if e.value is None})
+        return Finding(
+            id=ob.id if ctx.scope == "org" else f"{ob.id}@{ctx.id}",
+            obligation=ob.id, scope=ob.scope, subject=None if ctx.scope == "org" else ctx.id,
+            status=status, severity=ob.severity, confidence=ob.confidence,
+            title=ob.title, summary=ob.summary,
+            citations=cites(ob.citations, self.day), penalties=cites(ob.penalties, self.day),
+            trace=Trace(applies=applies_trace, met=met_trace, unknown=unknown,
+                        questions=[f[2:] for f in unknown if f.startswith("q.")]),
+            remediation=ob.remediation, evidence=ob.evidence,
+        )
+
+    def transfer(self, ctx: Context, loaded: LoadedAssessment) -> TransferOut:
+        tr = next(t for t in loaded.assessment.transfers if t.id == ctx.id)
+        decision = self.books.decisions[manifest().mechanism_decision]
+        chosen, reasons, trace = "undetermined", [], []
+        tasks: list[TaskOut] = []
+        for i, outcome in enumerate(decision.outcomes):
+            if outcome.in_force and not outcome.in_force.contains(self.day):
+                continue
+            result = self.truth(decision.id, f"outcome{i}", ctx)
+            node = self.books.cond(decision.id, f"outcome{i}")
+            if result is None:
+                trace = self.trace(node, ctx)
+                reasons.append(Reason(text=Text(
+                    zh="缺少判断出境机制所需的事实：" + "、".join(e.fact for e in _flatten(trace) if e.value is None),
+                    en="Facts needed to decide the mechanism are missing: "
+                    + ", ".join(e.fact for e in _flatten(trace) if e.value is None)), citations=[]))
+                break
+            if result:
+                chosen, trace = outcome.value, self.trace(node, ctx)
+                reasons.append(Reason(text=outcome.reason, citations=cites(outcome.citations, None)))
+                tasks = [TaskOut(text=t.text, deadline=t.deadline, citations=cites(t.citations, None)) for t in outcome.tasks]
+                break
+        return TransferOut(
+            id=tr.id, recipient=tr.recipient, destination=tr.destination,
+            individuals_non_sensitive=tr.individuals_non_sensitive, individuals_sensitive=tr.individuals_sensitive,
+            important_data=tr.important_data, mechanism=chosen,  # type: ignore[arg-type]
+            mechanism_in_place=tr.mechanism_in_place, reasons=reasons,
+            citations=[c for r in reasons for c in r.citations], tasks=tasks, trace=trace,
+        )
+
+    def pipia(self, findings: list[Finding]) -> PipiaRequired:
+        triggering = [f for f in findings if f.obligation in manifest().pipia_obligations]
+        texts: list[str] = []
+        for f in triggering:
+            for entry in _flatten(f.trace.applies):
+                if entry.value is True and entry.fact in self.books.derived:
+                    texts += self.books.derived[entry.fact].citations
+        unique = sorted(set(texts), key=lambda t: citation.Citation.parse(t).sort_key())
+        return PipiaRequired(required=bool(triggering), citations=cites(unique, self.day),
+                             subjects=sorted({f.subject or "org" for f in triggering}))
+
+
+def _flatten(entries: list[TraceEntry]) -> list[TraceEntry]:
+    out = []
+    for e in entries:
+        out.append(e)
+        out.extend(_flatten(e.because))
+    return out
+
+
+def _apply_waivers(findings: list[Finding], loaded: LoadedAssessment, day: date) -> list[Finding]:
+    """A waived gap stays in the report as `waived`; an expired waiver leaves it a gap."""
+    waivers = loaded.assessment.waivers
+    problems = []
+    out = list(findings)
+    for i, w in enumerate(waivers):
+        targets = [j for j, f in enumerate(out) if w.finding in (f.id, f.obligation)]
+        if not targets:
+            problems += loaded.located.error(f"waivers.{i}.finding", f"waiver names no finding of this assessment: {w.finding!r}").problems
+        for j in targets:
+            f = out[j]
+            expired = w.expires < day
+            status: Status = "waived" if f.status == "gap" and not expired else f.status
+            out[j] = f.model_copy(update={"status": status, "waiver": WaiverOut(
+                reason=w.reason, approver=w.approver, expires=w.expires.isoformat(), expired=expired)})
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def _summary(findings: list[Finding]) -> Summary:
+    by_status: Counter[str] = Counter(f.status for f in findings)
+    gaps: Counter[str] = Counter(f.severity for f in findings if f.status == "gap")
+    return Summary(
+        applicable=len(findings),
+        by_status={s: by_status.get(s, 0) for s in ("gap", "met", "unknown", "waived")},
+        gaps_by_severity={s: gaps.get(s, 0) for s in SEVERITIES},
+    )
+
+
+def exceeds(doc: FindingsDocument, fail_on: str) -> bool:
+    """True when a gap (not waived) reaches the --fail-on severity."""
+    if fail_on == "none":
+        return False
+    limit = SEVERITIES.index(fail_on)  # type: ignore[arg-type]
+    return any(f.status == "gap" and SEVERITIES.index(f.severity) <= limit for f in doc.findings)
+
+
+def as_dict(doc: FindingsDocument) -> dict[str, Any]:
+    return doc.model_dump(mode="json")

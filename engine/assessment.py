@@ -1,0 +1,167 @@
+"""Input models of one assessment (assessment.yaml), strict and closed (`extra="forbid"`).
+
+Every field that a rule can test is documented here; engine/facts.py turns these models into the
+facts the rulebooks speak about (org.*, activity.*, transfer.*).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from engine.text import Text
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+Count = Annotated[int, Field(ge=0, le=10_000_000_000)]
+Label = str | Text
+AnswerValue = bool | int | str | list[str] | date
+
+LegalBasis = Literal[
+    "consent",                   # PIPL art. 13 para. 1 item 1
+    "contract_or_hr",            # item 2: contract with the individual, or HR management
+    "legal_duty",                # item 3: statutory duties or obligations
+    "health_emergency",          # item 4: public-health emergencies, protecting life and property
+    "news_public_interest",      # item 5: news reporting and public-opinion supervision
+    "public_pi",                 # item 6: PI the individual made public or otherwise lawfully public
+    "other_law",                 # item 7: other cases laws and administrative regulations provide
+]
+LEGAL_BASES: tuple[str, ...] = LegalBasis.__args__  # type: ignore[attr-defined]
+
+DataSubject = Literal[
+    "customers", "users", "employees", "job_applicants", "patients", "students",
+    "minors_under_14", "minors_14_to_18", "public", "citizens", "business_contacts", "other",
+]
+DATA_SUBJECTS: tuple[str, ...] = DataSubject.__args__  # type: ignore[attr-defined]
+
+OutsideChinaBasis = Literal["offering_goods_services", "analysing_behaviour", "other_legal"]
+TransferPurpose = Literal[
+    "general",                   # none of the special cases below
+    "contract_with_individual",  # CBDF art. 5 para. 1 item 1
+    "cross_border_hr",           # CBDF art. 5 para. 1 item 2
+    "emergency",                 # CBDF art. 5 para. 1 item 3
+    "reexport_foreign_pi",       # CBDF art. 4
+    "non_pi_trade_data",         # CBDF art. 3
+]
+Mechanism = Literal["none", "security_assessment", "standard_contract", "certification"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class Assessor(_Model):
+    name: str = Field(min_length=1)
+    organisation: str | None = None
+    third_party: str | None = Field(None, description="external adviser or institution that took part")
+
+
+class Meta(_Model):
+    id: Slug
+    title: Label
+    assessor: Assessor
+    as_of: date
+    language: Literal["zh", "en"] = "zh"
+
+
+class Platform(_Model):
+    """An internet platform; NDSMR art. 62 item 8 defines the large ones."""
+
+    registered_users: Count
+    monthly_active_users: Count
+    complex_business_types: bool = Field(
+        False, description="NDSMR art. 62 item 8's qualitative criterion (complex business types)"
+    )
+
+
+class Organisation(_Model):
+    name: Label
+    ciio: bool = Field(description="operator of critical information infrastructure (关键信息基础设施运营者)")
+    state_organ: bool = Field(False, description="state organ or body authorised to manage public affairs")
+    outside_china: bool = Field(False, description="established outside mainland China")
+    outside_china_basis: list[OutsideChinaBasis] = Field(default_factory=list)
+    shenzhen: bool = False
+    free_trade_zone: bool = False
+    network_operator: bool = True
+    platform: Platform | None = None
+    individuals_total: Count = Field(description="individuals whose PI the organisation processes")
+    important_data_processor: bool = False
+
+
+class Activity(_Model):
+    id: Slug
+    name: Label
+    purpose: str = Field(min_length=1)
+    legal_basis: LegalBasis
+    data_subjects: list[DataSubject] = Field(min_length=1)
+    datasets: list[Slug] = Field(default_factory=list)
+    pi_categories: list[str] = Field(default_factory=list, description="categories beyond those of its datasets")
+    individuals: Count | None = None
+    automated_decision: bool = False
+    automated_marketing: bool = Field(False, description="push or marketing by automated decision-making")
+    entrusted_processing: bool = Field(False, description="entrusts processing to another party")
+    acting_as_entrusted_party: bool = Field(False, description="processes PI on behalf of another processor")
+    provides_to_other_processor: bool = False
+    public_disclosure: bool = False
+    public_image_capture: bool = Field(False, description="image capture / identity recognition in public places")
+    publicly_available_pi: bool = False
+    answers: dict[str, Any] = Field(default_factory=dict)
+
+
+class Transfer(_Model):
+    """One outbound provision of data; individuals are counted cumulatively since 1 January."""
+
+    id: Slug
+    recipient: str = Field(min_length=1)
+    destination: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = Field(
+        description="ISO 3166-1 alpha-2 code; HK, MO and TW are outside the mainland"
+    )
+    activity: Slug | None = None
+    datasets: list[Slug] = Field(default_factory=list)
+    individuals_non_sensitive: Count
+    individuals_sensitive: Count
+    important_data: bool
+    purpose: TransferPurpose = "general"
+    domestic_data_added: bool = False
+    ftz_negative_list: Literal["outside", "listed"] | None = None
+    mechanism_in_place: Mechanism = "none"
+    mechanism_date: date | None = None
+    answers: dict[str, Any] = Field(default_factory=dict)
+
+
+class Incident(_Model):
+    id: Slug
+    occurred: date
+    individuals_affected: Count
+    pi_involved: bool = True
+    remedied: bool | None = None
+    individuals_notified: bool | None = None
+    authority_notified: bool | None = None
+
+
+class Waiver(_Model):
+    finding: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+    approver: str = Field(min_length=1)
+    expires: date
+
+
+class Assessment(_Model):
+    assessment: Meta
+    organisation: Organisation
+    activities: list[Activity] = Field(default_factory=list)
+    transfers: list[Transfer] = Field(default_factory=list)
+    incidents: list[Incident] = Field(default_factory=list)
+    answers: dict[str, Any] = Field(default_factory=dict)
+    waivers: list[Waiver] = Field(default_factory=list)
+
+    @field_validator("activities", "transfers", "incidents")
+    @classmethod
+    def _unique_ids(cls, items: list[Any]) -> list[Any]:
+        seen: set[str] = set()
+        for item in items:
+            if item.id in seen:
+                raise ValueError(f"duplicate id {item.id!r}")
+            seen.add(item.id)
+        return items

@@ -1,0 +1,152 @@
+"""Legal citations: parsing `PIPL art. 13 para. 1 item 2`, and checking them against the citation index.
+
+The index (rulebooks/citation-index.json) holds only structure: which articles, paragraphs (款) and
+items (项) exist in each instrument, and when each instrument version is in force.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from engine.resources import data_dir
+
+_CITE = re.compile(
+    r"^(?P<inst>[A-Z][A-Z0-9-]*[A-Z0-9])"
+    r"(?: art\. (?P<art>\d+)(?: para\. (?P<para>\d+)(?: item (?P<item>\d+))?)?)?$"
+)
+
+_ZH_DIGITS = "零一二三四五六七八九"
+
+
+class Citation(BaseModel):
+    """One legal reference, as in shared/legal-texts: article, paragraph (款), item (项)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    instrument: str
+    article: int | None = None
+    paragraph: int | None = None
+    item: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Citation:
+        m = _CITE.match(text.strip())
+        if not m:
+            raise ValueError(
+                f"citation {text!r} is not of the form 'CODE art. N [para. N [item N]]' (e.g. 'PIPL art. 13 para. 1 item 1')"
+            )
+        num = lambda g: int(m.group(g)) if m.group(g) else None  # noqa: E731
+        return cls(instrument=m.group("inst"), article=num("art"), paragraph=num("para"), item=num("item"))
+
+    def __str__(self) -> str:
+        out = self.instrument
+        if self.article is not None:
+            out += f" art. {self.article}"
+        if self.paragraph is not None:
+            out += f" para. {self.paragraph}"
+        if self.item is not None:
+            out += f" item {self.item}"
+        return out
+
+    def zh(self) -> str:
+        """Chinese form, e.g. 《个人信息保护法》第十三条第一款第一项."""
+        inst = instrument(self.instrument)
+        out = f"《{short_title_zh(inst['title_zh'])}》" if inst else self.instrument
+        if self.article is not None:
+            out += f"第{zh_number(self.article)}条"
+        if self.paragraph is not None:
+            out += f"第{zh_number(self.paragraph)}款"
+        if self.item is not None:
+            out += f"第{zh_number(self.item)}项"
+        return out
+
+    def sort_key(self) -> tuple[str, int, int, int]:
+        return (self.instrument, self.article or 0, self.paragraph or 0, self.item or 0)
+
+
+def short_title_zh(title: str) -> str:
+    title = re.sub(r"[（(].*?[)）]", "", title)
+    return title.removeprefix("中华人民共和国").split(" ")[0]
+
+
+def zh_number(n: int) -> str:
+    """Chinese numerals as used in article numbers (1-9999): 13 -> 十三, 1034 -> 一千零三十四."""
+    if n < 10:
+        return _ZH_DIGITS[n]
+    units = [(1000, "千"), (100, "百"), (10, "十")]
+    out, zero = "", False
+    rest = n
+    for value, name in units:
+        d, rest = divmod(rest, value)
+        if d:
+            if zero:
+                out += "零"
+                zero = False
+            out += ("" if (value == 10 and d == 1 and not out) else _ZH_DIGITS[d]) + name
+        elif out:
+            zero = True
+    if rest:
+        out += ("零" if zero else "") + _ZH_DIGITS[rest]
+    return out
+
+
+@cache
+def _index() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((data_dir("rulebooks") / "citation-index.json").read_text(encoding="utf-8"))
+    return data["instruments"]  # type: ignore[no-any-return]
+
+
+def instrument(code: str) -> dict[str, Any] | None:
+    return _index().get(code)
+
+
+def instruments() -> dict[str, Any]:
+    return _index()
+
+
+def in_force_window(code: str) -> tuple[date, date | None]:
+    inst = _index()[code]
+    until = inst["in_force_until"]
+    return date.fromisoformat(inst["effective"]), (date.fromisoformat(until) if until else None)
+
+
+def in_force(code: str, on: date) -> bool:
+    start, end = in_force_window(code)
+    return start <= on and (end is None or on <= end)
+
+
+def is_secondary(code: str) -> bool:
+    inst = _index().get(code)
+    return bool(inst and inst["confidence"] == "secondary")
+
+
+def check(cite: Citation) -> str | None:
+    """Return why the citation does not resolve in the index, or None when it does."""
+    inst = _index().get(cite.instrument)
+    if inst is None:
+        return f"unknown instrument {cite.instrument!r} (known: {', '.join(sorted(_index()))})"
+    if cite.article is None:
+        return None
+    if cite.article in inst["missing_articles"]:
+        return f"{cite.instrument} art. {cite.article} is not in the verified text (known gap)"
+    paras = inst["articles"].get(str(cite.article), "absent")
+    if paras == "absent":
+        return f"{cite.instrument} has no article {cite.article}"
+    if cite.paragraph is None:
+        return None
+    if paras is None:
+        return f"{cite.instrument} art. {cite.article}: paragraph structure unknown (secondary source); cite the article only"
+    if not 1 <= cite.paragraph <= len(paras):
+        return f"{cite.instrument} art. {cite.article} has {len(paras)} paragraph(s), not {cite.paragraph}"
+    if cite.item is None:
+        return None
+    items = paras[cite.paragraph - 1]
+    if not 1 <= cite.item <= items:
+        return f"{cite} does not exist: that paragraph has {items} item(s)"
+    return None

@@ -1,0 +1,160 @@
+"""Compile rulebooks into durable-rules rulesets and run them (no hand-written Python per rule).
+
+Every condition becomes two rules, one firing when it is definitely true and one when it is
+definitely false; when neither fires, a fact it needs is unknown. Derived facts are evaluated in
+strata (a derived fact only uses inputs and earlier strata), each stratum's results are added to
+the contexts, then obligations and decisions run in the last stratum.
+
+durable-rules limits (see docs/engine.md): at most 64 alpha branches per fact per ruleset, so rules
+are split into small rulesets; one session per ruleset and run, always deleted; a "begin" fact that
+fires in every session so `delete_state` never meets a session without actions.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import durable_rules_engine as dre
+
+from engine.condition import Node, key, length_key, negate, to_durable
+from engine.facts import Context
+from engine.rulebook import Rulebooks
+
+RULES_PER_RULESET = 24
+BEGIN = "begin"
+
+
+class EngineError(RuntimeError):
+    """durable-rules reported an error: surfaced, never swallowed."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str       # "<rule id>|<which>|<T or F>"
+    scope: str
+    node: Node
+
+
+def rules_for(books: Rulebooks) -> list[list[Rule]]:
+    """Rules grouped by stratum: derived facts by dependency level, then obligations and decisions."""
+    strata: list[list[Rule]] = []
+    for level in books.derived_order():
+        strata.append(list(_both(((fid, "when", books.derived[fid].scope) for fid in level), books)))
+    final: list[tuple[str, str, str]] = []
+    for oid in sorted(books.obligations):
+        scope = books.obligations[oid].scope
+        final += [(oid, "applies", scope), (oid, "met", scope)]
+    for did in sorted(books.decisions):
+        final += [(did, f"outcome{i}", "transfer") for i in range(len(books.decisions[did].outcomes))]
+    strata.append(list(_both(final, books)))
+    return strata
+
+
+def _both(items: Iterable[tuple[str, str, str]], books: Rulebooks) -> Iterator[Rule]:
+    for rule_id, which, scope in items:
+        node = books.cond(rule_id, which)
+        yield Rule(f"{rule_id}|{which}|T", scope, node)
+        yield Rule(f"{rule_id}|{which}|F", scope, negate(node))
+
+
+def _pattern(rule: Rule) -> dict[str, Any] | None:
+    expr = to_durable(rule.node)
+    if expr is None:
+        return None  # can never hold: no rule needed
+    parts: list[dict[str, Any]] = [{"kind": "ctx"}, {"scope": rule.scope}]
+    if expr:
+        parts.append(expr)
+    return {"all": [{"m": {"$and": parts}}]}
+
+
+def durable_fact(ctx: Context, sid: str) -> dict[str, Any]:
+    fact: dict[str, Any] = {"sid": sid, "id": ctx.key, "kind": "ctx", "scope": ctx.scope}
+    for name, value in ctx.facts.items():
+        fact[key(name)] = value
+        if isinstance(value, list):
+            fact[length_key(name)] = len(value)
+    return fact
+
+
+_names = itertools.count()
+
+
+class CompiledRulebooks:
+    """The rulebooks as durable-rules rulesets; build once per process (never share across threads)."""
+
+    def __init__(self, books: Rulebooks, per_ruleset: int = RULES_PER_RULESET) -> None:
+        self.books = books
+        self.strata: list[list[tuple[int, list[str]]]] = []
+        tag = f"hegui{os.getpid()}_{next(_names)}"
+        for s, rules in enumerate(rules_for(books)):
+            handles = []
+            defs = [(r.name, p) for r in rules if (p := _pattern(r)) is not None]
+            for c in range(0, len(defs), per_ruleset):
+                chunk = dict(defs[c:c + per_ruleset])
+                chunk[BEGIN] = {"all": [{"m": {"kind": BEGIN}}]}
+                try:
+                    handle = dre.create_ruleset(f"{tag}_{s}_{c}", json.dumps(chunk, ensure_ascii=False))
+                except dre.error as exc:  # type: ignore[misc]
+                    raise EngineError(f"durable-rules rejected ruleset {s}/{c}: {exc}") from exc
+                handles.append((handle, list(chunk)))
+            self.strata.append(handles)
+        self._sessions = itertools.count()
+
+    @property
+    def rule_count(self) -> int:
+        return sum(len(names) - 1 for stratum in self.strata for _, names in stratum)
+
+    def run(self, contexts: list[Context]) -> dict[str, set[str]]:
+        """Evaluate every stratum; returns fired rule name -> context keys, and fills derived facts."""
+        fired: dict[str, set[str]] = defaultdict(set)
+        for index, stratum in enumerate(self.strata):
+            layer: dict[str, set[str]] = defaultdict(set)
+            for handle, _ in stratum:
+                self._session(handle, contexts, layer)
+            if index < len(self.strata) - 1:
+                _apply_derived(layer, contexts)
+            for name, keys in layer.items():
+                fired[name] |= keys
+        return fired
+
+    def _session(self, handle: int, contexts: list[Context], fired: dict[str, set[str]]) -> None:
+        sid = f"s{next(self._sessions)}"
+        facts = [{"sid": sid, "id": BEGIN, "kind": BEGIN}] + [durable_fact(c, sid) for c in contexts]
+        try:
+            try:
+                result = dre.assert_facts(handle, json.dumps(facts, ensure_ascii=False))
+            except dre.error as exc:  # type: ignore[misc]
+                raise EngineError(f"durable-rules failed asserting facts: {exc}") from exc
+            code, state = result[0], result[1]
+            if code not in (0, 3):
+                raise EngineError(f"durable-rules returned code {code} asserting facts")
+            res = dre.start_action_for_state(handle, state)
+            message = json.loads(res[1]) if res else None
+            while message:
+                for name, matched in message.items():
+                    if name != BEGIN:
+                        for fact in matched.values():
+                            fired[name].add(fact["id"])
+                nxt = dre.complete_and_start_action(handle, state)
+                message = json.loads(nxt) if nxt else None
+        finally:
+            dre.delete_state(handle, sid)
+
+
+def _apply_derived(layer: Mapping[str, set[str]], contexts: list[Context]) -> None:
+    """Write derived values into their contexts; organisation facts reach every context."""
+    by_key = {c.key: c for c in contexts}
+    for name, keys in sorted(layer.items()):
+        rule_id, _, truth = name.split("|")
+        for k in sorted(keys):
+            targets = contexts if rule_id.startswith("org.") else [by_key[k]]
+            for ctx in targets:
+                if ctx.facts.get(rule_id, truth == "T") != (truth == "T"):
+                    raise EngineError(f"{rule_id} derived both true and false for {k}")
+                ctx.facts[rule_id] = truth == "T"

@@ -1,0 +1,42 @@
+"""Input errors located as FILE:LINE:COL: dotted.path: message (exit code 2 at the CLI)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    message: str
+    path: str = ""
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}:{self.column or 1}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+@dataclass
+class InputError(Exception):
+    """One or more problems in user input; never a crash."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+    @classmethod
+    def one(cls, file: str, message: str, path: str = "", line: int | None = None, column: int | None = None) -> InputError:
+        return cls([Problem(file, message, path, line, column)])
+
+    @classmethod
+    def merge(cls, errors: Iterable[InputError]) -> InputError:
+        return cls([p for e in errors for p in e.problems])

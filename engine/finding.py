@@ -1,0 +1,142 @@
+"""findings.json: the one canonical result. Every other format renders from it.
+
+The models here are the output contract; `hegui schema` exports their JSON Schema
+(docs/findings.schema.json). Bump SCHEMA_VERSION on any incompatible change.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.obligation import MechanismValue, Severity, Status
+from engine.text import Text, TextList
+
+SCHEMA_VERSION = "1.0"
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CitationOut(_Out):
+    instrument: str
+    article: int | None
+    paragraph: int | None
+    item: int | None
+    text_zh: str = Field(description="Chinese form, e.g. 《个人信息保护法》第二十九条")
+    confidence: Literal["official", "secondary"] = "official"
+
+
+class TraceEntry(_Out):
+    fact: str
+    value: Any = Field(description="the fact's value; null when unknown (unanswered)")
+    test: str = Field(description="the comparison of the rule that this fact decided")
+    because: list[TraceEntry] = Field(default_factory=list, description="for derived facts: what derived them")
+
+
+class Trace(_Out):
+    applies: list[TraceEntry] = Field(description="facts that made the obligation apply")
+    met: list[TraceEntry] = Field(description="facts and answers that made it met, a gap or unknown")
+    unknown: list[str] = Field(description="facts whose absence leaves the result open")
+    questions: list[str] = Field(description="question ids whose answers would settle it")
+
+
+class WaiverOut(_Out):
+    reason: str
+    approver: str
+    expires: str
+    expired: bool
+
+
+class Finding(_Out):
+    id: str = Field(description="obligation id, with @subject for activity and transfer obligations")
+    obligation: str
+    scope: Literal["org", "activity", "transfer"]
+    subject: str | None = Field(description="activity or transfer id; null for the organisation")
+    status: Status
+    severity: Severity
+    confidence: Literal["official", "secondary"]
+    title: Text
+    summary: Text
+    citations: list[CitationOut]
+    penalties: list[CitationOut]
+    trace: Trace
+    remediation: TextList
+    evidence: TextList
+    waiver: WaiverOut | None = None
+
+
+class Reason(_Out):
+    text: Text
+    citations: list[CitationOut]
+
+
+class TaskOut(_Out):
+    text: Text
+    deadline: Text | None
+    citations: list[CitationOut]
+
+
+class TransferOut(_Out):
+    id: str
+    recipient: str
+    destination: str
+    individuals_non_sensitive: int
+    individuals_sensitive: int
+    important_data: bool
+    mechanism: MechanismValue
+    mechanism_in_place: str
+    reasons: list[Reason]
+    citations: list[CitationOut]
+    tasks: list[TaskOut]
+    trace: list[TraceEntry]
+
+
+class PipiaRequired(_Out):
+    required: bool
+    citations: list[CitationOut]
+    subjects: list[str] = Field(description="activities and transfers that trigger the assessment")
+
+
+class Summary(_Out):
+    applicable: int
+    by_status: dict[str, int]
+    gaps_by_severity: dict[str, int]
+
+
+class AssessmentOut(_Out):
+    id: str
+    title: Text
+    as_of: str
+    language: Literal["zh", "en"]
+    organisation: Text
+    assessor: str
+    third_party: str | None
+
+
+class EngineOut(_Out):
+    name: Literal["hegui"] = "hegui"
+    version: str
+    rulebook_version: str
+
+
+class FindingsDocument(_Out):
+    schema_version: str = SCHEMA_VERSION
+    assessment: AssessmentOut
+    engine: EngineOut
+    summary: Summary
+    pipia_required: PipiaRequired
+    transfers: list[TransferOut]
+    findings: list[Finding]
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2) + "\n"
+
+
+def json_schema() -> dict[str, Any]:
+    schema = FindingsDocument.model_json_schema()
+    schema["$id"] = f"https://hegui.dev/schema/findings-{SCHEMA_VERSION}.json"
+    schema["title"] = "hegui findings"
+    return schema

@@ -1,0 +1,223 @@
+"""Load one assessment folder: assessment.yaml plus datasets.yaml and/or datasets.csv.
+
+Everything a user wrote is checked here, with FILE:LINE:COL: dotted.path: message for each problem:
+syntax, types, unknown keys, dangling references, unknown PI categories and questionnaire answers.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from engine.assessment import Assessment
+from engine.dataset import Dataset, Inventory
+from engine.errors import InputError, Problem
+from engine.questions import question_bank
+from engine.taxonomy import taxonomy
+from engine.validation import pydantic_problems
+from engine.yamlsafe import MAX_BYTES, Located, load
+
+ASSESSMENT_FILE = "assessment.yaml"
+DATASETS_YAML = "datasets.yaml"
+DATASETS_CSV = "datasets.csv"
+CSV_COLUMNS = ("dataset", "name", "system", "storage_location", "records", "individuals", "grade", "field", "category")
+
+
+@dataclass
+class LoadedAssessment:
+    folder: Path
+    assessment: Assessment
+    datasets: dict[str, Dataset]
+    located: Located
+    input_hash: str
+
+
+def load_assessment(folder: Path) -> LoadedAssessment:
+    """Validate an assessment folder; raises InputError listing every problem found."""
+    if folder.is_file() and folder.name == ASSESSMENT_FILE:
+        folder = folder.parent
+    main = folder / ASSESSMENT_FILE
+    if not main.is_file():
+        raise InputError.one(str(folder), f"no {ASSESSMENT_FILE} in this folder")
+    digest = hashlib.sha256()
+    located = load(main)
+    digest.update(main.read_bytes())
+    problems: list[Problem] = []
+    if not isinstance(located.data, dict):
+        raise located.error("", "expected a mapping with assessment, organisation, activities…")
+    try:
+        assessment = Assessment.model_validate(located.data)
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(exc, located))
+        assessment = None
+
+    datasets: dict[str, Dataset] = {}
+    for name, reader in ((DATASETS_YAML, _datasets_yaml), (DATASETS_CSV, _datasets_csv)):
+        path = folder / name
+        if path.is_file():
+            digest.update(path.read_bytes())
+            try:
+                for ds, where in reader(path):
+                    if ds.id in datasets:
+                        problems.append(Problem(str(path), f"dataset {ds.id!r} is defined twice", where[0], where[1], where[2]))
+                    datasets[ds.id] = ds
+                    problems.extend(_check_categories(ds, str(path), where))
+            except InputError as exc:
+                problems.extend(exc.problems)
+    if assessment is not None:
+        problems.extend(_check_references(assessment, datasets, located))
+        problems.extend(_check_answers(assessment, located))
+    if problems:
+        raise InputError(problems)
+    assert assessment is not None
+    return LoadedAssessment(folder, assessment, datasets, located, digest.hexdigest())
+
+
+Where = tuple[str, int | None, int | None]  # dotted path (YAML) or column (CSV), line, column
+
+
+def _datasets_yaml(path: Path) -> list[tuple[Dataset, Where]]:
+    located = load(path)
+    try:
+        inv = Inventory.model_validate(located.data if located.data is not None else {})
+    except ValidationError as exc:
+        raise InputError(pydantic_problems(exc, located)) from None
+    out = []
+    for i, ds in enumerate(inv.datasets):
+        line, col = located.where(f"datasets.{i}")
+        out.append((ds, (f"datasets.{i}", line, col)))
+    return out
+
+
+def _datasets_csv(path: Path) -> list[tuple[Dataset, Where]]:
+    """One row per field; dataset columns repeat and must agree between rows."""
+    file = str(path)
+    if path.stat().st_size > MAX_BYTES:
+        raise InputError.one(file, "file is larger than 5 MiB")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError.one(file, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputError.one(file, f"invalid CSV: {exc}") from None
+    if not rows:
+        raise InputError.one(file, "empty CSV: expected a header row " + ",".join(CSV_COLUMNS), "", 1, 1)
+    header = [h.strip() for h in rows[0]]
+    problems = [Problem(file, f"unknown column {h!r} (expected {', '.join(CSV_COLUMNS)})", "", 1, i + 1)
+                for i, h in enumerate(header) if h not in CSV_COLUMNS]
+    problems += [Problem(file, f"missing column {c!r}", "", 1, 1) for c in CSV_COLUMNS if c not in header]
+    if problems:
+        raise InputError(problems)
+    col = {h: i for i, h in enumerate(header)}
+    grouped: dict[str, dict[str, Any]] = {}
+    first_line: dict[str, int] = {}
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            problems.append(Problem(file, f"expected {len(header)} columns, found {len(row)}", "", n, 1))
+            continue
+        cell = {h: row[i].strip() for h, i in col.items()}
+        ds_id = cell["dataset"]
+        record = {
+            "id": ds_id, "name": cell["name"], "system": cell["system"],
+            "storage_location": cell["storage_location"], "grade": cell["grade"] or "general",
+        }
+        for num in ("records", "individuals"):
+            try:
+                record[num] = int(cell[num].replace("_", "").replace(",", ""))
+            except ValueError:
+                problems.append(Problem(file, f"{num} must be a whole number, got {cell[num]!r}", num, n, col[num] + 1))
+        if ds_id not in grouped:
+            grouped[ds_id] = {**record, "fields": []}
+            first_line[ds_id] = n
+        else:
+            for k, v in record.items():
+                if grouped[ds_id].get(k) != v:
+                    problems.append(Problem(file, f"{k} {v!r} differs from line {first_line[ds_id]} of dataset {ds_id!r}",
+                                            k, n, col.get(k if k != "id" else "dataset", 0) + 1))
+        if cell["field"]:
+            grouped[ds_id]["fields"].append({"name": cell["field"], "category": cell["category"] or None})
+    out = []
+    for ds_id, data in grouped.items():
+        try:
+            out.append((Dataset.model_validate(data), ("dataset", first_line[ds_id], 1)))
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                field = str(err["loc"][0]) if err["loc"] else "dataset"
+                column = col.get("dataset" if field == "id" else field)
+                problems.append(Problem(file, err["msg"], field, first_line[ds_id], (column or 0) + 1))
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def _check_categories(ds: Dataset, file: str, where: Where) -> list[Problem]:
+    tax = taxonomy()
+    problems = []
+    for j, field in enumerate(ds.fields):
+        if field.category and tax.resolve(field.category) is None:
+            path = f"{where[0]}.fields.{j}.category" if where[0].startswith("datasets.") else "category"
+            problems.append(Problem(file, f'unknown PI category "{field.category}"{tax.suggest(field.category)}',
+                                    path, where[1], where[2]))
+    return problems
+
+
+def _check_references(a: Assessment, datasets: dict[str, Dataset], located: Located) -> list[Problem]:
+    problems: list[Problem] = []
+    tax = taxonomy()
+    activity_ids = {act.id for act in a.activities}
+    for i, act in enumerate(a.activities):
+        for j, ds in enumerate(act.datasets):
+            if ds not in datasets:
+                problems += located.error(f"activities.{i}.datasets.{j}", _no_such("dataset", ds, datasets)).problems
+        for j, cat in enumerate(act.pi_categories):
+            if tax.resolve(cat) is None:
+                problems += located.error(f"activities.{i}.pi_categories.{j}",
+                                          f'unknown PI category "{cat}"{tax.suggest(cat)}').problems
+    for i, tr in enumerate(a.transfers):
+        if tr.activity is not None and tr.activity not in activity_ids:
+            problems += located.error(f"transfers.{i}.activity", _no_such("activity", tr.activity, activity_ids)).problems
+        for j, ds in enumerate(tr.datasets):
+            if ds not in datasets:
+                problems += located.error(f"transfers.{i}.datasets.{j}", _no_such("dataset", ds, datasets)).problems
+    return problems
+
+
+def _no_such(kind: str, name: str, known: Any) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1)
+    hint = f'; did you mean "{close[0]}"?' if close else ""
+    return f"no {kind} with id {name!r}{hint}"
+
+
+def _check_answers(a: Assessment, located: Located) -> list[Problem]:
+    import difflib
+
+    bank = question_bank().by_id()
+    groups: list[tuple[str, str, dict[str, Any]]] = [("org", "answers", a.answers)]
+    groups += [("activity", f"activities.{i}.answers", act.answers) for i, act in enumerate(a.activities)]
+    groups += [("transfer", f"transfers.{i}.answers", tr.answers) for i, tr in enumerate(a.transfers)]
+    problems: list[Problem] = []
+    for scope, base, answers in groups:
+        for qid, value in answers.items():
+            path = f"{base}.{qid}"
+            q = bank.get(qid)
+            if q is None:
+                close = difflib.get_close_matches(str(qid), list(bank), n=1)
+                hint = f'; did you mean "{close[0]}"?' if close else ""
+                problems += located.error(path, f"unknown question {qid!r}{hint}").problems
+            elif q.scope != scope:
+                problems += located.error(path, f"question {qid!r} is answered per {q.scope}, not here").problems
+            elif value is not None and (why := q.check(value)):
+                problems += located.error(path, why).problems
+    return problems

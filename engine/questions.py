@@ -1,0 +1,83 @@
+"""The question bank (rulebooks/questions.yaml): controls and facts the inventory cannot tell."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.resources import data_dir
+from engine.text import Text
+from engine.yamlsafe import load
+
+Scope = Literal["org", "activity", "transfer"]
+
+
+class Option(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    value: str
+    zh: str
+    en: str
+
+
+class Question(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    scope: Scope
+    type: Literal["bool", "int", "choice", "multi", "text", "date"]
+    text: Text
+    help: Text
+    options: list[Option] = Field(default_factory=list)
+    show_if: str | None = None
+    min: int | None = None
+    max: int | None = None
+
+    @property
+    def fact(self) -> str:
+        return f"q.{self.id}"
+
+    def check(self, value: Any) -> str | None:
+        """Why `value` is not a valid answer, or None."""
+        ok_values = [o.value for o in self.options]
+        if self.type == "bool" and not isinstance(value, bool):
+            return f"expected true or false, got {value!r}"
+        if self.type == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                return f"expected a whole number, got {value!r}"
+            if self.min is not None and value < self.min:
+                return f"must be at least {self.min}"
+            if self.max is not None and value > self.max:
+                return f"must be at most {self.max}"
+        if self.type == "choice" and value not in ok_values:
+            return f"expected one of {', '.join(ok_values)}, got {value!r}"
+        if self.type == "multi" and (
+            not isinstance(value, list) or any(v not in ok_values for v in value)
+        ):
+            return f"expected a list drawn from {', '.join(ok_values)}, got {value!r}"
+        if self.type == "text" and not isinstance(value, str):
+            return f"expected text, got {value!r}"
+        if self.type == "date" and not isinstance(value, date):
+            return f"expected a date (YYYY-MM-DD), got {value!r}"
+        return None
+
+
+class QuestionBank(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    questions: list[Question]
+
+    def by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    def in_scope(self, scope: Scope) -> list[Question]:
+        return [q for q in self.questions if q.scope == scope]
+
+
+@cache
+def question_bank() -> QuestionBank:
+    located = load(data_dir("rulebooks") / "questions.yaml")
+    return QuestionBank.model_validate(located.data)

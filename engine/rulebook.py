@@ -1,0 +1,317 @@
+"""Load the rulebooks (rulebooks/obligations/*.yaml) and lint them.
+
+Lint is what keeps the legal content honest: every condition names known facts with the right
+types, every citation resolves in the citation index for the dates the rule claims, every obligation
+has fixtures for each outcome, and the compiled rules stay inside durable-rules' limits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from engine import citation
+from engine.condition import ConditionError, FactSpec, Node, facts_used, parse
+from engine.errors import InputError, Problem
+from engine.facts import input_specs, question_specs, scope_of, visible
+from engine.obligation import Decision, Derived, Fixture, Obligation, RulebookFile
+from engine.questions import Question, QuestionBank, question_bank
+from engine.resources import data_dir
+from engine.taxonomy import taxonomy
+from engine.validation import pydantic_problems
+from engine.yamlsafe import Located, load
+
+MAX_FACT_PROPERTIES = 200  # durable-rules rejects facts with more than 254 properties (error 302)
+FIXTURE_EXPECT = {"obligation": ("gap", "met", "unknown", "not_applicable"), "derived": ("true", "false", "unknown")}
+
+
+@dataclass
+class Rulebooks:
+    """All rulebook content, parsed and indexed; conditions are pre-parsed."""
+
+    files: dict[str, Located]
+    derived: dict[str, Derived]
+    obligations: dict[str, Obligation]
+    decisions: dict[str, Decision]
+    specs: dict[str, FactSpec]
+    questions: dict[str, Question]
+    conditions: dict[tuple[str, str], Node] = field(default_factory=dict)
+    origin: dict[str, tuple[str, str]] = field(default_factory=dict)  # rule id -> (file, dotted path)
+    version: str = ""
+
+    def cond(self, rule_id: str, which: str) -> Node:
+        return self.conditions[(rule_id, which)]
+
+    def derived_order(self) -> list[list[str]]:
+        """Derived facts grouped in strata: each depends only on inputs and earlier strata."""
+        level: dict[str, int] = {}
+
+        def depth(fid: str, stack: tuple[str, ...]) -> int:
+            if fid in level:
+                return level[fid]
+            if fid in stack:
+                raise ValueError(" -> ".join((*stack, fid)))
+            deps = [f for f in facts_used(self.cond(fid, "when")) if f in self.derived]
+            level[fid] = 1 + max((depth(d, (*stack, fid)) for d in deps), default=0)
+            return level[fid]
+
+        for fid in sorted(self.derived):
+            depth(fid, ())
+        strata: list[list[str]] = [[] for _ in range(max(level.values(), default=0))]
+        for fid in sorted(level):
+            strata[level[fid] - 1].append(fid)
+        return strata
+
+    def evidenced_by(self) -> dict[str, list[str]]:
+        """Question id -> obligations whose conditions use its answer (computed, never written)."""
+        out: dict[str, list[str]] = {q: [] for q in self.questions}
+        for oid in sorted(self.obligations):
+            used = facts_used(self.cond(oid, "applies")) | facts_used(self.cond(oid, "met"))
+            for fact in sorted(used):
+                if fact.startswith("q."):
+                    out[fact[2:]].append(oid)
+        return out
+
+
+def rulebook_files(root: Path | None = None) -> list[Path]:
+    base = (root or data_dir("rulebooks")) / "obligations"
+    return sorted(base.rglob("*.yaml"))
+
+
+def load_rulebooks(root: Path | None = None) -> tuple[Rulebooks, list[Problem]]:
+    """Parse every rulebook file; returns what loaded plus every problem found (lint)."""
+    problems: list[Problem] = []
+    bank = question_bank()
+    specs = {**input_specs(taxonomy()), **question_specs(bank)}
+    books = Rulebooks({}, {}, {}, {}, specs, bank.by_id())
+    digest = hashlib.sha256()
+    paths = rulebook_files(root)
+    if not paths:
+        problems.append(Problem(str(data_dir("rulebooks")), "no rulebook files under obligations/"))
+    parsed: list[tuple[Located, RulebookFile]] = []
+    for path in paths:
+        digest.update(path.read_bytes())
+        try:
+            located = load(path)
+            parsed.append((located, RulebookFile.model_validate(located.data)))
+            books.files[str(path)] = located
+        except InputError as exc:
+            problems.extend(exc.problems)
+        except ValidationError as exc:
+            problems.extend(pydantic_problems(exc, located))
+    for extra in ("questions.yaml", "taxonomy/pi-categories.yaml", "citation-index.json"):
+        digest.update((data_dir("rulebooks") / extra).read_bytes())
+    books.version = f"{_manifest_version()}+{digest.hexdigest()[:12]}"
+
+    # register ids first so conditions may use derived facts declared in any file
+    for located, rb in parsed:
+        for kind, items in (("derived", rb.derived), ("obligations", rb.obligations), ("decisions", rb.decisions)):
+            for i, item in enumerate(items):
+                path = f"{kind}.{i}"
+                target: dict[str, Any] = {"derived": books.derived, "obligations": books.obligations,
+                                          "decisions": books.decisions}[kind]
+                if item.id in target or item.id in books.specs:
+                    problems.append(_at(located, f"{path}.id", f"duplicate id {item.id!r}"))
+                    continue
+                target[item.id] = item
+                books.origin[item.id] = (located.file, path)
+                if isinstance(item, Derived):
+                    specs[item.id] = FactSpec(item.id, "bool")
+    for located, rb in parsed:
+        problems.extend(_lint_file(books, located, rb))
+    try:
+        books.derived_order()
+    except ValueError as exc:
+        problems.append(Problem(str(data_dir("rulebooks")), f"derived facts depend on each other in a cycle: {exc}"))
+    problems.extend(_lint_questions(books, bank))
+    problems.extend(_lint_property_budget(books))
+    return books, problems
+
+
+def _manifest_version() -> str:
+    located = load(data_dir("rulebooks") / "manifest.yaml")
+    return str(located.data["version"])
+
+
+def _at(located: Located, path: str, message: str) -> Problem:
+    line, col = located.where(path)
+    return Problem(located.file, message, path, line, col)
+
+
+def _parse(books: Rulebooks, located: Located, path: str, rule_id: str, which: str,
+           source: str | bool, scope: str) -> Iterator[Problem]:
+    try:
+        node = parse(source, books.specs)
+    except ConditionError as exc:
+        yield _at(located, path, f"{rule_id}: {exc}")
+        return
+    for fact in sorted(facts_used(node)):
+        if not visible(scope_of(fact, books.questions), scope):  # type: ignore[arg-type]
+            yield _at(located, path, f"{rule_id}: fact {fact} is not visible in a {scope} rule")
+    books.conditions[(rule_id, which)] = node
+
+
+def _lint_citations(located: Located, path: str, rule_id: str, cites: list[str],
+                    window: tuple[date, date | None] | None) -> Iterator[Problem]:
+    for j, text in enumerate(cites):
+        try:
+            cite = citation.Citation.parse(text)
+        except ValueError as exc:
+            yield _at(located, f"{path}.{j}", f"{rule_id}: {exc}")
+            continue
+        why = citation.check(cite)
+        if why:
+            yield _at(located, f"{path}.{j}", f"{rule_id}: {why}")
+            continue
+        if window is not None:
+            start, end = citation.in_force_window(cite.instrument)
+            lo, hi = window
+            if (hi is not None and hi < start) or (end is not None and lo > end):
+                yield _at(located, f"{path}.{j}",
+                          f"{rule_id}: {cite} is never in force during the rule's window {lo}..{hi or 'open'}")
+
+
+def obligation_window(ob: Obligation) -> tuple[date, date | None]:
+    """The dates an obligation can apply: when any cited instrument is in force, narrowed by in_force."""
+    starts, ends = [], []
+    for cite in ob.parsed_citations():
+        s, e = citation.in_force_window(cite.instrument)
+        starts.append(s)
+        ends.append(e)
+    lo = min(starts)
+    hi = None if any(e is None for e in ends) else max(e for e in ends if e is not None)
+    if ob.in_force and ob.in_force.start and ob.in_force.start > lo:
+        lo = ob.in_force.start
+    if ob.in_force and ob.in_force.end and (hi is None or ob.in_force.end < hi):
+        hi = ob.in_force.end
+    return lo, hi
+
+
+def _lint_file(books: Rulebooks, located: Located, rb: RulebookFile) -> Iterator[Problem]:
+    if citation.instrument(rb.instrument) is None:
+        yield _at(located, "instrument", f"unknown instrument {rb.instrument!r}")
+    for i, d in enumerate(rb.derived):
+        base = f"derived.{i}"
+        yield from _parse(books, located, f"{base}.when", d.id, "when", d.when, d.scope)
+        yield from _lint_citations(located, f"{base}.citations", d.id, d.citations, None)
+        yield from _lint_fixtures(books, located, base, d.id, d.scope, d.fixtures, "derived")
+    for i, ob in enumerate(rb.obligations):
+        base = f"obligations.{i}"
+        yield from _parse(books, located, f"{base}.applies_when", ob.id, "applies", ob.applies_when, ob.scope)
+        yield from _parse(books, located, f"{base}.met_when", ob.id, "met", ob.met_when, ob.scope)
+        bad = [c for c in ob.citations if _cite_error(c)]
+        yield from _lint_citations(located, f"{base}.citations", ob.id, ob.citations, None)
+        if not bad:
+            lo, hi = obligation_window(ob)
+            if hi is not None and hi < lo:
+                yield _at(located, f"{base}.in_force", f"{ob.id}: in_force excludes every date its citations are in force")
+            else:
+                yield from _lint_gaps(located, base, ob)
+            yield from _lint_citations(located, f"{base}.penalties", ob.id, ob.penalties, (lo, hi))
+            secondary = any(citation.is_secondary(c.instrument) for c in ob.parsed_citations())
+            if secondary != (ob.confidence == "secondary"):
+                yield _at(located, f"{base}.confidence",
+                          f"{ob.id}: confidence must be 'secondary' exactly when a citation rests on a secondary source")
+        if len(ob.remediation.zh) != len(ob.remediation.en) or not ob.remediation.zh:
+            yield _at(located, f"{base}.remediation", f"{ob.id}: remediation needs the same non-empty list of steps in zh and en")
+        if len(ob.evidence.zh) != len(ob.evidence.en):
+            yield _at(located, f"{base}.evidence", f"{ob.id}: evidence lists differ in length between zh and en")
+        yield from _lint_fixtures(books, located, base, ob.id, ob.scope, ob.fixtures, "obligation")
+        kinds = {f.expect for f in ob.fixtures}
+        needed = {"met", "gap"} | ({"not_applicable"} if ob.applies_when is not True else set())
+        if ob.met_when is True:
+            needed.discard("gap")
+        if missing := needed - kinds:
+            yield _at(located, f"{base}.fixtures", f"{ob.id}: fixtures missing for {', '.join(sorted(missing))}")
+    for i, dec in enumerate(rb.decisions):
+        base = f"decisions.{i}"
+        for j, out in enumerate(dec.outcomes):
+            yield from _parse(books, located, f"{base}.outcomes.{j}.when", dec.id, f"outcome{j}", out.when, dec.scope)
+            yield from _lint_citations(located, f"{base}.outcomes.{j}.citations", dec.id, out.citations, None)
+        yield from _lint_fixtures(books, located, base, dec.id, dec.scope, dec.fixtures, "decision")
+
+
+def _cite_error(text: str) -> bool:
+    try:
+        return citation.check(citation.Citation.parse(text)) is not None
+    except ValueError:
+        return True
+
+
+def _lint_gaps(located: Located, base: str, ob: Obligation) -> Iterator[Problem]:
+    """Inside the rule's window, some citation must be in force on every day (checked at boundaries)."""
+    lo, hi = obligation_window(ob)
+    cites = ob.parsed_citations()
+    edges = {lo} | {d for c in cites for d in _edges(c.instrument)}
+    for day in sorted(edges):
+        if day < lo or (hi is not None and day > hi):
+            continue
+        if not any(citation.in_force(c.instrument, day) for c in cites):
+            yield _at(located, f"{base}.citations", f"{ob.id}: no cited instrument is in force on {day}")
+
+
+def _edges(code: str) -> list[date]:
+    start, end = citation.in_force_window(code)
+    return [start] + ([end + timedelta(days=1)] if end else [])
+
+
+def _lint_fixtures(books: Rulebooks, located: Located, base: str, rule_id: str, scope: str,
+                   fixtures: list[Fixture], kind: str) -> Iterator[Problem]:
+    allowed = FIXTURE_EXPECT.get(kind)
+    for j, fx in enumerate(fixtures):
+        path = f"{base}.fixtures.{j}"
+        if allowed is not None and fx.expect not in allowed:
+            yield _at(located, f"{path}.expect", f"{rule_id}: expect must be one of {', '.join(allowed)}")
+        for name, value in fx.facts.items():
+            spec = books.specs.get(name)
+            if spec is None:
+                yield _at(located, f"{path}.facts.{name}", f"{rule_id}: fixture names unknown fact {name!r}")
+            elif not visible(scope_of(name, books.questions), scope):  # type: ignore[arg-type]
+                yield _at(located, f"{path}.facts.{name}", f"{rule_id}: fact {name} is not visible in a {scope} rule")
+            elif not _value_fits(spec, value):
+                yield _at(located, f"{path}.facts.{name}", f"{rule_id}: {value!r} is not a valid {spec.type} for {name}")
+
+
+def _value_fits(spec: FactSpec, value: Any) -> bool:
+    if spec.type == "bool":
+        return isinstance(value, bool)
+    if spec.type == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if spec.type == "list":
+        return isinstance(value, list) and all(spec.domain is None or v in spec.domain for v in value)
+    return isinstance(value, str) and (spec.domain is None or value in spec.domain)
+
+
+def _lint_questions(books: Rulebooks, bank: QuestionBank) -> Iterator[Problem]:
+    qfile = load(data_dir("rulebooks") / "questions.yaml")
+    for i, q in enumerate(bank.questions):
+        if q.show_if:
+            yield from _parse(books, qfile, f"questions.{i}.show_if", q.id, "show_if", q.show_if, q.scope)
+        if q.type in ("choice", "multi") and not q.options:
+            yield _at(qfile, f"questions.{i}.options", f"{q.id}: a {q.type} question needs options")
+
+
+def _lint_property_budget(books: Rulebooks) -> Iterator[Problem]:
+    for scope in ("org", "activity", "transfer"):
+        names = [n for n in books.specs if visible(scope_of(n, books.questions), scope)]  # type: ignore[arg-type]
+        count = len(names) + sum(1 for n in names if books.specs[n].type == "list") + 3  # + id, kind, sid
+        if count > MAX_FACT_PROPERTIES:
+            yield Problem(str(data_dir("rulebooks")),
+                          f"{scope} contexts can carry {count} properties; durable-rules' limit is 254 (hegui keeps {MAX_FACT_PROPERTIES})")
+
+
+@cache
+def rulebooks() -> Rulebooks:
+    """The packaged rulebooks; lint problems are fatal here (the CLI lint command reports them)."""
+    books, problems = load_rulebooks()
+    if problems:
+        raise InputError(problems)
+    return books
+

@@ -1,0 +1,61 @@
+"""The personal-information category taxonomy (rulebooks/taxonomy/pi-categories.yaml)."""
+
+from __future__ import annotations
+
+import difflib
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.resources import data_dir
+from engine.text import Text
+from engine.yamlsafe import load
+
+
+class Category(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    zh: str
+    en: str
+    sensitive: bool = False
+    tags: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)
+    examples: Text | None = None
+    note: Text | None = None
+
+
+class Taxonomy(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    version: int
+    categories: dict[str, Category] = Field(min_length=1)
+
+    def resolve(self, key: str) -> str | None:
+        """Canonical key for a key or alias, None when unknown."""
+        if key in self.categories:
+            return key
+        return next((k for k, c in self.categories.items() if key in c.aliases), None)
+
+    def suggest(self, key: str) -> str:
+        names = list(self.categories) + [a for c in self.categories.values() for a in c.aliases]
+        close = difflib.get_close_matches(key, names, n=1, cutoff=0.5)
+        return f'; did you mean "{self.resolve(close[0])}"?' if close else ""
+
+    def tags_of(self, keys: list[str]) -> list[str]:
+        """Tags of the given categories, plus "sensitive" when any of them is sensitive PI."""
+        tags: set[str] = set()
+        for k in keys:
+            cat = self.categories[k]
+            tags.update(cat.tags)
+            if cat.sensitive:
+                tags.add("sensitive")
+        return sorted(tags)
+
+    def all_tags(self) -> tuple[str, ...]:
+        return tuple(sorted({t for c in self.categories.values() for t in c.tags} | {"sensitive"}))
+
+
+@cache
+def taxonomy() -> Taxonomy:
+    located = load(data_dir("rulebooks") / "taxonomy" / "pi-categories.yaml")
+    return Taxonomy.model_validate(located.data)
