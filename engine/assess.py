@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
 
 from engine import __version__, citation
 from engine.compiler import CompiledRulebooks, EngineError
@@ -63,12 +62,12 @@ def assess(loaded: LoadedAssessment, as_of: date | None = None) -> FindingsDocum
     day = as_of or a.assessment.as_of
     contexts = build_contexts(a, loaded.datasets, taxonomy())
     fired = engine.run(contexts)
-    evaluator = _Evaluator(books, fired, day)
+    evaluator = Evaluator(books, fired, day)
 
     findings: list[Finding] = []
     for oid in sorted(books.obligations):
         ob = books.obligations[oid]
-        if not _in_force(ob, day):
+        if not in_force(ob, day):
             continue
         for ctx in contexts:
             if ctx.scope == ob.scope and (f := evaluator.finding(ob, ctx)) is not None:
@@ -97,7 +96,7 @@ def _text(value: str | Text) -> Text:
     return value if isinstance(value, Text) else Text(zh=value, en=value)
 
 
-def _in_force(ob: Obligation, day: date) -> bool:
+def in_force(ob: Obligation, day: date) -> bool:
     lo, hi = obligation_window(ob)
     return lo <= day and (hi is None or day <= hi)
 
@@ -114,7 +113,17 @@ def cites(texts: Iterable[str], day: date | None) -> list[CitationOut]:
     return out
 
 
-class _Evaluator:
+@dataclass(frozen=True)
+class Decided:
+    value: str
+    reasons: list[Reason]
+    tasks: list[TaskOut]
+    trace: list[TraceEntry]
+
+
+class Evaluator:
+    """Reads the engine's firings for one run: statuses, decisions and traces."""
+
     def __init__(self, books: Rulebooks, fired: Mapping[str, set[str]], day: date) -> None:
         self.books, self.fired, self.day = books, fired, day
 
@@ -156,34 +165,36 @@ class _Evaluator:
             remediation=ob.remediation, evidence=ob.evidence,
         )
 
-    def transfer(self, ctx: Context, loaded: LoadedAssessment) -> TransferOut:
-        tr = next(t for t in loaded.assessment.transfers if t.id == ctx.id)
-        decision = self.books.decisions[manifest().mechanism_decision]
-        chosen, reasons, trace = "undetermined", [], []
-        tasks: list[TaskOut] = []
+    def decide(self, decision_id: str, ctx: Context) -> Decided:
+        """Walk the decision table in order; an unknown condition before a match leaves it undetermined."""
+        decision = self.books.decisions[decision_id]
         for i, outcome in enumerate(decision.outcomes):
             if outcome.in_force and not outcome.in_force.contains(self.day):
                 continue
             result = self.truth(decision.id, f"outcome{i}", ctx)
-            node = self.books.cond(decision.id, f"outcome{i}")
+            trace = self.trace(self.books.cond(decision.id, f"outcome{i}"), ctx)
             if result is None:
-                trace = self.trace(node, ctx)
-                reasons.append(Reason(text=Text(
-                    zh="缺少判断出境机制所需的事实：" + "、".join(e.fact for e in _flatten(trace) if e.value is None),
-                    en="Facts needed to decide the mechanism are missing: "
-                    + ", ".join(e.fact for e in _flatten(trace) if e.value is None)), citations=[]))
-                break
+                missing = [e.fact for e in _flatten(trace) if e.value is None]
+                reason = Reason(text=Text(zh="缺少判断所需的事实：" + "、".join(missing),
+                                          en="Facts needed for the decision are missing: " + ", ".join(missing)),
+                                citations=[])
+                return Decided("undetermined", [reason], [], trace)
             if result:
-                chosen, trace = outcome.value, self.trace(node, ctx)
-                reasons.append(Reason(text=outcome.reason, citations=cites(outcome.citations, None)))
-                tasks = [TaskOut(text=t.text, deadline=t.deadline, citations=cites(t.citations, None)) for t in outcome.tasks]
-                break
+                tasks = [TaskOut(text=t.text, deadline=t.deadline, citations=cites(t.citations, self.day))
+                         for t in outcome.tasks]
+                return Decided(outcome.value, [Reason(text=outcome.reason, citations=cites(outcome.citations, self.day))],
+                               tasks, trace)
+        return Decided("undetermined", [], [], [])
+
+    def transfer(self, ctx: Context, loaded: LoadedAssessment) -> TransferOut:
+        tr = next(t for t in loaded.assessment.transfers if t.id == ctx.id)
+        decided = self.decide(manifest().mechanism_decision, ctx)
         return TransferOut(
             id=tr.id, recipient=tr.recipient, destination=tr.destination,
             individuals_non_sensitive=tr.individuals_non_sensitive, individuals_sensitive=tr.individuals_sensitive,
-            important_data=tr.important_data, mechanism=chosen,  # type: ignore[arg-type]
-            mechanism_in_place=tr.mechanism_in_place, reasons=reasons,
-            citations=[c for r in reasons for c in r.citations], tasks=tasks, trace=trace,
+            important_data=tr.important_data, mechanism=decided.value,  # type: ignore[arg-type]
+            mechanism_in_place=tr.mechanism_in_place, reasons=decided.reasons,
+            citations=[c for r in decided.reasons for c in r.citations], tasks=decided.tasks, trace=decided.trace,
         )
 
     def pipia(self, findings: list[Finding]) -> PipiaRequired:
@@ -243,6 +254,3 @@ def exceeds(doc: FindingsDocument, fail_on: str) -> bool:
     limit = SEVERITIES.index(fail_on)  # type: ignore[arg-type]
     return any(f.status == "gap" and SEVERITIES.index(f.severity) <= limit for f in doc.findings)
 
-
-def as_dict(doc: FindingsDocument) -> dict[str, Any]:
-    return doc.model_dump(mode="json")

@@ -123,17 +123,23 @@ class CompiledRulebooks:
                 fired[name] |= keys
         return fired
 
+    @staticmethod
+    def _assert(handle: int, fact: dict[str, Any]) -> int:
+        try:
+            code, state = dre.assert_fact(handle, json.dumps(fact, ensure_ascii=False))[:2]
+        except dre.error as exc:  # type: ignore[misc]
+            raise EngineError(f"durable-rules failed asserting {fact['id']}: {exc}") from exc
+        if code not in (0, 1, 3):  # 1: matched no rule here (not stored), which is fine
+            raise EngineError(f"durable-rules returned code {code} asserting {fact['id']}")
+        return int(state)
+
     def _session(self, handle: int, contexts: list[Context], fired: dict[str, set[str]]) -> None:
         sid = f"s{next(self._sessions)}"
-        facts = [{"sid": sid, "id": BEGIN, "kind": BEGIN}] + [durable_fact(c, sid) for c in contexts]
         try:
-            try:
-                result = dre.assert_facts(handle, json.dumps(facts, ensure_ascii=False))
-            except dre.error as exc:  # type: ignore[misc]
-                raise EngineError(f"durable-rules failed asserting facts: {exc}") from exc
-            code, state = result[0], result[1]
-            if code not in (0, 3):
-                raise EngineError(f"durable-rules returned code {code} asserting facts")
+            # one fact per call: in a batch, one fact that matches no rule would cancel every action
+            state = self._assert(handle, {"sid": sid, "id": BEGIN, "kind": BEGIN})
+            for ctx in contexts:
+                self._assert(handle, durable_fact(ctx, sid))
             res = dre.start_action_for_state(handle, state)
             message = json.loads(res[1]) if res else None
             while message:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from engine.citation import Citation
 from engine.obligation import MechanismValue, Severity, Status
 from engine.text import Text, TextList
 
@@ -27,6 +28,12 @@ class CitationOut(_Out):
     item: int | None
     text_zh: str = Field(description="Chinese form, e.g. 《个人信息保护法》第二十九条")
     confidence: Literal["official", "secondary"] = "official"
+
+    def label(self, lang: str = "en") -> str:
+        """`PIPL art. 29` in English, 《个人信息保护法》第二十九条 in Chinese."""
+        if lang == "zh":
+            return self.text_zh
+        return str(Citation(instrument=self.instrument, article=self.article, paragraph=self.paragraph, item=self.item))
 
 
 class TraceEntry(_Out):

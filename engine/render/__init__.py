@@ -1,0 +1,1 @@
+"""Renderers: every output format is rendered from findings.json (FindingsDocument)."""
