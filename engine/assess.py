@@ -39,14 +39,14 @@ from engine.yamlsafe import load
 
 @dataclass(frozen=True)
 class Manifest:
-    pipia_obligations: tuple[str, ...]
+    pipia_triggers: tuple[str, ...]
     mechanism_decision: str
 
 
 @cache
 def manifest() -> Manifest:
     data = load(data_dir("rulebooks") / "manifest.yaml").data
-    return Manifest(tuple(data["pipia_obligations"]), data["mechanism_decision"])
+    return Manifest(tuple(data["pipia_triggers"]), data["mechanism_decision"])
 
 
 @cache
@@ -86,7 +86,7 @@ def assess(loaded: LoadedAssessment, as_of: date | None = None) -> FindingsDocum
         ),
         engine=EngineOut(version=__version__, rulebook_version=books.version),
         summary=_summary(findings),
-        pipia_required=evaluator.pipia(findings),
+        pipia_required=evaluator.pipia(contexts),
         transfers=transfers,
         findings=findings,
     )
@@ -197,16 +197,17 @@ class Evaluator:
             citations=[c for r in decided.reasons for c in r.citations], tasks=decided.tasks, trace=decided.trace,
         )
 
-    def pipia(self, findings: list[Finding]) -> PipiaRequired:
-        triggering = [f for f in findings if f.obligation in manifest().pipia_obligations]
-        texts: list[str] = []
-        for f in triggering:
-            for entry in _flatten(f.trace.applies):
-                if entry.value is True and entry.fact in self.books.derived:
-                    texts += self.books.derived[entry.fact].citations
-        unique = sorted(set(texts), key=lambda t: citation.Citation.parse(t).sort_key())
-        return PipiaRequired(required=bool(triggering), citations=cites(unique, self.day),
-                             subjects=sorted({f.subject or "org" for f in triggering}))
+    def pipia(self, contexts: list[Context]) -> PipiaRequired:
+        """Required when any trigger fact (PIPL art. 55 para. 1 items) holds in any context."""
+        texts: set[str] = set()
+        subjects: set[str] = set()
+        for ctx in contexts:
+            for trigger in manifest().pipia_triggers:
+                if ctx.facts.get(trigger) is True:
+                    texts.update(self.books.derived[trigger].citations)
+                    subjects.add(ctx.id)
+        ordered = sorted(texts, key=lambda t: citation.Citation.parse(t).sort_key())
+        return PipiaRequired(required=bool(subjects), citations=cites(ordered, self.day), subjects=sorted(subjects))
 
 
 def _flatten(entries: list[TraceEntry]) -> list[TraceEntry]:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from engine.errors import InputError
 
 from engine.resources import data_dir
 from engine.text import Text
+from engine.validation import pydantic_problems
 from engine.yamlsafe import load
 
 Scope = Literal["org", "activity", "transfer"]
@@ -77,7 +81,23 @@ class QuestionBank(BaseModel):
         return [q for q in self.questions if q.scope == scope]
 
 
+def question_files() -> list[Path]:
+    return sorted((data_dir("rulebooks") / "questions").glob("*.yaml"))
+
+
 @cache
 def question_bank() -> QuestionBank:
-    located = load(data_dir("rulebooks") / "questions.yaml")
-    return QuestionBank.model_validate(located.data)
+    """All question files merged (rulebooks/questions/*.yaml); ids are unique across files."""
+    questions: list[Question] = []
+    for path in question_files():
+        located = load(path)
+        try:
+            questions += QuestionBank.model_validate(located.data).questions
+        except ValidationError as exc:
+            raise InputError(pydantic_problems(exc, located)) from None
+    seen: set[str] = set()
+    for q in questions:
+        if q.id in seen:
+            raise InputError.one(str(data_dir("rulebooks") / "questions"), f"question id {q.id!r} is defined twice")
+        seen.add(q.id)
+    return QuestionBank(questions=questions)

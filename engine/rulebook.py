@@ -22,7 +22,7 @@ from engine.condition import ConditionError, FactSpec, Node, facts_used, parse
 from engine.errors import InputError, Problem
 from engine.facts import input_specs, question_specs, scope_of, visible
 from engine.obligation import Decision, Derived, Fixture, Obligation, RulebookFile
-from engine.questions import Question, QuestionBank, question_bank
+from engine.questions import Question, question_bank, question_files
 from engine.resources import data_dir
 from engine.taxonomy import taxonomy
 from engine.validation import pydantic_problems
@@ -106,8 +106,8 @@ def load_rulebooks(root: Path | None = None) -> tuple[Rulebooks, list[Problem]]:
             problems.extend(exc.problems)
         except ValidationError as exc:
             problems.extend(pydantic_problems(exc, located))
-    for extra in ("questions.yaml", "taxonomy/pi-categories.yaml", "citation-index.json"):
-        digest.update((data_dir("rulebooks") / extra).read_bytes())
+    for extra in [*question_files(), *(data_dir("rulebooks") / x for x in ("taxonomy/pi-categories.yaml", "citation-index.json"))]:
+        digest.update(extra.read_bytes())
     books.version = f"{_manifest_version()}+{digest.hexdigest()[:12]}"
 
     # register ids first so conditions may use derived facts declared in any file
@@ -130,7 +130,7 @@ def load_rulebooks(root: Path | None = None) -> tuple[Rulebooks, list[Problem]]:
         books.derived_order()
     except ValueError as exc:
         problems.append(Problem(str(data_dir("rulebooks")), f"derived facts depend on each other in a cycle: {exc}"))
-    problems.extend(_lint_questions(books, bank))
+    problems.extend(_lint_questions(books))
     problems.extend(_lint_property_budget(books))
     return books, problems
 
@@ -289,13 +289,15 @@ def _value_fits(spec: FactSpec, value: Any) -> bool:
     return isinstance(value, str) and (spec.domain is None or value in spec.domain)
 
 
-def _lint_questions(books: Rulebooks, bank: QuestionBank) -> Iterator[Problem]:
-    qfile = load(data_dir("rulebooks") / "questions.yaml")
-    for i, q in enumerate(bank.questions):
-        if q.show_if:
-            yield from _parse(books, qfile, f"questions.{i}.show_if", q.id, "show_if", q.show_if, q.scope)
-        if q.type in ("choice", "multi") and not q.options:
-            yield _at(qfile, f"questions.{i}.options", f"{q.id}: a {q.type} question needs options")
+def _lint_questions(books: Rulebooks) -> Iterator[Problem]:
+    for path in question_files():
+        qfile = load(path)
+        for i, raw in enumerate(qfile.data.get("questions", [])):
+            q = books.questions[raw["id"]]
+            if q.show_if:
+                yield from _parse(books, qfile, f"questions.{i}.show_if", q.id, "show_if", q.show_if, q.scope)
+            if q.type in ("choice", "multi") and not q.options:
+                yield _at(qfile, f"questions.{i}.options", f"{q.id}: a {q.type} question needs options")
 
 
 def _lint_property_budget(books: Rulebooks) -> Iterator[Problem]:
