@@ -163,6 +163,8 @@ def _node(expr: ast.expr, facts: Mapping[str, FactSpec], source: str) -> Node:
         return Not(_node(expr.operand, facts, source))
     if isinstance(expr, ast.Constant) and isinstance(expr.value, bool):
         return Always(expr.value)
+    if isinstance(expr, ast.Name) and expr.id in ("true", "false"):
+        return Always(expr.id == "true")
     name = _fact_name(expr)
     if name is not None:
         spec = _spec(name, facts, source)
@@ -209,7 +211,7 @@ def _compare(left: ast.expr, op: ast.cmpop, right: ast.expr, facts: Mapping[str,
     if name is None:  # literal on the left: 10000 <= transfer.individuals_sensitive
         name, right, sym = _fact_name(right), left, _mirror(sym)
         if name is None:
-            raise ConditionError(f"a comparison needs a fact on one side in {source!r}")
+            raise ConditionError(f"unsupported expression {ast.unparse(left)!r}: a comparison needs a fact on one side in {source!r}")
     spec = _spec(name, facts, source)
     value = _const(right, source)
     _check_value(spec, sym, value, source)

@@ -1,0 +1,91 @@
+"""End to end on the example assessments: findings, exit codes, determinism, the output contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from engine.finding import json_schema
+from tests.conftest import EXAMPLES, run_cli
+
+NAMES = sorted(p.name for p in EXAMPLES.iterdir() if (p / "assessment.yaml").is_file())
+
+
+def _assess(name: str, out: Path, *extra: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    result = run_cli("assess", EXAMPLES / name, "--out", out, "-q", *extra)
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_example_validates_against_schema_and_is_deterministic(name: str, tmp_path: Path) -> None:
+    _, doc = _assess(name, tmp_path / "a")
+    jsonschema.validate(doc, json_schema())
+    _assess(name, tmp_path / "b")
+    assert (tmp_path / "a" / "findings.json").read_bytes() == (tmp_path / "b" / "findings.json").read_bytes()
+    assert doc["findings"], "an example with no applicable obligation teaches nothing"
+    for f in doc["findings"]:
+        assert f["citations"], f["id"]
+        assert f["title"]["zh"] and f["title"]["en"]
+        if f["status"] == "unknown":
+            assert f["trace"]["unknown"], f"{f['id']} is unknown but names no missing fact"
+
+
+def test_shenzhen_ecommerce(tmp_path: Path) -> None:
+    code, doc = _assess("shenzhen-ecommerce", tmp_path)
+    assert code == 1  # critical and high gaps, default --fail-on high
+    (transfer,) = doc["transfers"]
+    assert transfer["mechanism"] == "standard_contract_or_certification"
+    assert {"instrument": "CBDF-PROVISIONS", "article": 8, "paragraph": 1, "item": None} in [
+        {k: c[k] for k in ("instrument", "article", "paragraph", "item")} for c in transfer["citations"]]
+    assert doc["pipia_required"]["required"] is True
+    items = {(c["article"], c["item"]) for c in doc["pipia_required"]["citations"]}
+    assert items == {(55, 1), (55, 2), (55, 3), (55, 4)}
+    by_id = {f["id"]: f for f in doc["findings"]}
+    sep = by_id["PIPL-29-separate-consent-sensitive@face-login"]
+    assert sep["status"] == "gap"
+    assert [e["fact"] for e in sep["trace"]["met"]] == ["q.separate_consent_sensitive"]
+    assert by_id["PIPL-51-access-training"]["status"] == "waived"
+    assert "PIPL-29-separate-consent-sensitive@order-fulfilment" not in by_id  # not applicable: not listed
+
+
+def test_offshore_saas_unknowns_ask_questions(tmp_path: Path) -> None:
+    _, doc = _assess("offshore-saas", tmp_path)
+    by_id = {f["id"]: f for f in doc["findings"]}
+    officer = by_id["PIPL-52-pi-officer"]
+    assert officer["status"] == "unknown"
+    assert officer["trace"]["questions"] == ["pi_officer_threshold_reached"]
+    assert by_id["PIPL-53-representative"]["status"] == "gap"
+    assert doc["transfers"] == []
+
+
+def test_fail_on_and_as_of(tmp_path: Path) -> None:
+    result = run_cli("assess", EXAMPLES / "shenzhen-ecommerce", "--out", tmp_path / "x", "-q", "--fail-on", "none")
+    assert result.exit_code == 0
+    _, before = _assess("shenzhen-ecommerce", tmp_path / "y", "--as-of", "2024-01-15")
+    assert before["assessment"]["as_of"] == "2024-01-15"
+    assert before["transfers"][0]["mechanism"] == "undetermined"  # CBDF not yet in force
+    ids = {f["obligation"] for f in before["findings"]}
+    assert "CBDF-8-contract-or-certification" not in ids
+
+
+def test_expired_waiver_is_a_gap_again(tmp_path: Path) -> None:
+    _, doc = _assess("shenzhen-ecommerce", tmp_path, "--as-of", "2027-04-01")
+    finding = next(f for f in doc["findings"] if f["id"] == "PIPL-51-access-training")
+    assert finding["status"] == "gap" and finding["waiver"]["expired"] is True
+
+
+def test_schema_command_exports_the_contract(tmp_path: Path) -> None:
+    target = tmp_path / "findings.schema.json"
+    assert run_cli("schema", "--out", target).exit_code == 0
+    schema = json.loads(target.read_text(encoding="utf-8"))
+    assert schema["properties"]["schema_version"]
+    assert "Finding" in schema["$defs"]
+
+
+def test_validate_command(tmp_path: Path) -> None:
+    result = run_cli("validate", EXAMPLES / "offshore-saas")
+    assert result.exit_code == 0 and "3 activities" in result.stdout
