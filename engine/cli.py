@@ -163,13 +163,77 @@ def schema(
         sys.stdout.write(text)
 
 
+class Purpose(str, Enum):
+    general = "general"
+    contract_with_individual = "contract_with_individual"
+    cross_border_hr = "cross_border_hr"
+    emergency = "emergency"
+    reexport_foreign_pi = "reexport_foreign_pi"
+    non_pi_trade_data = "non_pi_trade_data"
+
+
+@app.command()
+@input_errors_exit_2
+def transfer(
+    non_sensitive: Annotated[int, typer.Option("--non-sensitive", min=0, help="当年1月1日起累计出境的个人信息人数（不含敏感） / People whose non-sensitive PI leaves China since 1 January.")] = 0,
+    sensitive: Annotated[int, typer.Option("--sensitive", min=0, help="当年累计出境的敏感个人信息人数 / People whose sensitive PI leaves China since 1 January.")] = 0,
+    ciio: Annotated[bool, typer.Option("--ciio", help="关键信息基础设施运营者 / The exporter is a CIIO.")] = False,
+    important_data: Annotated[bool, typer.Option("--important-data", help="包含重要数据 / Includes important data.")] = False,
+    purpose: Annotated[Purpose, typer.Option("--purpose", help="出境目的 / Purpose category.")] = Purpose.general,
+    destination: Annotated[str, typer.Option("--destination", help="目的地 ISO 3166 代码 / Destination country code.")] = "XX",
+    free_trade_zone: Annotated[bool, typer.Option("--free-trade-zone", help="处理者位于自贸试验区 / Exporter in a pilot FTZ.")] = False,
+    ftz_outside_list: Annotated[bool, typer.Option("--ftz-outside-list", help="数据在自贸区负面清单之外 / Data outside the FTZ negative list.")] = False,
+    domestic_data_added: Annotated[bool, typer.Option("--domestic-data-added", help="再出境时加入了境内数据 / Re-export adds domestic data.")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="基准日 / As-of date (default: today).")] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="语言 / Language.")] = Lang.zh,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / Print JSON.")] = False,
+) -> None:
+    """快速判断数据出境路径 / Decide the outbound-transfer mechanism from a few numbers."""
+    from engine.render.terminal import LABELS
+    from engine.transfer import decide_transfer
+
+    if len(destination) != 2 or not destination.isalpha():
+        raise InputError.one("--destination", f"expected a two-letter country code, got {destination!r}")
+    day = _parse_date(as_of, "--as-of") or date.today()
+    result = decide_transfer(
+        non_sensitive=non_sensitive, sensitive=sensitive, ciio=ciio, important_data=important_data,
+        purpose=purpose.value, destination=destination.upper(), free_trade_zone=free_trade_zone,  # type: ignore[arg-type]
+        ftz_outside_list=ftz_outside_list, domestic_data_added=domestic_data_added, day=day,
+    )
+    d = result.decided
+    if as_json:
+        data = {"as_of": day.isoformat(), "mechanism": d.value,
+                "reasons": [r.model_dump(mode="json") for r in d.reasons],
+                "tasks": [t.model_dump(mode="json") for t in d.tasks],
+                "duties": [{"id": f.obligation, "title": f.title.model_dump(),
+                            "citations": [c.model_dump(mode="json") for c in f.citations]} for f in result.duties]}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    console, t, code = out_console(), LABELS[lang.value], lang.value
+    console.print(f"[bold]{t['mechanism']}: {t[d.value]}[/bold] ({d.value})")
+    for r in d.reasons:
+        console.print(f"  {r.text.get(code)}", markup=False)
+        if r.citations:
+            console.print("  " + "; ".join(c.label(code) for c in r.citations), markup=False)
+    for task in d.tasks:
+        console.print(f"  → {task.text.get(code)}" + (f" [{task.deadline.get(code)}]" if task.deadline else ""), markup=False)
+    if result.duties:
+        console.print("仍须履行 / Duties that remain:" if code == "zh" else "Duties that remain:")
+        for f in result.duties:
+            console.print(f"  • {f.title.get(code)} — " + "; ".join(c.label(code) for c in f.citations), markup=False)
+
+
 @rulebooks_app.command("lint")
 @input_errors_exit_2
 def rulebooks_lint() -> None:
     """检查规则库 / Check schema, fact names, conditions, citations and fixtures of every rule."""
     from engine.rulebook import load_rulebooks
 
+    from engine.coverage import compute
+
     books, problems = load_rulebooks()
+    if not problems:
+        problems += compute(books)[1]
     if problems:
         console = err_console()
         for p in problems:
@@ -203,6 +267,52 @@ def rulebooks_test(
     console.print(f"{passed} passed, {failed} failed", markup=False)
     if failed:
         raise typer.Exit(1)
+
+
+@rulebooks_app.command("coverage")
+def rulebooks_coverage(
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / Print JSON.")] = False,
+) -> None:
+    """各法规条文覆盖情况 / Per instrument: articles, obligation articles, encoded, missing."""
+    from rich.table import Table
+
+    from engine.coverage import compute
+    from engine.rulebook import rulebooks
+
+    coverage, _ = compute(rulebooks())
+    if as_json:
+        data = [{"instrument": c.instrument, "articles": c.articles, "has_map": c.has_map,
+                 "obligation_articles": len(c.obligation_articles), "encoded": len(c.encoded),
+                 "missing": sorted(c.missing), "percent": round(c.percent, 1),
+                 "rules_by_article": {str(k): v for k, v in sorted(c.encoded.items())},
+                 "penalties": {str(k): v for k, v in sorted(c.penalties.items())}} for c in coverage]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(title="规则库覆盖 / Rulebook coverage")
+    for col in ("instrument", "articles", "obligation articles", "encoded", "missing", "%"):
+        table.add_column(col, justify="left" if col == "instrument" else "right")
+    for c in coverage:
+        if not c.has_map:
+            table.add_row(c.instrument, str(c.articles), "no map", "", "", "")
+            continue
+        missing = ", ".join(map(str, sorted(c.missing)))
+        table.add_row(c.instrument, str(c.articles), str(len(c.obligation_articles)), str(len(c.encoded)),
+                      missing or "—", f"{c.percent:.0f}")
+    out_console().print(table)
+
+
+@rulebooks_app.command("docs")
+def rulebooks_docs(
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹 / Output folder.")] = Path("docs/rules"),
+) -> None:
+    """由规则元数据生成参考文档 / Generate the Markdown rule reference from rule metadata."""
+    from engine.coverage import compute
+    from engine.docsgen import generate
+    from engine.rulebook import rulebooks
+
+    books = rulebooks()
+    written = generate(books, compute(books)[0], out)
+    out_console().print(f"wrote {len(written)} files to {out}")
 
 
 def main() -> None:
