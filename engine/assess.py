@@ -9,7 +9,7 @@ from datetime import date
 from functools import cache
 
 from engine import __version__, citation
-from engine.compiler import CompiledRulebooks, EngineError
+from engine.compiler import STATUSES, CompiledRulebooks, EngineError
 from engine.condition import Node, evaluate, explain
 from engine.errors import InputError
 from engine.facts import Context, build_contexts
@@ -145,12 +145,26 @@ class Evaluator:
             out.append(TraceEntry(fact=fact, value=value, test=test, because=because))
         return out
 
+    def status(self, ob: Obligation, ctx: Context) -> str:
+        """met, gap, not_applicable or unknown, as the engine fired it (checked against the reference)."""
+        fired = [s for s in STATUSES if ctx.key in self.fired.get(f"{ob.id}|status|{s}", ())]
+        if len(fired) > 1:
+            raise EngineError(f"{ob.id} fired {fired} for {ctx.key}")
+        result = fired[0] if fired else "unknown"
+        applies = evaluate(self.books.cond(ob.id, "applies"), ctx.facts)
+        met = evaluate(self.books.cond(ob.id, "met"), ctx.facts) if applies else None
+        expected = ("not_applicable" if applies is False else "unknown" if applies is None or met is None
+                    else "met" if met else "gap")
+        if result != expected:  # the plain evaluator must agree with the engine
+            raise EngineError(f"durable-rules says {result}, the reference evaluator {expected}: {ob.id} for {ctx.key}")
+        return result
+
     def finding(self, ob: Obligation, ctx: Context) -> Finding | None:
-        applies = self.truth(ob.id, "applies", ctx)
-        if applies is False:
+        outcome = self.status(ob, ctx)
+        if outcome == "not_applicable":
             return None
-        met = self.truth(ob.id, "met", ctx) if applies else None
-        status: Status = "met" if met is True else "gap" if met is False else "unknown"
+        status: Status = outcome  # type: ignore[assignment]
+        applies = evaluate(self.books.cond(ob.id, "applies"), ctx.facts)
         applies_trace = self.trace(self.books.cond(ob.id, "applies"), ctx)
         met_trace = self.trace(self.books.cond(ob.id, "met"), ctx) if applies else []
         unknown = sorted({e.fact for e in _flatten(applies_trace + met_trace) if e.value is None})

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from typing import Any
 
 import durable_rules_engine as dre
 
-from engine.condition import Node, key, length_key, negate, to_durable
+from engine.condition import All, Node, facts_used, key, length_key, negate, to_durable
 from engine.facts import Context
 from engine.rulebook import Rulebooks
 
@@ -46,14 +47,26 @@ def rules_for(books: Rulebooks) -> list[list[Rule]]:
     strata: list[list[Rule]] = []
     for level in books.derived_order():
         strata.append(list(_both(((fid, "when", books.derived[fid].scope) for fid in level), books)))
-    final: list[tuple[str, str, str]] = []
+    final: list[Rule] = []
     for oid in sorted(books.obligations):
-        scope = books.obligations[oid].scope
-        final += [(oid, "applies", scope), (oid, "met", scope)]
+        final += list(_status_rules(oid, books))
     for did in sorted(books.decisions):
-        final += [(did, f"outcome{i}", "transfer") for i in range(len(books.decisions[did].outcomes))]
-    strata.append(list(_both(final, books)))
+        final += _both(((did, f"outcome{i}", "transfer") for i in range(len(books.decisions[did].outcomes))), books)
+    strata.append(final)
     return strata
+
+
+STATUSES = ("met", "gap", "not_applicable")
+
+
+def _status_rules(oid: str, books: Rulebooks) -> Iterator[Rule]:
+    """One rule per outcome, so each known obligation fires once: applies∧met, applies∧¬met, ¬applies.
+    None firing means unknown (Kleene: an unknown `applies`, or a known one with an unknown `met`)."""
+    scope = books.obligations[oid].scope
+    applies, met = books.cond(oid, "applies"), books.cond(oid, "met")
+    yield Rule(f"{oid}|status|met", scope, All((applies, met)))
+    yield Rule(f"{oid}|status|gap", scope, All((applies, negate(met))))
+    yield Rule(f"{oid}|status|not_applicable", scope, negate(applies))
 
 
 def _both(items: Iterable[tuple[str, str, str]], books: Rulebooks) -> Iterator[Rule]:
@@ -73,50 +86,85 @@ def _pattern(rule: Rule) -> dict[str, Any] | None:
     return {"all": [{"m": {"$and": parts}}]}
 
 
-def durable_fact(ctx: Context, sid: str) -> dict[str, Any]:
+def durable_fact(ctx: Context, sid: str, names: tuple[str, ...]) -> dict[str, Any]:
+    """The context as a durable-rules fact, projected onto the facts a ruleset tests."""
     fact: dict[str, Any] = {"sid": sid, "id": ctx.key, "kind": "ctx", "scope": ctx.scope}
-    for name, value in ctx.facts.items():
-        fact[key(name)] = value
-        if isinstance(value, list):
-            fact[length_key(name)] = len(value)
+    facts = ctx.facts
+    for name in names:
+        value = facts.get(name)
+        if value is not None:
+            fact[key(name)] = value
+            if isinstance(value, list):
+                fact[length_key(name)] = len(value)
     return fact
+
+
+@dataclass(frozen=True)
+class _Ruleset:
+    handle: int
+    scope: str
+    names: tuple[str, ...]      # rule names
+    facts: tuple[str, ...]      # fact names its conditions test
 
 
 _names = itertools.count()
 
 
+_MESSAGE = re.compile(r'^\{"([^"]+)": ?\{"m": ?\{"sid": ?"[^"]*", ?"id": ?"([^"]+)"')
+
+
+def _firing(message: str) -> tuple[str, str]:
+    """Rule name and fact id of one firing. Rule names and ids are plain slugs, and projected facts
+    hold no free text, so a regex is exact here and avoids parsing every firing's JSON."""
+    m = _MESSAGE.match(message)
+    if m is None:  # not the single-pattern shape hegui compiles: parse it properly
+        parsed = json.loads(message)
+        (name, matched), = parsed.items()
+        return name, next(iter(matched.values()))["id"]
+    return m.group(1), m.group(2)
+
+
 class CompiledRulebooks:
-    """The rulebooks as durable-rules rulesets; build once per process (never share across threads)."""
+    """The rulebooks as durable-rules rulesets; build once per process (never share across threads).
+
+    Rules are grouped by stratum and by scope, so each session receives only the contexts of its
+    scope, each projected onto the facts its rules test: fewer and smaller facts to parse.
+    """
 
     def __init__(self, books: Rulebooks, per_ruleset: int = RULES_PER_RULESET) -> None:
         self.books = books
-        self.strata: list[list[tuple[int, list[str]]]] = []
+        self.strata: list[list[_Ruleset]] = []
         tag = f"hegui{os.getpid()}_{next(_names)}"
         for s, rules in enumerate(rules_for(books)):
-            handles = []
-            defs = [(r.name, p) for r in rules if (p := _pattern(r)) is not None]
-            for c in range(0, len(defs), per_ruleset):
-                chunk = dict(defs[c:c + per_ruleset])
-                chunk[BEGIN] = {"all": [{"m": {"kind": BEGIN}}]}
-                try:
-                    handle = dre.create_ruleset(f"{tag}_{s}_{c}", json.dumps(chunk, ensure_ascii=False))
-                except dre.error as exc:  # type: ignore[misc]
-                    raise EngineError(f"durable-rules rejected ruleset {s}/{c}: {exc}") from exc
-                handles.append((handle, list(chunk)))
-            self.strata.append(handles)
+            rulesets = []
+            for scope in sorted({r.scope for r in rules}):
+                scoped = [(r, p) for r in rules if r.scope == scope and (p := _pattern(r)) is not None]
+                for c in range(0, len(scoped), per_ruleset):
+                    chunk = scoped[c:c + per_ruleset]
+                    definition = {r.name: p for r, p in chunk}
+                    definition[BEGIN] = {"all": [{"m": {"kind": BEGIN}}]}
+                    try:
+                        handle = dre.create_ruleset(f"{tag}_{s}_{scope}_{c}", json.dumps(definition))
+                    except dre.error as exc:  # type: ignore[misc]
+                        raise EngineError(f"durable-rules rejected ruleset {s}/{scope}/{c}: {exc}") from exc
+                    used = sorted(set().union(*(facts_used(r.node) for r, _ in chunk)))
+                    rulesets.append(_Ruleset(handle, scope, tuple(r.name for r, _ in chunk), tuple(used)))
+            self.strata.append(rulesets)
         self._sessions = itertools.count()
 
     @property
     def rule_count(self) -> int:
-        return sum(len(names) - 1 for stratum in self.strata for _, names in stratum)
+        return sum(len(rs.names) for stratum in self.strata for rs in stratum)
 
     def run(self, contexts: list[Context]) -> dict[str, set[str]]:
         """Evaluate every stratum; returns fired rule name -> context keys, and fills derived facts."""
         fired: dict[str, set[str]] = defaultdict(set)
         for index, stratum in enumerate(self.strata):
             layer: dict[str, set[str]] = defaultdict(set)
-            for handle, _ in stratum:
-                self._session(handle, contexts, layer)
+            for ruleset in stratum:
+                scoped = [c for c in contexts if c.scope == ruleset.scope]
+                if scoped:
+                    self._session(ruleset, scoped, layer)
             if index < len(self.strata) - 1:
                 _apply_derived(layer, contexts)
             for name, keys in layer.items():
@@ -126,29 +174,28 @@ class CompiledRulebooks:
     @staticmethod
     def _assert(handle: int, fact: dict[str, Any]) -> int:
         try:
-            code, state = dre.assert_fact(handle, json.dumps(fact, ensure_ascii=False))[:2]
+            code, state = dre.assert_fact(handle, json.dumps(fact))[:2]
         except dre.error as exc:  # type: ignore[misc]
             raise EngineError(f"durable-rules failed asserting {fact['id']}: {exc}") from exc
         if code not in (0, 1, 3):  # 1: matched no rule here (not stored), which is fine
             raise EngineError(f"durable-rules returned code {code} asserting {fact['id']}")
         return int(state)
 
-    def _session(self, handle: int, contexts: list[Context], fired: dict[str, set[str]]) -> None:
+    def _session(self, ruleset: _Ruleset, contexts: list[Context], fired: dict[str, set[str]]) -> None:
+        handle = ruleset.handle
         sid = f"s{next(self._sessions)}"
         try:
             # one fact per call: in a batch, one fact that matches no rule would cancel every action
             state = self._assert(handle, {"sid": sid, "id": BEGIN, "kind": BEGIN})
             for ctx in contexts:
-                self._assert(handle, durable_fact(ctx, sid))
+                self._assert(handle, durable_fact(ctx, sid, ruleset.facts))
             res = dre.start_action_for_state(handle, state)
-            message = json.loads(res[1]) if res else None
+            message = res[1] if res else None
             while message:
-                for name, matched in message.items():
-                    if name != BEGIN:
-                        for fact in matched.values():
-                            fired[name].add(fact["id"])
-                nxt = dre.complete_and_start_action(handle, state)
-                message = json.loads(nxt) if nxt else None
+                name, fact_id = _firing(message)
+                if name != BEGIN:
+                    fired[name].add(fact_id)
+                message = dre.complete_and_start_action(handle, state)
         finally:
             dre.delete_state(handle, sid)
 

@@ -116,12 +116,22 @@ def test_durable_rules_agree_with_reference_evaluator(scope: str, data: st.DataO
     books = engine.books
     checked = 0
     for (rule_id, which), node in books.conditions.items():
-        owner = books.obligations.get(rule_id) or books.decisions.get(rule_id) or books.derived.get(rule_id)
+        owner = books.decisions.get(rule_id) or books.derived.get(rule_id)
         if owner is None or owner.scope != scope:
             continue
         expected = evaluate(node, ctx.facts)
         assert (ctx.key in fired.get(f"{rule_id}|{which}|T", set())) == (expected is True), (rule_id, which)
         assert (ctx.key in fired.get(f"{rule_id}|{which}|F", set())) == (expected is False), (rule_id, which)
         assert compile_python(node)(ctx.facts) is expected
+        checked += 1
+    for oid, ob in books.obligations.items():
+        if ob.scope != scope:
+            continue
+        applies = evaluate(books.cond(oid, "applies"), ctx.facts)
+        met = evaluate(books.cond(oid, "met"), ctx.facts)
+        expected_status = ("not_applicable" if applies is False else "unknown" if applies is None or met is None
+                           else "met" if met else "gap")
+        got = [s for s in ("met", "gap", "not_applicable") if ctx.key in fired.get(f"{oid}|status|{s}", set())]
+        assert got == ([] if expected_status == "unknown" else [expected_status]), oid
         checked += 1
     assert checked > 0
