@@ -55,6 +55,7 @@ def input_specs(taxonomy: Taxonomy) -> dict[str, FactSpec]:
         ("org.incident_count", "int", None),
         ("org.max_incident_individuals", "int", None),
         ("org.incidents_handled", "bool", None),
+        ("org.data_incidents_handled", "bool", None),
         ("activity.legal_basis", "enum", LEGAL_BASES),
         ("activity.data_subjects", "list", DATA_SUBJECTS),
         ("activity.pi_categories", "list", cats),
@@ -170,8 +171,13 @@ def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Tax
         "org.incident_count": len(a.incidents),
         "org.max_incident_individuals": max((i.individuals_affected for i in a.incidents), default=0),
     }
+    # PI incidents (PIPL art. 57): remedied, authority and individuals told; any incident (DSL art. 29):
+    # remedied and reported, individuals told where PI was involved
     _set(org_facts, "org.incidents_handled", _all_true(
         flag for i in a.incidents if i.pi_involved for flag in (i.remedied, i.authority_notified, i.individuals_notified)))
+    _set(org_facts, "org.data_incidents_handled", _all_true(
+        flag for i in a.incidents
+        for flag in (i.remedied, i.authority_notified, *((i.individuals_notified,) if i.pi_involved else ()))))
     if org.platform is not None:
         org_facts["org.registered_users"] = org.platform.registered_users
         org_facts["org.monthly_active_users"] = org.platform.monthly_active_users
