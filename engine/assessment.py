@@ -79,6 +79,8 @@ class Organisation(_Model):
     name: Label
     ciio: bool = Field(description="operator of critical information infrastructure (关键信息基础设施运营者)")
     state_organ: bool = Field(False, description="state organ or body authorised to manage public affairs")
+    public_service_body: bool = Field(
+        False, description="public institution or public-service provider (education, health, water, power, transport…)")
     outside_china: bool = Field(False, description="established outside mainland China")
     outside_china_basis: list[OutsideChinaBasis] = Field(default_factory=list)
     shenzhen: bool = False

@@ -37,6 +37,7 @@ def input_specs(taxonomy: Taxonomy) -> dict[str, FactSpec]:
     raw: list[tuple[str, FactType, tuple[str, ...] | None]] = [
         ("org.ciio", "bool", None),
         ("org.state_organ", "bool", None),
+        ("org.public_service_body", "bool", None),
         ("org.outside_china", "bool", None),
         ("org.outside_china_basis", "list", _enum(OutsideChinaBasis.__args__)),  # type: ignore[attr-defined]
         ("org.shenzhen", "bool", None),
@@ -156,6 +157,7 @@ def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Tax
     org_facts: dict[str, Any] = {
         "org.ciio": org.ciio,
         "org.state_organ": org.state_organ,
+        "org.public_service_body": org.public_service_body,
         "org.outside_china": org.outside_china,
         "org.outside_china_basis": sorted(org.outside_china_basis),
         "org.shenzhen": org.shenzhen,
