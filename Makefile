@@ -2,40 +2,46 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# durable-rules 2.0.28 builds on Python 3.13 only with this (harmless on 3.11/3.12)
 export CPPFLAGS := -DPyEval_CallObject=PyObject_CallObject
 
-.PHONY: demo test lint bench setup system clean
+.PHONY: demo test lint bench setup system docs clean
+
+# Debian packages (idempotent, only installs what is missing); PostgreSQL only for the tests.
+system:
+	HEGUI_WITH_POSTGRES=$(WITH_POSTGRES) tools/setup-system.sh
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || { tools/setup-system.sh && rm -rf $(VENV) && $(PY) -m venv $(VENV); }
 
-.stamp-system: tools/setup-system.sh
-	HEGUI_WITH_POSTGRES=$(WITH_POSTGRES) tools/setup-system.sh
-	touch $@
-
-.stamp-venv: pyproject.toml constraints.txt $(BIN)/python .stamp-system
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
-setup: .stamp-venv
+setup: system $(VENV)/.installed
 
 demo: WITH_POSTGRES = 0
 demo: setup
 	@for d in assessments/examples/*/; do \
 	  n=$$(basename $$d); \
-	  $(BIN)/hegui assess $$d --out out/$$n --fail-on none || exit $$?; \
+	  $(BIN)/hegui assess $$d --out out/$$n --format json,pdf,csv,xlsx --fail-on none || exit $$?; \
 	done
 
 test: WITH_POSTGRES = 1
 test: setup
-	$(BIN)/ruff check engine tests benchmarks tools
+	$(BIN)/ruff check engine tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/hegui rulebooks lint
-	$(BIN)/pytest
+	HEGUI_TEST_PG_URL=$$(tools/start-postgres.sh) $(BIN)/pytest
 
+bench: WITH_POSTGRES = 0
 bench: setup
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(BENCH)
+
+docs: setup
+	$(BIN)/hegui rulebooks docs --out docs/rules
+	$(BIN)/hegui schema --out docs/findings.schema.json
 
 clean:
-	rm -rf $(VENV) .stamp-* out
+	rm -rf $(VENV) out
