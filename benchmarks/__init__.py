@@ -1,1 +1,1 @@
-"""Benchmarks: `python -m benchmarks [name …]` (make bench). Each module has run() printing side-by-side measurements."""
+"""Benchmarks: `python -m benchmarks [name …]` (make bench); each module's run() prints measurements side by side."""

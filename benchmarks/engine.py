@@ -47,8 +47,11 @@ def generate(books: Rulebooks, seed: int) -> list[Context]:
         return out
 
     org = facts("org", {})
-    return ([Context("org", "org", org)] + [Context("activity", f"a{i}", facts("activity", org)) for i in range(3)]
-            + [Context("transfer", "t0", facts("transfer", org))])
+    return (
+        [Context("org", "org", org)]
+        + [Context("activity", f"a{i}", facts("activity", org)) for i in range(3)]
+        + [Context("transfer", "t0", facts("transfer", org))]
+    )
 
 
 class PlainPython:
@@ -57,7 +60,9 @@ class PlainPython:
     def __init__(self, books: Rulebooks) -> None:
         self.strata: list[list[tuple[str, str, Callable[[Mapping[str, Any]], Truth]]]] = []
         for level in books.derived_order():
-            self.strata.append([(fid, books.derived[fid].scope, compile_python(books.cond(fid, "when"))) for fid in level])
+            self.strata.append(
+                [(fid, books.derived[fid].scope, compile_python(books.cond(fid, "when"))) for fid in level]
+            )
         final = []
         for (rule_id, which), node in sorted(books.conditions.items()):
             owner = books.obligations.get(rule_id) or books.decisions.get(rule_id)
@@ -67,12 +72,19 @@ class PlainPython:
 
     def run(self, contexts: list[Context]) -> dict[str, Truth]:
         for stratum in self.strata:
-            values = [(fid, scope, ctx, fn(ctx.facts)) for fid, scope, fn in stratum for ctx in contexts if ctx.scope == scope]
+            values = [
+                (fid, scope, ctx, fn(ctx.facts)) for fid, scope, fn in stratum for ctx in contexts if ctx.scope == scope
+            ]
             for fid, _, ctx, value in values:
                 if value is not None:
-                    for target in (contexts if fid.startswith("org.") else [ctx]):
+                    for target in contexts if fid.startswith("org.") else [ctx]:
                         target.facts[fid] = value
-        return {f"{name}@{ctx.key}": fn(ctx.facts) for name, scope, fn in self.final for ctx in contexts if ctx.scope == scope}
+        return {
+            f"{name}@{ctx.key}": fn(ctx.facts)
+            for name, scope, fn in self.final
+            for ctx in contexts
+            if ctx.scope == scope
+        }
 
 
 def _time(fn: Callable[[list[Context]], object], batches: list[list[Context]]) -> list[float]:
@@ -98,8 +110,10 @@ def run(n: int = 1000, soak: int = 10_000) -> None:
     durable_t = _time(engine.run, batches)
     python_t = _time(plain.run, batches)
     d_med, p_med = statistics.median(durable_t), statistics.median(python_t)
-    print(f"rules compiled: {engine.rule_count} in {sum(len(s) for s in engine.strata)} rulesets; "
-          f"{len(books.obligations)} obligations, {len(books.derived)} derived facts; contexts per assessment: 5")
+    print(
+        f"rules compiled: {engine.rule_count} in {sum(len(s) for s in engine.strata)} rulesets; "
+        f"{len(books.obligations)} obligations, {len(books.derived)} derived facts; contexts per assessment: 5"
+    )
     print(f"{'evaluator':<16}{'median ms':>12}{'p95 ms':>10}{'assessments/s':>16}")
     for name, ts in (("durable-rules", durable_t), ("plain Python", python_t)):
         p95 = sorted(ts)[int(len(ts) * 0.95)]
@@ -110,5 +124,7 @@ def run(n: int = 1000, soak: int = 10_000) -> None:
         engine.run([Context(c.scope, c.id, dict(c.facts)) for c in batches[i % n]])
         if i + 1 in (1000, soak):
             rss.append(_rss_mib())
-    print(f"peak RSS after 1,000 assessments: {rss[0]:.1f} MiB; after {soak:,}: {rss[1]:.1f} MiB "
-          f"(growth {rss[1] - rss[0]:+.1f} MiB)")
+    print(
+        f"peak RSS after 1,000 assessments: {rss[0]:.1f} MiB; after {soak:,}: {rss[1]:.1f} MiB "
+        f"(growth {rss[1] - rss[0]:+.1f} MiB)"
+    )

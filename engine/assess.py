@@ -78,8 +78,11 @@ def assess(loaded: LoadedAssessment, as_of: date | None = None) -> FindingsDocum
     transfers = [evaluator.transfer(ctx, loaded) for ctx in contexts if ctx.scope == "transfer"]
     return FindingsDocument(
         assessment=AssessmentOut(
-            id=a.assessment.id, title=_text(a.assessment.title), as_of=day.isoformat(),
-            language=a.assessment.language, organisation=_text(a.organisation.name),
+            id=a.assessment.id,
+            title=_text(a.assessment.title),
+            as_of=day.isoformat(),
+            language=a.assessment.language,
+            organisation=_text(a.organisation.name),
             assessor=a.assessment.assessor.name
             + (f" ({a.assessment.assessor.organisation})" if a.assessment.assessor.organisation else ""),
             third_party=a.assessment.assessor.third_party,
@@ -108,8 +111,16 @@ def cites(texts: Iterable[str], day: date | None) -> list[CitationOut]:
         c = citation.Citation.parse(t)
         if day is not None and not citation.in_force(c.instrument, day):
             continue
-        out.append(CitationOut(instrument=c.instrument, article=c.article, paragraph=c.paragraph, item=c.item,
-                               text_zh=c.zh(), confidence="secondary" if citation.is_secondary(c.instrument) else "official"))
+        out.append(
+            CitationOut(
+                instrument=c.instrument,
+                article=c.article,
+                paragraph=c.paragraph,
+                item=c.item,
+                text_zh=c.zh(),
+                confidence="secondary" if citation.is_secondary(c.instrument) else "official",
+            )
+        )
     return out
 
 
@@ -153,8 +164,15 @@ class Evaluator:
         result = fired[0] if fired else "unknown"
         applies = evaluate(self.books.cond(ob.id, "applies"), ctx.facts)
         met = evaluate(self.books.cond(ob.id, "met"), ctx.facts) if applies else None
-        expected = ("not_applicable" if applies is False else "unknown" if applies is None or met is None
-                    else "met" if met else "gap")
+        expected = (
+            "not_applicable"
+            if applies is False
+            else "unknown"
+            if applies is None or met is None
+            else "met"
+            if met
+            else "gap"
+        )
         if result != expected:  # the plain evaluator must agree with the engine
             raise EngineError(f"durable-rules says {result}, the reference evaluator {expected}: {ob.id} for {ctx.key}")
         return result
@@ -170,13 +188,24 @@ class Evaluator:
         unknown = sorted({e.fact for e in _flatten(applies_trace + met_trace) if e.value is None})
         return Finding(
             id=ob.id if ctx.scope == "org" else f"{ob.id}@{ctx.id}",
-            obligation=ob.id, scope=ob.scope, subject=None if ctx.scope == "org" else ctx.id,
-            status=status, severity=ob.severity, confidence=ob.confidence,
-            title=ob.title, summary=ob.summary,
-            citations=cites(ob.citations, self.day), penalties=cites(ob.penalties, self.day),
-            trace=Trace(applies=applies_trace, met=met_trace, unknown=unknown,
-                        questions=[f[2:] for f in unknown if f.startswith("q.")]),
-            remediation=ob.remediation, evidence=ob.evidence,
+            obligation=ob.id,
+            scope=ob.scope,
+            subject=None if ctx.scope == "org" else ctx.id,
+            status=status,
+            severity=ob.severity,
+            confidence=ob.confidence,
+            title=ob.title,
+            summary=ob.summary,
+            citations=cites(ob.citations, self.day),
+            penalties=cites(ob.penalties, self.day),
+            trace=Trace(
+                applies=applies_trace,
+                met=met_trace,
+                unknown=unknown,
+                questions=[f[2:] for f in unknown if f.startswith("q.")],
+            ),
+            remediation=ob.remediation,
+            evidence=ob.evidence,
         )
 
     def decide(self, decision_id: str, ctx: Context) -> Decided:
@@ -189,26 +218,43 @@ class Evaluator:
             trace = self.trace(self.books.cond(decision.id, f"outcome{i}"), ctx)
             if result is None:
                 missing = [e.fact for e in _flatten(trace) if e.value is None]
-                reason = Reason(text=Text(zh="缺少判断所需的事实：" + "、".join(missing),
-                                          en="Facts needed for the decision are missing: " + ", ".join(missing)),
-                                citations=[])
+                reason = Reason(
+                    text=Text(
+                        zh="缺少判断所需的事实：" + "、".join(missing),
+                        en="Facts needed for the decision are missing: " + ", ".join(missing),
+                    ),
+                    citations=[],
+                )
                 return Decided("undetermined", [reason], [], trace)
             if result:
-                tasks = [TaskOut(text=t.text, deadline=t.deadline, citations=cites(t.citations, self.day))
-                         for t in outcome.tasks]
-                return Decided(outcome.value, [Reason(text=outcome.reason, citations=cites(outcome.citations, self.day))],
-                               tasks, trace)
+                tasks = [
+                    TaskOut(text=t.text, deadline=t.deadline, citations=cites(t.citations, self.day))
+                    for t in outcome.tasks
+                ]
+                return Decided(
+                    outcome.value,
+                    [Reason(text=outcome.reason, citations=cites(outcome.citations, self.day))],
+                    tasks,
+                    trace,
+                )
         return Decided("undetermined", [], [], [])
 
     def transfer(self, ctx: Context, loaded: LoadedAssessment) -> TransferOut:
         tr = next(t for t in loaded.assessment.transfers if t.id == ctx.id)
         decided = self.decide(manifest().mechanism_decision, ctx)
         return TransferOut(
-            id=tr.id, recipient=tr.recipient, destination=tr.destination,
-            individuals_non_sensitive=tr.individuals_non_sensitive, individuals_sensitive=tr.individuals_sensitive,
-            important_data=tr.important_data, mechanism=decided.value,  # type: ignore[arg-type]
-            mechanism_in_place=tr.mechanism_in_place, reasons=decided.reasons,
-            citations=[c for r in decided.reasons for c in r.citations], tasks=decided.tasks, trace=decided.trace,
+            id=tr.id,
+            recipient=tr.recipient,
+            destination=tr.destination,
+            individuals_non_sensitive=tr.individuals_non_sensitive,
+            individuals_sensitive=tr.individuals_sensitive,
+            important_data=tr.important_data,
+            mechanism=decided.value,  # type: ignore[arg-type]
+            mechanism_in_place=tr.mechanism_in_place,
+            reasons=decided.reasons,
+            citations=[c for r in decided.reasons for c in r.citations],
+            tasks=decided.tasks,
+            trace=decided.trace,
         )
 
     def pipia(self, contexts: list[Context]) -> PipiaRequired:
@@ -240,13 +286,21 @@ def _apply_waivers(findings: list[Finding], loaded: LoadedAssessment, day: date)
     for i, w in enumerate(waivers):
         targets = [j for j, f in enumerate(out) if w.finding in (f.id, f.obligation)]
         if not targets:
-            problems += loaded.located.error(f"waivers.{i}.finding", f"waiver names no finding of this assessment: {w.finding!r}").problems
+            problems += loaded.located.error(
+                f"waivers.{i}.finding", f"waiver names no finding of this assessment: {w.finding!r}"
+            ).problems
         for j in targets:
             f = out[j]
             expired = w.expires < day
             status: Status = "waived" if f.status == "gap" and not expired else f.status
-            out[j] = f.model_copy(update={"status": status, "waiver": WaiverOut(
-                reason=w.reason, approver=w.approver, expires=w.expires.isoformat(), expired=expired)})
+            out[j] = f.model_copy(
+                update={
+                    "status": status,
+                    "waiver": WaiverOut(
+                        reason=w.reason, approver=w.approver, expires=w.expires.isoformat(), expired=expired
+                    ),
+                }
+            )
     if problems:
         raise InputError(problems)
     return out
@@ -266,6 +320,5 @@ def exceeds(doc: FindingsDocument, fail_on: str) -> bool:
     """True when a gap (not waived) reaches the --fail-on severity."""
     if fail_on == "none":
         return False
-    limit = SEVERITIES.index(fail_on)  # type: ignore[arg-type]
+    limit = SEVERITIES.index(fail_on)
     return any(f.status == "gap" and SEVERITIES.index(f.severity) <= limit for f in doc.findings)
-

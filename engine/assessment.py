@@ -19,30 +19,40 @@ Label = str | Text
 AnswerValue = bool | int | str | list[str] | date
 
 LegalBasis = Literal[
-    "consent",                   # PIPL art. 13 para. 1 item 1
-    "contract_or_hr",            # item 2: contract with the individual, or HR management
-    "legal_duty",                # item 3: statutory duties or obligations
-    "health_emergency",          # item 4: public-health emergencies, protecting life and property
-    "news_public_interest",      # item 5: news reporting and public-opinion supervision
-    "public_pi",                 # item 6: PI the individual made public or otherwise lawfully public
-    "other_law",                 # item 7: other cases laws and administrative regulations provide
+    "consent",  # PIPL art. 13 para. 1 item 1
+    "contract_or_hr",  # item 2: contract with the individual, or HR management
+    "legal_duty",  # item 3: statutory duties or obligations
+    "health_emergency",  # item 4: public-health emergencies, protecting life and property
+    "news_public_interest",  # item 5: news reporting and public-opinion supervision
+    "public_pi",  # item 6: PI the individual made public or otherwise lawfully public
+    "other_law",  # item 7: other cases laws and administrative regulations provide
 ]
 LEGAL_BASES: tuple[str, ...] = LegalBasis.__args__  # type: ignore[attr-defined]
 
 DataSubject = Literal[
-    "customers", "users", "employees", "job_applicants", "patients", "students",
-    "minors_under_14", "minors_14_to_18", "public", "citizens", "business_contacts", "other",
+    "customers",
+    "users",
+    "employees",
+    "job_applicants",
+    "patients",
+    "students",
+    "minors_under_14",
+    "minors_14_to_18",
+    "public",
+    "citizens",
+    "business_contacts",
+    "other",
 ]
 DATA_SUBJECTS: tuple[str, ...] = DataSubject.__args__  # type: ignore[attr-defined]
 
 OutsideChinaBasis = Literal["offering_goods_services", "analysing_behaviour", "other_legal"]
 TransferPurpose = Literal[
-    "general",                   # none of the special cases below
+    "general",  # none of the special cases below
     "contract_with_individual",  # CBDF art. 5 para. 1 item 1
-    "cross_border_hr",           # CBDF art. 5 para. 1 item 2
-    "emergency",                 # CBDF art. 5 para. 1 item 3
-    "reexport_foreign_pi",       # CBDF art. 4
-    "non_pi_trade_data",         # CBDF art. 3
+    "cross_border_hr",  # CBDF art. 5 para. 1 item 2
+    "emergency",  # CBDF art. 5 para. 1 item 3
+    "reexport_foreign_pi",  # CBDF art. 4
+    "non_pi_trade_data",  # CBDF art. 3
 ]
 Mechanism = Literal["none", "security_assessment", "standard_contract", "certification"]
 
@@ -80,7 +90,8 @@ class Organisation(_Model):
     ciio: bool = Field(description="operator of critical information infrastructure (关键信息基础设施运营者)")
     state_organ: bool = Field(False, description="state organ or body authorised to manage public affairs")
     public_service_body: bool = Field(
-        False, description="public institution or public-service provider (education, health, water, power, transport…)")
+        False, description="public institution or public-service provider (education, health, water, power, transport…)"
+    )
     outside_china: bool = Field(False, description="established outside mainland China")
     outside_china_basis: list[OutsideChinaBasis] = Field(default_factory=list)
     shenzhen: bool = False

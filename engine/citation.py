@@ -39,10 +39,11 @@ class Citation(BaseModel):
         m = _CITE.match(text.strip())
         if not m:
             raise ValueError(
-                f"citation {text!r} is not of the form 'CODE art. N [para. N [item N]]' (e.g. 'PIPL art. 13 para. 1 item 1')"
+                f"citation {text!r} is not of the form 'CODE art. N [para. N [item N]]' "
+                "(e.g. 'PIPL art. 13 para. 1 item 1')"
             )
-        num = lambda g: int(m.group(g)) if m.group(g) else None  # noqa: E731
-        return cls(instrument=m.group("inst"), article=num("art"), paragraph=num("para"), item=num("item"))
+        art, para, item = (int(g) if g else None for g in m.group("art", "para", "item"))
+        return cls(instrument=m.group("inst"), article=art, paragraph=para, item=item)
 
     def __str__(self) -> str:
         out = self.instrument
@@ -141,7 +142,8 @@ def check(cite: Citation) -> str | None:
     if cite.paragraph is None:
         return None
     if paras is None:
-        return f"{cite.instrument} art. {cite.article}: paragraph structure unknown (secondary source); cite the article only"
+        return (f"{cite.instrument} art. {cite.article}: paragraph structure unknown (secondary source); "
+                "cite the article only")
     if not 1 <= cite.paragraph <= len(paras):
         return f"{cite.instrument} art. {cite.article} has {len(paras)} paragraph(s), not {cite.paragraph}"
     if cite.item is None:

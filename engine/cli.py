@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -54,12 +54,12 @@ def input_errors_exit_2(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     zh = "zh"
     en = "en"
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     critical = "critical"
     high = "high"
     medium = "medium"
@@ -75,8 +75,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_callback(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="显示版本 / Show the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本 / Show the version and exit.")
+    ] = False,
 ) -> None:
     """hegui 合规."""
 
@@ -100,14 +101,33 @@ def validate(
 @input_errors_exit_2
 def assess(
     path: Annotated[Path, typer.Argument(help="评估文件夹 / Assessment folder.")],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="输出文件夹 / Output folder (default: PATH/out).")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="评估基准日 YYYY-MM-DD / As-of date (default: from assessment.yaml).")] = None,
-    lang: Annotated[Lang | None, typer.Option("--lang", help="摘要语言 / Summary language (default: assessment's).")] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="达到该严重程度的差距时退出码为1 / Exit 1 on gaps at or above this severity.")] = FailOn.high,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="输出文件夹 / Output folder (default: PATH/out).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="评估基准日 YYYY-MM-DD / As-of date (default: from assessment.yaml).")
+    ] = None,
+    lang: Annotated[
+        Lang | None, typer.Option("--lang", help="摘要语言 / Summary language (default: assessment's).")
+    ] = None,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option("--fail-on", help="达到该严重程度的差距时退出码为1 / Exit 1 on gaps at or above this severity."),
+    ] = FailOn.high,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不打印摘要 / No terminal summary.")] = False,
-    formats: Annotated[str, typer.Option("--format", "-f", help="输出格式，逗号分隔 / Comma-separated output formats.")] = "json",
-    report_lang: Annotated[str | None, typer.Option("--report-lang", help="报告语言 zh|en|bilingual / Report language (default: --lang).")] = None,
-    reproducible: Annotated[bool, typer.Option("--reproducible", help="固定日期，相同输入得到相同文件 / Fixed dates: identical input gives identical files.")] = False,
+    formats: Annotated[
+        str, typer.Option("--format", "-f", help="输出格式，逗号分隔 / Comma-separated output formats.")
+    ] = "json",
+    report_lang: Annotated[
+        str | None, typer.Option("--report-lang", help="报告语言 zh|en|bilingual / Report language (default: --lang).")
+    ] = None,
+    reproducible: Annotated[
+        bool,
+        typer.Option(
+            "--reproducible",
+            help="固定日期，相同输入得到相同文件 / Fixed dates: identical input gives identical files.",
+        ),
+    ] = False,
 ) -> None:
     """评估并输出 findings.json 及报告 / Assess a folder and write findings.json and reports."""
     from engine.assess import assess as run_assessment
@@ -163,7 +183,7 @@ def schema(
         sys.stdout.write(text)
 
 
-class Purpose(str, Enum):
+class Purpose(StrEnum):
     general = "general"
     contract_with_individual = "contract_with_individual"
     cross_border_hr = "cross_border_hr"
@@ -175,15 +195,40 @@ class Purpose(str, Enum):
 @app.command()
 @input_errors_exit_2
 def transfer(
-    non_sensitive: Annotated[int, typer.Option("--non-sensitive", min=0, help="当年1月1日起累计出境的个人信息人数（不含敏感） / People whose non-sensitive PI leaves China since 1 January.")] = 0,
-    sensitive: Annotated[int, typer.Option("--sensitive", min=0, help="当年累计出境的敏感个人信息人数 / People whose sensitive PI leaves China since 1 January.")] = 0,
+    non_sensitive: Annotated[
+        int,
+        typer.Option(
+            "--non-sensitive",
+            min=0,
+            help="当年1月1日起累计出境的个人信息人数（不含敏感） / "
+            "People whose non-sensitive PI leaves China since 1 January.",
+        ),
+    ] = 0,
+    sensitive: Annotated[
+        int,
+        typer.Option(
+            "--sensitive",
+            min=0,
+            help="当年累计出境的敏感个人信息人数 / People whose sensitive PI leaves China since 1 January.",
+        ),
+    ] = 0,
     ciio: Annotated[bool, typer.Option("--ciio", help="关键信息基础设施运营者 / The exporter is a CIIO.")] = False,
-    important_data: Annotated[bool, typer.Option("--important-data", help="包含重要数据 / Includes important data.")] = False,
+    important_data: Annotated[
+        bool, typer.Option("--important-data", help="包含重要数据 / Includes important data.")
+    ] = False,
     purpose: Annotated[Purpose, typer.Option("--purpose", help="出境目的 / Purpose category.")] = Purpose.general,
-    destination: Annotated[str, typer.Option("--destination", help="目的地 ISO 3166 代码 / Destination country code.")] = "XX",
-    free_trade_zone: Annotated[bool, typer.Option("--free-trade-zone", help="处理者位于自贸试验区 / Exporter in a pilot FTZ.")] = False,
-    ftz_outside_list: Annotated[bool, typer.Option("--ftz-outside-list", help="数据在自贸区负面清单之外 / Data outside the FTZ negative list.")] = False,
-    domestic_data_added: Annotated[bool, typer.Option("--domestic-data-added", help="再出境时加入了境内数据 / Re-export adds domestic data.")] = False,
+    destination: Annotated[
+        str, typer.Option("--destination", help="目的地 ISO 3166 代码 / Destination country code.")
+    ] = "XX",
+    free_trade_zone: Annotated[
+        bool, typer.Option("--free-trade-zone", help="处理者位于自贸试验区 / Exporter in a pilot FTZ.")
+    ] = False,
+    ftz_outside_list: Annotated[
+        bool, typer.Option("--ftz-outside-list", help="数据在自贸区负面清单之外 / Data outside the FTZ negative list.")
+    ] = False,
+    domestic_data_added: Annotated[
+        bool, typer.Option("--domestic-data-added", help="再出境时加入了境内数据 / Re-export adds domestic data.")
+    ] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="基准日 / As-of date (default: today).")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="语言 / Language.")] = Lang.zh,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / Print JSON.")] = False,
@@ -196,17 +241,33 @@ def transfer(
         raise InputError.one("--destination", f"expected a two-letter country code, got {destination!r}")
     day = _parse_date(as_of, "--as-of") or date.today()
     result = decide_transfer(
-        non_sensitive=non_sensitive, sensitive=sensitive, ciio=ciio, important_data=important_data,
-        purpose=purpose.value, destination=destination.upper(), free_trade_zone=free_trade_zone,  # type: ignore[arg-type]
-        ftz_outside_list=ftz_outside_list, domestic_data_added=domestic_data_added, day=day,
+        non_sensitive=non_sensitive,
+        sensitive=sensitive,
+        ciio=ciio,
+        important_data=important_data,
+        purpose=purpose.value,
+        destination=destination.upper(),
+        free_trade_zone=free_trade_zone,
+        ftz_outside_list=ftz_outside_list,
+        domestic_data_added=domestic_data_added,
+        day=day,
     )
     d = result.decided
     if as_json:
-        data = {"as_of": day.isoformat(), "mechanism": d.value,
-                "reasons": [r.model_dump(mode="json") for r in d.reasons],
-                "tasks": [t.model_dump(mode="json") for t in d.tasks],
-                "duties": [{"id": f.obligation, "title": f.title.model_dump(),
-                            "citations": [c.model_dump(mode="json") for c in f.citations]} for f in result.duties]}
+        data = {
+            "as_of": day.isoformat(),
+            "mechanism": d.value,
+            "reasons": [r.model_dump(mode="json") for r in d.reasons],
+            "tasks": [t.model_dump(mode="json") for t in d.tasks],
+            "duties": [
+                {
+                    "id": f.obligation,
+                    "title": f.title.model_dump(),
+                    "citations": [c.model_dump(mode="json") for c in f.citations],
+                }
+                for f in result.duties
+            ],
+        }
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
     console, t, code = out_console(), LABELS[lang.value], lang.value
@@ -216,7 +277,9 @@ def transfer(
         if r.citations:
             console.print("  " + "; ".join(c.label(code) for c in r.citations), markup=False)
     for task in d.tasks:
-        console.print(f"  → {task.text.get(code)}" + (f" [{task.deadline.get(code)}]" if task.deadline else ""), markup=False)
+        console.print(
+            f"  → {task.text.get(code)}" + (f" [{task.deadline.get(code)}]" if task.deadline else ""), markup=False
+        )
     if result.duties:
         console.print("仍须履行 / Duties that remain:" if code == "zh" else "Duties that remain:")
         for f in result.duties:
@@ -227,9 +290,8 @@ def transfer(
 @input_errors_exit_2
 def rulebooks_lint() -> None:
     """检查规则库 / Check schema, fact names, conditions, citations and fixtures of every rule."""
-    from engine.rulebook import load_rulebooks
-
     from engine.coverage import compute
+    from engine.rulebook import load_rulebooks
 
     books, problems = load_rulebooks()
     if not problems:
@@ -242,13 +304,16 @@ def rulebooks_lint() -> None:
         raise typer.Exit(2)
     out_console().print(
         f"OK rulebooks {books.version}: {len(books.obligations)} obligations, {len(books.derived)} derived facts, "
-        f"{len(books.decisions)} decisions, {sum(len(o.fixtures) for o in books.obligations.values())} obligation fixtures"
+        f"{len(books.decisions)} decisions, "
+        f"{sum(len(o.fixtures) for o in books.obligations.values())} obligation fixtures"
     )
 
 
 @rulebooks_app.command("test")
 def rulebooks_test(
-    select: Annotated[str | None, typer.Option("-k", help="只运行包含该文字的规则 / Only rules whose id contains this.")] = None,
+    select: Annotated[
+        str | None, typer.Option("-k", help="只运行包含该文字的规则 / Only rules whose id contains this.")
+    ] = None,
 ) -> None:
     """用真实引擎运行每条规则旁的用例 / Run every rule's fixtures through the real engine."""
     from engine.fixtures import cases, run_case
@@ -281,11 +346,20 @@ def rulebooks_coverage(
 
     coverage, _ = compute(rulebooks())
     if as_json:
-        data = [{"instrument": c.instrument, "articles": c.articles, "has_map": c.has_map,
-                 "obligation_articles": len(c.obligation_articles), "encoded": len(c.encoded),
-                 "missing": sorted(c.missing), "percent": round(c.percent, 1),
-                 "rules_by_article": {str(k): v for k, v in sorted(c.encoded.items())},
-                 "penalties": {str(k): v for k, v in sorted(c.penalties.items())}} for c in coverage]
+        data = [
+            {
+                "instrument": c.instrument,
+                "articles": c.articles,
+                "has_map": c.has_map,
+                "obligation_articles": len(c.obligation_articles),
+                "encoded": len(c.encoded),
+                "missing": sorted(c.missing),
+                "percent": round(c.percent, 1),
+                "rules_by_article": {str(k): v for k, v in sorted(c.encoded.items())},
+                "penalties": {str(k): v for k, v in sorted(c.penalties.items())},
+            }
+            for c in coverage
+        ]
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
     table = Table(title="规则库覆盖 / Rulebook coverage")
@@ -296,8 +370,14 @@ def rulebooks_coverage(
             table.add_row(c.instrument, str(c.articles), "no map", "", "", "")
             continue
         missing = ", ".join(map(str, sorted(c.missing)))
-        table.add_row(c.instrument, str(c.articles), str(len(c.obligation_articles)), str(len(c.encoded)),
-                      missing or "—", f"{c.percent:.0f}")
+        table.add_row(
+            c.instrument,
+            str(c.articles),
+            str(len(c.obligation_articles)),
+            str(len(c.encoded)),
+            missing or "—",
+            f"{c.percent:.0f}",
+        )
     out_console().print(table)
 
 

@@ -37,7 +37,7 @@ class EngineError(RuntimeError):
 
 @dataclass(frozen=True)
 class Rule:
-    name: str       # "<rule id>|<which>|<T or F>"
+    name: str  # "<rule id>|<which>|<T or F>"
     scope: str
     node: Node
 
@@ -103,8 +103,8 @@ def durable_fact(ctx: Context, sid: str, names: tuple[str, ...]) -> dict[str, An
 class _Ruleset:
     handle: int
     scope: str
-    names: tuple[str, ...]      # rule names
-    facts: tuple[str, ...]      # fact names its conditions test
+    names: tuple[str, ...]  # rule names
+    facts: tuple[str, ...]  # fact names its conditions test
 
 
 _names = itertools.count()
@@ -119,7 +119,7 @@ def _firing(message: str) -> tuple[str, str]:
     m = _MESSAGE.match(message)
     if m is None:  # not the single-pattern shape hegui compiles: parse it properly
         parsed = json.loads(message)
-        (name, matched), = parsed.items()
+        ((name, matched),) = parsed.items()
         return name, next(iter(matched.values()))["id"]
     return m.group(1), m.group(2)
 
@@ -140,12 +140,12 @@ class CompiledRulebooks:
             for scope in sorted({r.scope for r in rules}):
                 scoped = [(r, p) for r in rules if r.scope == scope and (p := _pattern(r)) is not None]
                 for c in range(0, len(scoped), per_ruleset):
-                    chunk = scoped[c:c + per_ruleset]
+                    chunk = scoped[c : c + per_ruleset]
                     definition = {r.name: p for r, p in chunk}
                     definition[BEGIN] = {"all": [{"m": {"kind": BEGIN}}]}
                     try:
                         handle = dre.create_ruleset(f"{tag}_{s}_{scope}_{c}", json.dumps(definition))
-                    except dre.error as exc:  # type: ignore[misc]
+                    except dre.error as exc:
                         raise EngineError(f"durable-rules rejected ruleset {s}/{scope}/{c}: {exc}") from exc
                     used = sorted(set().union(*(facts_used(r.node) for r, _ in chunk)))
                     rulesets.append(_Ruleset(handle, scope, tuple(r.name for r, _ in chunk), tuple(used)))
@@ -175,7 +175,7 @@ class CompiledRulebooks:
     def _assert(handle: int, fact: dict[str, Any]) -> int:
         try:
             code, state = dre.assert_fact(handle, json.dumps(fact))[:2]
-        except dre.error as exc:  # type: ignore[misc]
+        except dre.error as exc:
             raise EngineError(f"durable-rules failed asserting {fact['id']}: {exc}") from exc
         if code not in (0, 1, 3):  # 1: matched no rule here (not stored), which is fine
             raise EngineError(f"durable-rules returned code {code} asserting {fact['id']}")

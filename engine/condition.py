@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 FactType = Literal["bool", "int", "enum", "list", "str"]
 Op = Literal["==", "!=", "<", "<=", ">", ">="]
@@ -24,11 +24,15 @@ _NEGATE: dict[str, Op] = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=
 _DURABLE_OP = {"==": "$eq", "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 _AST_OP: dict[type, Op] = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 _PY_OP: dict[str, Callable[[Any, Any], bool]] = {
-    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
 }
 
-Scalar = Union[bool, int, float, str]
+Scalar = bool | int | float | str
 Truth = bool | None  # None = unknown
 
 
@@ -95,6 +99,7 @@ class FactSpec:
 
 
 # --------------------------------------------------------------------------- parsing
+
 
 def parse(source: str | bool, facts: Mapping[str, FactSpec]) -> Node:
     """Parse and type-check a condition; raises ConditionError naming the problem."""
@@ -211,7 +216,9 @@ def _compare(left: ast.expr, op: ast.cmpop, right: ast.expr, facts: Mapping[str,
     if name is None:  # literal on the left: 10000 <= transfer.individuals_sensitive
         name, right, sym = _fact_name(right), left, _mirror(sym)
         if name is None:
-            raise ConditionError(f"unsupported expression {ast.unparse(left)!r}: a comparison needs a fact on one side in {source!r}")
+            raise ConditionError(
+                f"unsupported expression {ast.unparse(left)!r}: a comparison needs a fact on one side in {source!r}"
+            )
     spec = _spec(name, facts, source)
     value = _const(right, source)
     _check_value(spec, sym, value, source)
@@ -223,6 +230,7 @@ def _mirror(op: Op) -> Op:
 
 
 # --------------------------------------------------------------------------- structure
+
 
 def facts_used(node: Node) -> set[str]:
     if isinstance(node, Cmp | Has):
@@ -272,6 +280,7 @@ def text(node: Node) -> str:
 
 # --------------------------------------------------------------------------- durable-rules
 
+
 def key(fact: str) -> str:
     """Fact name as a durable-rules property: dots are not path separators there."""
     return fact.replace(".", "__")
@@ -296,8 +305,7 @@ def to_durable(node: Node) -> dict[str, Any] | None:
         if not node.negated:
             return {"$iany": {key(node.fact): {"$i": node.value}}}
         # $iall is false on an empty list, so an empty list is matched by its length
-        return {"$or": [{"$eq": {length_key(node.fact): 0}},
-                        {"$iall": {key(node.fact): {"$neq": {"$i": node.value}}}}]}
+        return {"$or": [{"$eq": {length_key(node.fact): 0}}, {"$iall": {key(node.fact): {"$neq": {"$i": node.value}}}}]}
     assert isinstance(node, All | Any_)
     kids = [to_durable(c) for c in node.children]
     if isinstance(node, All):
@@ -312,6 +320,7 @@ def to_durable(node: Node) -> dict[str, Any] | None:
 
 
 # --------------------------------------------------------------------------- plain Python
+
 
 def evaluate(node: Node, facts: Mapping[str, Any]) -> Truth:
     """Kleene three-valued evaluation: None when missing facts leave the result open."""

@@ -74,8 +74,12 @@ def _citing(books: Rulebooks) -> tuple[dict[tuple[str, int], list[str]], dict[tu
             if c.article is not None:
                 punishes[(c.instrument, c.article)].append(oid)
     texts_by_rule = {rid: d.citations for rid, d in books.derived.items()}
-    texts_by_rule.update({rid: [t for o in dec.outcomes for t in [*o.citations, *(c for task in o.tasks for c in task.citations)]]
-                          for rid, dec in books.decisions.items()})
+    texts_by_rule.update(
+        {
+            rid: [t for o in dec.outcomes for t in [*o.citations, *(c for task in o.tasks for c in task.citations)]]
+            for rid, dec in books.decisions.items()
+        }
+    )
     for rid, texts in texts_by_rule.items():
         for t in texts:
             c = citation.Citation.parse(t)
@@ -132,6 +136,12 @@ def _lint_map(located: Located, cmap: CoverageMap, numbers: set[int]) -> Iterato
             yield Problem(located.file, f"article {entry.article} is classified twice", f"articles.{i}", line, col)
         seen.add(entry.article)
         if entry.kind in NEEDS_REASON and entry.reason is None:
-            yield Problem(located.file, f"article {entry.article}: a {entry.kind} entry needs a reason", f"articles.{i}", line, col)
+            yield Problem(
+                located.file,
+                f"article {entry.article}: a {entry.kind} entry needs a reason",
+                f"articles.{i}",
+                line,
+                col,
+            )
     if missing := sorted(numbers - seen):
         yield Problem(located.file, f"articles not classified: {', '.join(map(str, missing))}", "articles")

@@ -79,8 +79,10 @@ def generate(books: Rulebooks, coverage: list[InstrumentCoverage], out: Path) ->
         obs = by_instrument.get(cov.instrument, [])
         link = f"[{cov.instrument}]({cov.instrument}.md)" if obs else cov.instrument
         if cov.has_map:
-            index.append(f"| {link} | {cov.articles} | {len(cov.obligation_articles)} | {len(cov.encoded)} "
-                         f"| {len(cov.missing)} | {len(obs)} |")
+            index.append(
+                f"| {link} | {cov.articles} | {len(cov.obligation_articles)} | {len(cov.encoded)} "
+                f"| {len(cov.missing)} | {len(obs)} |"
+            )
         else:
             index.append(f"| {link} | {cov.articles} | no map | — | — | {len(obs)} |")
     index += ["", "See also [questions](questions.md) and [derived facts](derived.md).", ""]
@@ -93,13 +95,17 @@ def generate(books: Rulebooks, coverage: list[InstrumentCoverage], out: Path) ->
     evidenced = books.evidenced_by()
     qlines = ["# Questions", "", "| id | scope | question | evidences |", "| --- | --- | --- | --- |"]
     for qid, q in sorted(books.questions.items()):
-        qlines.append(f"| `{qid}` | {q.scope} | {_cell(q.text.zh)}<br>{_cell(q.text.en)} | "
-                      f"{', '.join(evidenced.get(qid, [])) or '—'} |")
+        qlines.append(
+            f"| `{qid}` | {q.scope} | {_cell(q.text.zh)}<br>{_cell(q.text.en)} | "
+            f"{', '.join(evidenced.get(qid, [])) or '—'} |"
+        )
     pages["questions.md"] = "\n".join(qlines) + "\n"
     dlines = ["# Derived facts", "", "| fact | meaning | when | citations |", "| --- | --- | --- | --- |"]
     for fid, d in sorted(books.derived.items()):
-        dlines.append(f"| `{fid}` | {_cell(d.title.zh)} / {_cell(d.title.en)} | "
-                      f"`{_cell(condition_text(books.cond(fid, 'when')))}` | {_cell(', '.join(d.citations))} |")
+        dlines.append(
+            f"| `{fid}` | {_cell(d.title.zh)} / {_cell(d.title.en)} | "
+            f"`{_cell(condition_text(books.cond(fid, 'when')))}` | {_cell(', '.join(d.citations))} |"
+        )
     pages["derived.md"] = "\n".join(dlines) + "\n"
     for name, text in pages.items():
         write_atomic(out / name, text)

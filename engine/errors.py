@@ -40,7 +40,9 @@ class InputError(Exception):
         return "\n".join(str(p) for p in self.problems)
 
     @classmethod
-    def one(cls, file: str, message: str, path: str = "", line: int | None = None, column: int | None = None) -> InputError:
+    def one(
+        cls, file: str, message: str, path: str = "", line: int | None = None, column: int | None = None
+    ) -> InputError:
         return cls([Problem(file, message, path, line, column)])
 
     @classmethod

@@ -175,11 +175,25 @@ def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Tax
     }
     # PI incidents (PIPL art. 57): remedied, authority and individuals told; any incident (DSL art. 29):
     # remedied and reported, individuals told where PI was involved
-    _set(org_facts, "org.incidents_handled", _all_true(
-        flag for i in a.incidents if i.pi_involved for flag in (i.remedied, i.authority_notified, i.individuals_notified)))
-    _set(org_facts, "org.data_incidents_handled", _all_true(
-        flag for i in a.incidents
-        for flag in (i.remedied, i.authority_notified, *((i.individuals_notified,) if i.pi_involved else ()))))
+    _set(
+        org_facts,
+        "org.incidents_handled",
+        _all_true(
+            flag
+            for i in a.incidents
+            if i.pi_involved
+            for flag in (i.remedied, i.authority_notified, i.individuals_notified)
+        ),
+    )
+    _set(
+        org_facts,
+        "org.data_incidents_handled",
+        _all_true(
+            flag
+            for i in a.incidents
+            for flag in (i.remedied, i.authority_notified, *((i.individuals_notified,) if i.pi_involved else ()))
+        ),
+    )
     if org.platform is not None:
         org_facts["org.registered_users"] = org.platform.registered_users
         org_facts["org.monthly_active_users"] = org.platform.monthly_active_users
@@ -192,24 +206,28 @@ def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Tax
         facts = dict(org_facts)
         cats = act_cats[act.id]
         used = [datasets[d] for d in act.datasets]
-        individuals = act.individuals if act.individuals is not None else max((d.individuals for d in used), default=None)
-        facts.update({
-            "activity.legal_basis": act.legal_basis,
-            "activity.data_subjects": sorted(set(act.data_subjects)),
-            "activity.pi_categories": sorted(cats),
-            "activity.pi_tags": taxonomy.tags_of(sorted(cats)),
-            "activity.data_grades": sorted({d.grade for d in used}),
-            "activity.stored_outside_mainland": any(d.storage_location != MAINLAND for d in used),
-            "activity.automated_decision": act.automated_decision,
-            "activity.automated_marketing": act.automated_marketing,
-            "activity.entrusted_processing": act.entrusted_processing,
-            "activity.acting_as_entrusted_party": act.acting_as_entrusted_party,
-            "activity.provides_to_other_processor": act.provides_to_other_processor,
-            "activity.public_disclosure": act.public_disclosure,
-            "activity.public_image_capture": act.public_image_capture,
-            "activity.publicly_available_pi": act.publicly_available_pi,
-            "activity.has_transfers": any(t.activity == act.id for t in a.transfers),
-        })
+        individuals = (
+            act.individuals if act.individuals is not None else max((d.individuals for d in used), default=None)
+        )
+        facts.update(
+            {
+                "activity.legal_basis": act.legal_basis,
+                "activity.data_subjects": sorted(set(act.data_subjects)),
+                "activity.pi_categories": sorted(cats),
+                "activity.pi_tags": taxonomy.tags_of(sorted(cats)),
+                "activity.data_grades": sorted({d.grade for d in used}),
+                "activity.stored_outside_mainland": any(d.storage_location != MAINLAND for d in used),
+                "activity.automated_decision": act.automated_decision,
+                "activity.automated_marketing": act.automated_marketing,
+                "activity.entrusted_processing": act.entrusted_processing,
+                "activity.acting_as_entrusted_party": act.acting_as_entrusted_party,
+                "activity.provides_to_other_processor": act.provides_to_other_processor,
+                "activity.public_disclosure": act.public_disclosure,
+                "activity.public_image_capture": act.public_image_capture,
+                "activity.publicly_available_pi": act.publicly_available_pi,
+                "activity.has_transfers": any(t.activity == act.id for t in a.transfers),
+            }
+        )
         _set(facts, "activity.individuals", individuals)
         _answers(facts, act.answers)
         contexts.append(Context("activity", act.id, facts))
@@ -219,23 +237,28 @@ def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Tax
 
 
 def transfer_facts(
-    org_facts: Mapping[str, Any], tr: Transfer, activities: Mapping[str, Activity],
-    datasets: Mapping[str, Dataset], taxonomy: Taxonomy,
+    org_facts: Mapping[str, Any],
+    tr: Transfer,
+    activities: Mapping[str, Activity],
+    datasets: Mapping[str, Dataset],
+    taxonomy: Taxonomy,
 ) -> dict[str, Any]:
     facts = dict(org_facts)
     cats = {c for d in tr.datasets for c in datasets[d].categories()}
-    facts.update({
-        "transfer.destination": tr.destination,
-        "transfer.to_mainland": tr.destination == MAINLAND,
-        "transfer.individuals_non_sensitive": tr.individuals_non_sensitive,
-        "transfer.individuals_sensitive": tr.individuals_sensitive,
-        "transfer.important_data": tr.important_data,
-        "transfer.purpose": tr.purpose,
-        "transfer.domestic_data_added": tr.domestic_data_added,
-        "transfer.ftz_negative_list": tr.ftz_negative_list or "none",
-        "transfer.mechanism_in_place": tr.mechanism_in_place,
-        "transfer.pi_tags": taxonomy.tags_of(sorted(cats)),
-    })
+    facts.update(
+        {
+            "transfer.destination": tr.destination,
+            "transfer.to_mainland": tr.destination == MAINLAND,
+            "transfer.individuals_non_sensitive": tr.individuals_non_sensitive,
+            "transfer.individuals_sensitive": tr.individuals_sensitive,
+            "transfer.important_data": tr.important_data,
+            "transfer.purpose": tr.purpose,
+            "transfer.domestic_data_added": tr.domestic_data_added,
+            "transfer.ftz_negative_list": tr.ftz_negative_list or "none",
+            "transfer.mechanism_in_place": tr.mechanism_in_place,
+            "transfer.pi_tags": taxonomy.tags_of(sorted(cats)),
+        }
+    )
     if tr.activity is not None:
         facts["transfer.legal_basis"] = activities[tr.activity].legal_basis
     _answers(facts, tr.answers)

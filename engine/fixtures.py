@@ -31,7 +31,7 @@ def cases() -> Iterator[Case]:
     groups = (("obligation", books.obligations), ("derived", books.derived), ("decision", books.decisions))
     for kind, items in groups:
         for rule_id in sorted(items):
-            for fx in items[rule_id].fixtures:  # type: ignore[attr-defined]
+            for fx in items[rule_id].fixtures:
                 yield Case(rule_id, kind, fx, books.origin[rule_id][0])
 
 
@@ -40,9 +40,11 @@ def run_case(case: Case) -> str:
     engine = compiled()
     books = engine.books
     day = case.fixture.as_of or date.today()
-    scope = {"obligation": lambda: books.obligations[case.rule].scope,
-             "derived": lambda: books.derived[case.rule].scope,
-             "decision": lambda: books.decisions[case.rule].scope}[case.kind]()
+    scope = {
+        "obligation": lambda: books.obligations[case.rule].scope,
+        "derived": lambda: books.derived[case.rule].scope,
+        "decision": lambda: books.decisions[case.rule].scope,
+    }[case.kind]()
     ctx = Context(scope, "fixture", dict(case.fixture.facts))
     contexts = [ctx]
     if scope != "org":  # organisation-level derived facts are computed in the organisation context

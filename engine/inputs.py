@@ -6,9 +6,7 @@ syntax, types, unknown keys, dangling references, unknown PI categories and ques
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,7 @@ from engine.errors import InputError, Problem
 from engine.questions import question_bank
 from engine.taxonomy import taxonomy
 from engine.validation import pydantic_problems
-from engine.yamlsafe import MAX_BYTES, Located, load
+from engine.yamlsafe import Located, load
 
 ASSESSMENT_FILE = "assessment.yaml"
 DATASETS_YAML = "datasets.yaml"
@@ -96,68 +94,10 @@ def _datasets_yaml(path: Path) -> list[tuple[Dataset, Where]]:
 
 
 def _datasets_csv(path: Path) -> list[tuple[Dataset, Where]]:
-    """One row per field; dataset columns repeat and must agree between rows."""
-    file = str(path)
-    if path.stat().st_size > MAX_BYTES:
-        raise InputError.one(file, "file is larger than 5 MiB")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError.one(file, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise InputError.one(file, f"invalid CSV: {exc}") from None
-    if not rows:
-        raise InputError.one(file, "empty CSV: expected a header row " + ",".join(CSV_COLUMNS), "", 1, 1)
-    header = [h.strip() for h in rows[0]]
-    problems = [Problem(file, f"unknown column {h!r} (expected {', '.join(CSV_COLUMNS)})", "", 1, i + 1)
-                for i, h in enumerate(header) if h not in CSV_COLUMNS]
-    problems += [Problem(file, f"missing column {c!r}", "", 1, 1) for c in CSV_COLUMNS if c not in header]
-    if problems:
-        raise InputError(problems)
-    col = {h: i for i, h in enumerate(header)}
-    grouped: dict[str, dict[str, Any]] = {}
-    first_line: dict[str, int] = {}
-    for n, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            problems.append(Problem(file, f"expected {len(header)} columns, found {len(row)}", "", n, 1))
-            continue
-        cell = {h: row[i].strip() for h, i in col.items()}
-        ds_id = cell["dataset"]
-        record = {
-            "id": ds_id, "name": cell["name"], "system": cell["system"],
-            "storage_location": cell["storage_location"], "grade": cell["grade"] or "general",
-        }
-        for num in ("records", "individuals"):
-            try:
-                record[num] = int(cell[num].replace("_", "").replace(",", ""))
-            except ValueError:
-                problems.append(Problem(file, f"{num} must be a whole number, got {cell[num]!r}", num, n, col[num] + 1))
-        if ds_id not in grouped:
-            grouped[ds_id] = {**record, "fields": []}
-            first_line[ds_id] = n
-        else:
-            for k, v in record.items():
-                if grouped[ds_id].get(k) != v:
-                    problems.append(Problem(file, f"{k} {v!r} differs from line {first_line[ds_id]} of dataset {ds_id!r}",
-                                            k, n, col.get(k if k != "id" else "dataset", 0) + 1))
-        if cell["field"]:
-            grouped[ds_id]["fields"].append({"name": cell["field"], "category": cell["category"] or None})
-    out = []
-    for ds_id, data in grouped.items():
-        try:
-            out.append((Dataset.model_validate(data), ("dataset", first_line[ds_id], 1)))
-        except ValidationError as exc:
-            for err in exc.errors(include_url=False):
-                field = str(err["loc"][0]) if err["loc"] else "dataset"
-                column = col.get("dataset" if field == "id" else field)
-                problems.append(Problem(file, err["msg"], field, first_line[ds_id], (column or 0) + 1))
-    if problems:
-        raise InputError(problems)
-    return out
+    """One row per field; dataset columns repeat and agree between rows (parser shared with imports)."""
+    from engine.discovery.tabular import parse, read_csv
+
+    return [(p.dataset, p.where) for p in parse(read_csv(path))]
 
 
 def _check_categories(ds: Dataset, file: str, where: Where) -> list[Problem]:

@@ -10,7 +10,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.errors import InputError
-
 from engine.resources import data_dir
 from engine.text import Text
 from engine.validation import pydantic_problems
@@ -58,9 +57,7 @@ class Question(BaseModel):
                 return f"must be at most {self.max}"
         if self.type == "choice" and value not in ok_values:
             return f"expected one of {', '.join(ok_values)}, got {value!r}"
-        if self.type == "multi" and (
-            not isinstance(value, list) or any(v not in ok_values for v in value)
-        ):
+        if self.type == "multi" and (not isinstance(value, list) or any(v not in ok_values for v in value)):
             return f"expected a list drawn from {', '.join(ok_values)}, got {value!r}"
         if self.type == "text" and not isinstance(value, str):
             return f"expected text, got {value!r}"

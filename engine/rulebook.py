@@ -8,7 +8,7 @@ has fixtures for each outcome, and the compiled rules stay inside durable-rules'
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -106,22 +106,28 @@ def load_rulebooks(root: Path | None = None) -> tuple[Rulebooks, list[Problem]]:
             problems.extend(exc.problems)
         except ValidationError as exc:
             problems.extend(pydantic_problems(exc, located))
-    for extra in [*question_files(), *(data_dir("rulebooks") / x for x in ("taxonomy/pi-categories.yaml", "citation-index.json"))]:
+    for extra in [
+        *question_files(),
+        *(data_dir("rulebooks") / x for x in ("taxonomy/pi-categories.yaml", "citation-index.json")),
+    ]:
         digest.update(extra.read_bytes())
     books.version = f"{_manifest_version()}+{digest.hexdigest()[:12]}"
 
     # register ids first so conditions may use derived facts declared in any file
     for located, rb in parsed:
-        for kind, items in (("derived", rb.derived), ("obligations", rb.obligations), ("decisions", rb.decisions)):
+        groups: list[tuple[str, Sequence[Derived | Obligation | Decision], dict[str, Any]]] = [
+            ("derived", rb.derived, books.derived),
+            ("obligations", rb.obligations, books.obligations),
+            ("decisions", rb.decisions, books.decisions),
+        ]
+        for kind, items, target in groups:
             for i, item in enumerate(items):
-                path = f"{kind}.{i}"
-                target: dict[str, Any] = {"derived": books.derived, "obligations": books.obligations,
-                                          "decisions": books.decisions}[kind]
+                rule_path = f"{kind}.{i}"
                 if item.id in target or item.id in books.specs:
-                    problems.append(_at(located, f"{path}.id", f"duplicate id {item.id!r}"))
+                    problems.append(_at(located, f"{rule_path}.id", f"duplicate id {item.id!r}"))
                     continue
                 target[item.id] = item
-                books.origin[item.id] = (located.file, path)
+                books.origin[item.id] = (located.file, rule_path)
                 if isinstance(item, Derived):
                     specs[item.id] = FactSpec(item.id, "bool")
     for located, rb in parsed:
@@ -145,8 +151,9 @@ def _at(located: Located, path: str, message: str) -> Problem:
     return Problem(located.file, message, path, line, col)
 
 
-def _parse(books: Rulebooks, located: Located, path: str, rule_id: str, which: str,
-           source: str | bool, scope: str) -> Iterator[Problem]:
+def _parse(
+    books: Rulebooks, located: Located, path: str, rule_id: str, which: str, source: str | bool, scope: str
+) -> Iterator[Problem]:
     try:
         node = parse(source, books.specs)
     except ConditionError as exc:
@@ -158,8 +165,9 @@ def _parse(books: Rulebooks, located: Located, path: str, rule_id: str, which: s
     books.conditions[(rule_id, which)] = node
 
 
-def _lint_citations(located: Located, path: str, rule_id: str, cites: list[str],
-                    window: tuple[date, date | None] | None) -> Iterator[Problem]:
+def _lint_citations(
+    located: Located, path: str, rule_id: str, cites: list[str], window: tuple[date, date | None] | None
+) -> Iterator[Problem]:
     for j, text in enumerate(cites):
         try:
             cite = citation.Citation.parse(text)
@@ -174,8 +182,11 @@ def _lint_citations(located: Located, path: str, rule_id: str, cites: list[str],
             start, end = citation.in_force_window(cite.instrument)
             lo, hi = window
             if (hi is not None and hi < start) or (end is not None and lo > end):
-                yield _at(located, f"{path}.{j}",
-                          f"{rule_id}: {cite} is never in force during the rule's window {lo}..{hi or 'open'}")
+                yield _at(
+                    located,
+                    f"{path}.{j}",
+                    f"{rule_id}: {cite} is never in force during the rule's window {lo}..{hi or 'open'}",
+                )
 
 
 def obligation_window(ob: Obligation) -> tuple[date, date | None]:
@@ -211,16 +222,25 @@ def _lint_file(books: Rulebooks, located: Located, rb: RulebookFile) -> Iterator
         if not bad:
             lo, hi = obligation_window(ob)
             if hi is not None and hi < lo:
-                yield _at(located, f"{base}.in_force", f"{ob.id}: in_force excludes every date its citations are in force")
+                yield _at(
+                    located, f"{base}.in_force", f"{ob.id}: in_force excludes every date its citations are in force"
+                )
             else:
                 yield from _lint_gaps(located, base, ob)
             yield from _lint_citations(located, f"{base}.penalties", ob.id, ob.penalties, (lo, hi))
             secondary = any(citation.is_secondary(c.instrument) for c in ob.parsed_citations())
             if secondary != (ob.confidence == "secondary"):
-                yield _at(located, f"{base}.confidence",
-                          f"{ob.id}: confidence must be 'secondary' exactly when a citation rests on a secondary source")
+                yield _at(
+                    located,
+                    f"{base}.confidence",
+                    f"{ob.id}: confidence must be 'secondary' exactly when a citation rests on a secondary source",
+                )
         if len(ob.remediation.zh) != len(ob.remediation.en) or not ob.remediation.zh:
-            yield _at(located, f"{base}.remediation", f"{ob.id}: remediation needs the same non-empty list of steps in zh and en")
+            yield _at(
+                located,
+                f"{base}.remediation",
+                f"{ob.id}: remediation needs the same non-empty list of steps in zh and en",
+            )
         if len(ob.evidence.zh) != len(ob.evidence.en):
             yield _at(located, f"{base}.evidence", f"{ob.id}: evidence lists differ in length between zh and en")
         yield from _lint_fixtures(books, located, base, ob.id, ob.scope, ob.fixtures, "obligation")
@@ -262,8 +282,9 @@ def _edges(code: str) -> list[date]:
     return [start] + ([end + timedelta(days=1)] if end else [])
 
 
-def _lint_fixtures(books: Rulebooks, located: Located, base: str, rule_id: str, scope: str,
-                   fixtures: list[Fixture], kind: str) -> Iterator[Problem]:
+def _lint_fixtures(
+    books: Rulebooks, located: Located, base: str, rule_id: str, scope: str, fixtures: list[Fixture], kind: str
+) -> Iterator[Problem]:
     allowed = FIXTURE_EXPECT.get(kind)
     for j, fx in enumerate(fixtures):
         path = f"{base}.fixtures.{j}"
@@ -276,7 +297,9 @@ def _lint_fixtures(books: Rulebooks, located: Located, base: str, rule_id: str, 
             elif not visible(scope_of(name, books.questions), scope):  # type: ignore[arg-type]
                 yield _at(located, f"{path}.facts.{name}", f"{rule_id}: fact {name} is not visible in a {scope} rule")
             elif not _value_fits(spec, value):
-                yield _at(located, f"{path}.facts.{name}", f"{rule_id}: {value!r} is not a valid {spec.type} for {name}")
+                yield _at(
+                    located, f"{path}.facts.{name}", f"{rule_id}: {value!r} is not a valid {spec.type} for {name}"
+                )
 
 
 def _value_fits(spec: FactSpec, value: Any) -> bool:
@@ -302,11 +325,14 @@ def _lint_questions(books: Rulebooks) -> Iterator[Problem]:
 
 def _lint_property_budget(books: Rulebooks) -> Iterator[Problem]:
     for scope in ("org", "activity", "transfer"):
-        names = [n for n in books.specs if visible(scope_of(n, books.questions), scope)]  # type: ignore[arg-type]
+        names = [n for n in books.specs if visible(scope_of(n, books.questions), scope)]
         count = len(names) + sum(1 for n in names if books.specs[n].type == "list") + 3  # + id, kind, sid
         if count > MAX_FACT_PROPERTIES:
-            yield Problem(str(data_dir("rulebooks")),
-                          f"{scope} contexts can carry {count} properties; durable-rules' limit is 254 (hegui keeps {MAX_FACT_PROPERTIES})")
+            yield Problem(
+                str(data_dir("rulebooks")),
+                f"{scope} contexts can carry {count} properties; durable-rules' limit is 254 "
+                f"(hegui keeps {MAX_FACT_PROPERTIES})",
+            )
 
 
 @cache
@@ -316,4 +342,3 @@ def rulebooks() -> Rulebooks:
     if problems:
         raise InputError(problems)
     return books
-

@@ -24,15 +24,31 @@ class QuickTransfer:
 
 
 def decide_transfer(
-    *, non_sensitive: int, sensitive: int, ciio: bool, important_data: bool, purpose: TransferPurpose,
-    destination: str, free_trade_zone: bool, ftz_outside_list: bool, domestic_data_added: bool, day: date,
+    *,
+    non_sensitive: int,
+    sensitive: int,
+    ciio: bool,
+    important_data: bool,
+    purpose: TransferPurpose,
+    destination: str,
+    free_trade_zone: bool,
+    ftz_outside_list: bool,
+    domestic_data_added: bool,
+    day: date,
 ) -> QuickTransfer:
-    tr = Transfer.model_validate({
-        "id": "transfer", "recipient": "-", "destination": destination,
-        "individuals_non_sensitive": non_sensitive, "individuals_sensitive": sensitive,
-        "important_data": important_data, "purpose": purpose, "domestic_data_added": domestic_data_added,
-        "ftz_negative_list": "outside" if ftz_outside_list else None,
-    })
+    tr = Transfer.model_validate(
+        {
+            "id": "transfer",
+            "recipient": "-",
+            "destination": destination,
+            "individuals_non_sensitive": non_sensitive,
+            "individuals_sensitive": sensitive,
+            "important_data": important_data,
+            "purpose": purpose,
+            "domestic_data_added": domestic_data_added,
+            "ftz_negative_list": "outside" if ftz_outside_list else None,
+        }
+    )
     org: dict[str, Any] = {"org.ciio": ciio, "org.free_trade_zone": free_trade_zone}
     ctx = Context("transfer", tr.id, transfer_facts(org, tr, {}, {}, taxonomy()))
     engine = compiled()

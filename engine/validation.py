@@ -10,7 +10,9 @@ from engine.yamlsafe import Located
 
 def dotted(loc: tuple[int | str, ...]) -> str:
     # pydantic puts union/tagged-member names into loc; keep only the data path
-    parts = [str(p) for p in loc if not (isinstance(p, str) and ("[" in p or p in ("str", "Text", "int", "bool", "date")))]
+    parts = [
+        str(p) for p in loc if not (isinstance(p, str) and ("[" in p or p in ("str", "Text", "int", "bool", "date")))
+    ]
     return ".".join(parts)
 
 

@@ -46,7 +46,7 @@ class Located:
 class _NoAliasLoader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(
                 None, None, "YAML aliases (*name) are not allowed in hegui inputs", event.start_mark
             )
@@ -61,7 +61,9 @@ def _construct(loader: _NoAliasLoader, node: yaml.Node, path: str, positions: di
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if isinstance(key, list | dict):
-                raise yaml.constructor.ConstructorError(None, None, "mapping keys must be plain values", key_node.start_mark)
+                raise yaml.constructor.ConstructorError(
+                    None, None, "mapping keys must be plain values", key_node.start_mark
+                )
             if key in out:
                 raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
             out[key] = _construct(loader, value_node, f"{prefix}{key}", positions)
@@ -85,8 +87,9 @@ def loads(text: str, file: str) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         msg = " ".join(x for x in (exc.context, exc.problem) if x) or str(exc)
-        raise InputError.one(file, f"invalid YAML: {msg}", "", mark.line + 1 if mark else None,
-                             mark.column + 1 if mark else None) from None
+        raise InputError.one(
+            file, f"invalid YAML: {msg}", "", mark.line + 1 if mark else None, mark.column + 1 if mark else None
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError.one(file, f"invalid YAML: {exc}") from None
     finally:

@@ -40,7 +40,8 @@ def test_shenzhen_ecommerce(tmp_path: Path) -> None:
     (transfer,) = doc["transfers"]
     assert transfer["mechanism"] == "standard_contract_or_certification"
     assert {"instrument": "CBDF-PROVISIONS", "article": 8, "paragraph": 1, "item": None} in [
-        {k: c[k] for k in ("instrument", "article", "paragraph", "item")} for c in transfer["citations"]]
+        {k: c[k] for k in ("instrument", "article", "paragraph", "item")} for c in transfer["citations"]
+    ]
     assert doc["pipia_required"]["required"] is True
     items = {(c["article"], c["item"]) for c in doc["pipia_required"]["citations"]}
     assert items == {(55, 1), (55, 2), (55, 3), (55, 4)}

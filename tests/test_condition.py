@@ -86,6 +86,7 @@ def test_never_true_compiles_to_no_rule() -> None:
 
 # ---------------------------------------------------------------- engine vs reference evaluator
 
+
 def _value(spec: FactSpec) -> st.SearchStrategy[Any]:
     if spec.type == "bool":
         return st.booleans()
@@ -98,8 +99,9 @@ def _value(spec: FactSpec) -> st.SearchStrategy[Any]:
 
 def _contexts(scope: str) -> st.SearchStrategy[dict[str, Any]]:
     books = compiled().books
-    names = sorted(n for n, s in books.specs.items()
-                   if n not in books.derived and visible(scope_of(n, books.questions), scope))  # type: ignore[arg-type]
+    names = sorted(
+        n for n, s in books.specs.items() if n not in books.derived and visible(scope_of(n, books.questions), scope)
+    )  # type: ignore[arg-type]
     return st.fixed_dictionaries({}, optional={n: _value(books.specs[n]) for n in names})
 
 
@@ -111,7 +113,9 @@ def test_durable_rules_agree_with_reference_evaluator(scope: str, data: st.DataO
     engine = compiled()
     facts = data.draw(_contexts(scope))
     ctx = Context(scope, "x", dict(facts))  # type: ignore[arg-type]
-    contexts = [ctx] + ([] if scope == "org" else [Context("org", "org", {k: v for k, v in facts.items() if k.startswith("org.")})])
+    contexts = [ctx] + (
+        [] if scope == "org" else [Context("org", "org", {k: v for k, v in facts.items() if k.startswith("org.")})]
+    )
     fired = engine.run(contexts)
     books = engine.books
     checked = 0
@@ -129,8 +133,15 @@ def test_durable_rules_agree_with_reference_evaluator(scope: str, data: st.DataO
             continue
         applies = evaluate(books.cond(oid, "applies"), ctx.facts)
         met = evaluate(books.cond(oid, "met"), ctx.facts)
-        expected_status = ("not_applicable" if applies is False else "unknown" if applies is None or met is None
-                           else "met" if met else "gap")
+        expected_status = (
+            "not_applicable"
+            if applies is False
+            else "unknown"
+            if applies is None or met is None
+            else "met"
+            if met
+            else "gap"
+        )
         got = [s for s in ("met", "gap", "not_applicable") if ctx.key in fired.get(f"{oid}|status|{s}", set())]
         assert got == ([] if expected_status == "unknown" else [expected_status]), oid
         checked += 1

@@ -37,17 +37,35 @@ def _edit(folder: Path, old: str, new: str, name: str = "assessment.yaml") -> No
     ("old", "new", "expect"),
     [
         ("  ciio: false\n  shenzhen", "  ciio: maybe\n  shenzhen", ["organisation.ciio", "valid boolean"]),
-        ("legal_basis: consent\n    data_subjects: [customers]\n    datasets: [members, face",
-         "legal_basis: consnet\n    data_subjects: [customers]\n    datasets: [members, face",
-         ["activities.0.legal_basis", "'consent'"]),
-        ("individuals_non_sensitive: 150000", "individuals_non_sensitive: -5", ["transfers.0.individuals_non_sensitive", "greater than or equal to 0"]),
-        ("datasets: [members, face-templates]", "datasets: [members, face-template]", ['did you mean "face-templates"']),
+        (
+            "legal_basis: consent\n    data_subjects: [customers]\n    datasets: [members, face",
+            "legal_basis: consnet\n    data_subjects: [customers]\n    datasets: [members, face",
+            ["activities.0.legal_basis", "'consent'"],
+        ),
+        (
+            "individuals_non_sensitive: 150000",
+            "individuals_non_sensitive: -5",
+            ["transfers.0.individuals_non_sensitive", "greater than or equal to 0"],
+        ),
+        (
+            "datasets: [members, face-templates]",
+            "datasets: [members, face-template]",
+            ['did you mean "face-templates"'],
+        ),
         ("  ciio: false\n", "  ciio: false\n  cio: true\n", ["organisation.cio", "unknown key"]),
-        ("      separate_consent_sensitive: false", "      separate_consent_sensitve: false", ['did you mean "separate_consent_sensitive"']),
+        (
+            "      separate_consent_sensitive: false",
+            "      separate_consent_sensitve: false",
+            ['did you mean "separate_consent_sensitive"'],
+        ),
         ("      sensitive_necessity: true", "      sensitive_necessity: 3", ["sensitive_necessity", "true or false"]),
         ("  as_of: 2026-11-20\n", "", ["assessment.as_of", "required field is missing"]),
         ("activity: personalised-marketing", "activity: marketing", ["transfers.0.activity", "no activity"]),
-        ("    approver: 王敏（首席合规官）\n", "    approver: 王敏（首席合规官）\n    expires_on: 2027-01-01\n", ["waivers.0.expires_on"]),
+        (
+            "    approver: 王敏（首席合规官）\n",
+            "    approver: 王敏（首席合规官）\n    expires_on: 2027-01-01\n",
+            ["waivers.0.expires_on"],
+        ),
     ],
 )
 def test_located_errors(example_copy, old: str, new: str, expect: list[str]) -> None:  # type: ignore[no-untyped-def]
@@ -73,7 +91,8 @@ def test_csv_inventory_errors_name_line_and_column(example_copy) -> None:  # typ
 def test_yaml_alias_bomb_is_refused(tmp_path: Path) -> None:
     (tmp_path / "assessment.yaml").write_text(
         "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b]\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     _assert_rejected(tmp_path, "aliases")
 
 
@@ -98,8 +117,14 @@ def test_waiver_naming_no_finding_is_an_error(example_copy) -> None:  # type: ig
 # ---------------------------------------------------------------- property: mutated assessments
 
 BASE = yaml.safe_load((EXAMPLES / "shenzhen-ecommerce" / "assessment.yaml").read_text(encoding="utf-8"))
-JUNK = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.text(max_size=8),
-                 st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=4), st.integers(), max_size=2))
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.text(max_size=8),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=4), st.integers(), max_size=2),
+)
 
 
 def _paths(node: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
@@ -148,7 +173,9 @@ def mutated(draw: st.DrawFn) -> str:
 def test_mutated_assessments_fail_cleanly(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
     folder = tmp_path_factory.mktemp("mut")
     for name in ("datasets.yaml",):
-        (folder / name).write_text((EXAMPLES / "shenzhen-ecommerce" / name).read_text(encoding="utf-8"), encoding="utf-8")
+        (folder / name).write_text(
+            (EXAMPLES / "shenzhen-ecommerce" / name).read_text(encoding="utf-8"), encoding="utf-8"
+        )
     (folder / "assessment.yaml").write_text(text, encoding="utf-8")
     out = folder / "out"
     result = run_cli("assess", folder, "--out", out, "-q", "--fail-on", "none")

@@ -31,16 +31,22 @@ obligations:
 """
 
 
-def _lint(tmp_path: Path, citation: str = "PIPL art. 29", applies: str = "activity.automated_decision",
-          in_force: str = "", na: str = "not_applicable") -> list[str]:
+def _lint(
+    tmp_path: Path,
+    citation: str = "PIPL art. 29",
+    applies: str = "activity.automated_decision",
+    in_force: str = "",
+    na: str = "not_applicable",
+) -> list[str]:
     import shutil
 
     from engine.resources import data_dir
 
     # the real rulebooks plus one test file: questions' show_if conditions name real derived facts
     shutil.copytree(data_dir("rulebooks") / "obligations", tmp_path / "obligations", dirs_exist_ok=True)
-    text = (GOOD.replace("CITATION", citation).replace("APPLIES", applies)
-            .replace("IN_FORCE", in_force).replace("NA", na))
+    text = (
+        GOOD.replace("CITATION", citation).replace("APPLIES", applies).replace("IN_FORCE", in_force).replace("NA", na)
+    )
     (tmp_path / "obligations" / "test.yaml").write_text(text, encoding="utf-8")
     _, problems = load_rulebooks(tmp_path)
     return [str(p) for p in problems]
@@ -67,8 +73,7 @@ def test_clean_rule_passes(tmp_path: Path) -> None:
 def test_lint_problems(tmp_path: Path, kwargs: dict[str, str], message: str) -> None:
     problems = _lint(tmp_path, **kwargs)
     assert any(message in p for p in problems), problems
-    assert all(p.startswith(str(tmp_path / "obligations" / "test.yaml") + ":") for p in problems
-               if "test.yaml" in p)
+    assert all(p.startswith(str(tmp_path / "obligations" / "test.yaml") + ":") for p in problems if "test.yaml" in p)
 
 
 def test_problem_names_line_and_column(tmp_path: Path) -> None:

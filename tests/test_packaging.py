@@ -11,13 +11,32 @@ from tests.conftest import ROOT
 
 
 def test_wheel_contains_rulebooks_and_templates(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = tmp_path.glob("hegui-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in ("engine/_data/rulebooks/citation-index.json", "engine/_data/rulebooks/manifest.yaml",
-                     "engine/_data/rulebooks/obligations/PIPL.yaml", "engine/_data/rulebooks/questions/core.yaml",
-                     "engine/_data/rulebooks/taxonomy/pi-categories.yaml", "engine/cli.py"):
+    for required in (
+        "engine/_data/rulebooks/citation-index.json",
+        "engine/_data/rulebooks/manifest.yaml",
+        "engine/_data/rulebooks/obligations/PIPL.yaml",
+        "engine/_data/rulebooks/questions/core.yaml",
+        "engine/_data/rulebooks/taxonomy/pi-categories.yaml",
+        "engine/cli.py",
+    ):
         assert required in names, required
     templates = [n for n in names if n.startswith("engine/_data/templates/")]
     assert templates, "templates missing from the wheel"

@@ -10,24 +10,64 @@ from engine.obligation import SEVERITIES
 
 LABELS = {
     "zh": {
-        "title": "合规评估摘要", "applicable": "适用义务", "status": "状态", "count": "数量",
-        "gap": "差距", "met": "已满足", "unknown": "待确认", "waived": "已豁免",
-        "severity": "严重程度", "critical": "严重", "high": "高", "medium": "中", "low": "低",
-        "pipia": "须开展个人信息保护影响评估", "yes": "是", "no": "否",
-        "transfers": "数据出境", "transfer": "出境", "mechanism": "出境路径", "gaps": "差距（按严重程度）",
-        "security_assessment": "安全评估", "standard_contract_or_certification": "标准合同或认证",
-        "exempt": "免予申报", "not_a_transfer": "不属于出境", "undetermined": "无法判断",
-        "top": "主要差距", "finding": "义务", "citation": "依据",
+        "title": "合规评估摘要",
+        "applicable": "适用义务",
+        "status": "状态",
+        "count": "数量",
+        "gap": "差距",
+        "met": "已满足",
+        "unknown": "待确认",
+        "waived": "已豁免",
+        "severity": "严重程度",
+        "critical": "严重",
+        "high": "高",
+        "medium": "中",
+        "low": "低",
+        "pipia": "须开展个人信息保护影响评估",
+        "yes": "是",
+        "no": "否",
+        "transfers": "数据出境",
+        "transfer": "出境",
+        "mechanism": "出境路径",
+        "gaps": "差距（按严重程度）",
+        "security_assessment": "安全评估",
+        "standard_contract_or_certification": "标准合同或认证",
+        "exempt": "免予申报",
+        "not_a_transfer": "不属于出境",
+        "undetermined": "无法判断",
+        "top": "主要差距",
+        "finding": "义务",
+        "citation": "依据",
     },
     "en": {
-        "title": "Assessment summary", "applicable": "Applicable obligations", "status": "Status", "count": "Count",
-        "gap": "gap", "met": "met", "unknown": "unknown", "waived": "waived",
-        "severity": "Severity", "critical": "critical", "high": "high", "medium": "medium", "low": "low",
-        "pipia": "PIPIA required", "yes": "yes", "no": "no",
-        "transfers": "Outbound transfers", "transfer": "Transfer", "mechanism": "Mechanism", "gaps": "Gaps by severity",
-        "security_assessment": "security assessment", "standard_contract_or_certification": "standard contract or certification",
-        "exempt": "exempt", "not_a_transfer": "not a transfer", "undetermined": "undetermined",
-        "top": "Gaps", "finding": "Obligation", "citation": "Citation",
+        "title": "Assessment summary",
+        "applicable": "Applicable obligations",
+        "status": "Status",
+        "count": "Count",
+        "gap": "gap",
+        "met": "met",
+        "unknown": "unknown",
+        "waived": "waived",
+        "severity": "Severity",
+        "critical": "critical",
+        "high": "high",
+        "medium": "medium",
+        "low": "low",
+        "pipia": "PIPIA required",
+        "yes": "yes",
+        "no": "no",
+        "transfers": "Outbound transfers",
+        "transfer": "Transfer",
+        "mechanism": "Mechanism",
+        "gaps": "Gaps by severity",
+        "security_assessment": "security assessment",
+        "standard_contract_or_certification": "standard contract or certification",
+        "exempt": "exempt",
+        "not_a_transfer": "not a transfer",
+        "undetermined": "undetermined",
+        "top": "Gaps",
+        "finding": "Obligation",
+        "citation": "Citation",
     },
 }
 
@@ -60,8 +100,7 @@ def print_summary(doc: FindingsDocument, lang: str, console: Console) -> None:
         tt.add_column(t["mechanism"])
         tt.add_column(t["citation"])
         for tr in doc.transfers:
-            tt.add_row(f"{tr.id} → {tr.destination}", t[tr.mechanism],
-                       ", ".join(c.label() for c in tr.citations))
+            tt.add_row(f"{tr.id} → {tr.destination}", t[tr.mechanism], ", ".join(c.label() for c in tr.citations))
         console.print(tt)
 
     open_gaps = [f for f in doc.findings if f.status == "gap"]
@@ -71,7 +110,7 @@ def print_summary(doc: FindingsDocument, lang: str, console: Console) -> None:
         table.add_column(t["finding"])
         table.add_column(t["citation"])
         for f in open_gaps:
-            table.add_row(t[f.severity], f"{f.title.get(lang)}\n[dim]{f.id}[/dim]",
-                          ", ".join(c.label() for c in f.citations))
+            table.add_row(
+                t[f.severity], f"{f.title.get(lang)}\n[dim]{f.id}[/dim]", ", ".join(c.label() for c in f.citations)
+            )
         console.print(table)
-
