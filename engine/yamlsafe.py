@@ -44,7 +44,7 @@ class Located:
 
 
 # libyaml's C loader when available (about ten times faster); the pure-Python one otherwise
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _construct(
