@@ -90,3 +90,11 @@ def test_schema_command_exports_the_contract(tmp_path: Path) -> None:
 def test_validate_command(tmp_path: Path) -> None:
     result = run_cli("validate", EXAMPLES / "offshore-saas")
     assert result.exit_code == 0 and "3 activities" in result.stdout
+
+
+def test_committed_schema_is_current() -> None:
+    """docs/findings.schema.json is what `hegui schema` exports (run `make docs` after changing the contract)."""
+    from tests.conftest import ROOT
+
+    committed = json.loads((ROOT / "docs" / "findings.schema.json").read_text(encoding="utf-8"))
+    assert committed == json_schema()
