@@ -19,6 +19,7 @@ from engine.errors import InputError
 
 app = typer.Typer(
     name="hegui",
+    pretty_exceptions_enable=False,
     help="hegui 合规 — 依据中国数据法律评估个人信息处理活动 / assess data processing against China's data laws.",
     no_args_is_help=True,
     add_completion=True,
@@ -395,5 +396,18 @@ def rulebooks_docs(
     out_console().print(f"wrote {len(written)} files to {out}")
 
 
+INTERNAL_ERROR = 3
+
+
 def main() -> None:
-    app()
+    """Entry point. An internal error exits 3 with its traceback, never 1 (1 means gaps were found)."""
+    try:
+        app(standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception:  # surfaced, not swallowed: the traceback goes to stderr
+        import traceback
+
+        traceback.print_exc()
+        err_console().print("hegui: internal error (exit 3); please report it with the traceback above", markup=False)
+        sys.exit(INTERNAL_ERROR)

@@ -98,3 +98,20 @@ def test_committed_schema_is_current() -> None:
 
     committed = json.loads((ROOT / "docs" / "findings.schema.json").read_text(encoding="utf-8"))
     assert committed == json_schema()
+
+
+def test_internal_errors_exit_3_not_1(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """An engine error surfaces with its traceback and exit 3, never confused with 'gaps found' (1)."""
+    import engine.assess
+    from engine.cli import INTERNAL_ERROR, main
+    from engine.compiler import EngineError
+
+    def broken(*_: object, **__: object) -> None:
+        raise EngineError("simulated disagreement")
+
+    monkeypatch.setattr(engine.assess, "assess", broken)
+    monkeypatch.setattr("sys.argv", ["hegui", "assess", str(EXAMPLES / "offshore-saas"), "--out", "/nonexistent/x", "-q"])
+    with pytest.raises(SystemExit) as exc:
+        main()
+    assert exc.value.code == INTERNAL_ERROR
+    assert "simulated disagreement" in capsys.readouterr().err
