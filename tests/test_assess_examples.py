@@ -110,7 +110,9 @@ def test_internal_errors_exit_3_not_1(monkeypatch: pytest.MonkeyPatch, capsys: p
         raise EngineError("simulated disagreement")
 
     monkeypatch.setattr(engine.assess, "assess", broken)
-    monkeypatch.setattr("sys.argv", ["hegui", "assess", str(EXAMPLES / "offshore-saas"), "--out", "/nonexistent/x", "-q"])
+    monkeypatch.setattr(
+        "sys.argv", ["hegui", "assess", str(EXAMPLES / "offshore-saas"), "--out", "/nonexistent/x", "-q"]
+    )
     with pytest.raises(SystemExit) as exc:
         main()
     assert exc.value.code == INTERNAL_ERROR
