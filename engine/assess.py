@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import Any
 
 from engine import __version__, citation
 from engine.compiler import STATUSES, CompiledRulebooks, EngineError
@@ -124,6 +125,17 @@ def cites(texts: Iterable[str], day: date | None) -> list[CitationOut]:
     return out
 
 
+def reference_status(books: Rulebooks, oid: str, facts: Mapping[str, Any]) -> str:
+    """The obligation's status by the plain three-valued evaluator (the engine must agree)."""
+    applies = evaluate(books.cond(oid, "applies"), facts)
+    if applies is False:
+        return "not_applicable"
+    met = evaluate(books.cond(oid, "met"), facts) if applies else None
+    if applies is None or met is None:
+        return "unknown"
+    return "met" if met else "gap"
+
+
 @dataclass(frozen=True)
 class Decided:
     value: str
@@ -162,17 +174,7 @@ class Evaluator:
         if len(fired) > 1:
             raise EngineError(f"{ob.id} fired {fired} for {ctx.key}")
         result = fired[0] if fired else "unknown"
-        applies = evaluate(self.books.cond(ob.id, "applies"), ctx.facts)
-        met = evaluate(self.books.cond(ob.id, "met"), ctx.facts) if applies else None
-        expected = (
-            "not_applicable"
-            if applies is False
-            else "unknown"
-            if applies is None or met is None
-            else "met"
-            if met
-            else "gap"
-        )
+        expected = reference_status(self.books, ob.id, ctx.facts)
         if result != expected:  # the plain evaluator must agree with the engine
             raise EngineError(f"durable-rules says {result}, the reference evaluator {expected}: {ob.id} for {ctx.key}")
         return result

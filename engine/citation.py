@@ -45,27 +45,18 @@ class Citation(BaseModel):
         art, para, item = (int(g) if g else None for g in m.group("art", "para", "item"))
         return cls(instrument=m.group("inst"), article=art, paragraph=para, item=item)
 
+    def _parts(self) -> list[tuple[int, str, str]]:
+        levels = ((self.article, " art. ", "条"), (self.paragraph, " para. ", "款"), (self.item, " item ", "项"))
+        return [(n, en, zh) for n, en, zh in levels if n is not None]
+
     def __str__(self) -> str:
-        out = self.instrument
-        if self.article is not None:
-            out += f" art. {self.article}"
-        if self.paragraph is not None:
-            out += f" para. {self.paragraph}"
-        if self.item is not None:
-            out += f" item {self.item}"
-        return out
+        return self.instrument + "".join(f"{en}{n}" for n, en, _ in self._parts())
 
     def zh(self) -> str:
         """Chinese form, e.g. 《个人信息保护法》第十三条第一款第一项."""
         inst = instrument(self.instrument)
         out = f"《{short_title_zh(inst['title_zh'])}》" if inst else self.instrument
-        if self.article is not None:
-            out += f"第{zh_number(self.article)}条"
-        if self.paragraph is not None:
-            out += f"第{zh_number(self.paragraph)}款"
-        if self.item is not None:
-            out += f"第{zh_number(self.item)}项"
-        return out
+        return out + "".join(f"第{zh_number(n)}{zh}" for n, _, zh in self._parts())
 
     def sort_key(self) -> tuple[str, int, int, int]:
         return (self.instrument, self.article or 0, self.paragraph or 0, self.item or 0)
@@ -142,8 +133,10 @@ def check(cite: Citation) -> str | None:
     if cite.paragraph is None:
         return None
     if paras is None:
-        return (f"{cite.instrument} art. {cite.article}: paragraph structure unknown (secondary source); "
-                "cite the article only")
+        return (
+            f"{cite.instrument} art. {cite.article}: paragraph structure unknown (secondary source); "
+            "cite the article only"
+        )
     if not 1 <= cite.paragraph <= len(paras):
         return f"{cite.instrument} art. {cite.article} has {len(paras)} paragraph(s), not {cite.paragraph}"
     if cite.item is None:

@@ -20,6 +20,11 @@ def _cites(texts: list[str]) -> str:
     return "; ".join(f"{t} ({citation.Citation.parse(t).zh()})" for t in texts)
 
 
+def _table(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    lines = [f"# {title}", "", "| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows]) + "\n"
+
+
 def obligation_page(ob: Obligation, books: Rulebooks) -> str:
     used = sorted(f for which in ("applies", "met") for f in _facts(books, ob.id, which) if f.startswith("q."))
     lines = [
@@ -93,20 +98,27 @@ def generate(books: Rulebooks, coverage: list[InstrumentCoverage], out: Path) ->
         body += [obligation_page(ob, books) for ob in sorted(obs, key=lambda o: o.id)]
         pages[f"{code}.md"] = "\n".join(body)
     evidenced = books.evidenced_by()
-    qlines = ["# Questions", "", "| id | scope | question | evidences |", "| --- | --- | --- | --- |"]
-    for qid, q in sorted(books.questions.items()):
-        qlines.append(
-            f"| `{qid}` | {q.scope} | {_cell(q.text.zh)}<br>{_cell(q.text.en)} | "
-            f"{', '.join(evidenced.get(qid, [])) or '—'} |"
-        )
-    pages["questions.md"] = "\n".join(qlines) + "\n"
-    dlines = ["# Derived facts", "", "| fact | meaning | when | citations |", "| --- | --- | --- | --- |"]
-    for fid, d in sorted(books.derived.items()):
-        dlines.append(
-            f"| `{fid}` | {_cell(d.title.zh)} / {_cell(d.title.en)} | "
-            f"`{_cell(condition_text(books.cond(fid, 'when')))}` | {_cell(', '.join(d.citations))} |"
-        )
-    pages["derived.md"] = "\n".join(dlines) + "\n"
+    pages["questions.md"] = _table(
+        "Questions",
+        ("id", "scope", "question", "evidences"),
+        [
+            (f"`{qid}`", q.scope, f"{_cell(q.text.zh)}<br>{_cell(q.text.en)}", ", ".join(evidenced.get(qid, [])) or "—")
+            for qid, q in sorted(books.questions.items())
+        ],
+    )
+    pages["derived.md"] = _table(
+        "Derived facts",
+        ("fact", "meaning", "when", "citations"),
+        [
+            (
+                f"`{fid}`",
+                f"{_cell(d.title.zh)} / {_cell(d.title.en)}",
+                f"`{_cell(condition_text(books.cond(fid, 'when')))}`",
+                _cell(", ".join(d.citations)),
+            )
+            for fid, d in sorted(books.derived.items())
+        ],
+    )
     for name, text in pages.items():
         write_atomic(out / name, text)
         written.append(out / name)
