@@ -6,6 +6,7 @@ need=(
   gcc python3-dev python3-venv          # durable-rules compiles a C extension
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1  # WeasyPrint
   fonts-noto-cjk fonts-arphic-ukai      # CJK fonts: Hei/Song (Noto CJK) and Kai
+  fonts-liberation                      # Times New Roman metrics for digits and Latin letters (CAC template)
   poppler-utils                         # pdftotext / pdffonts / pdftoppm used by the tests
 )
 if [[ "${HEGUI_WITH_POSTGRES:-0}" == 1 ]]; then need+=(postgresql); fi

@@ -2,6 +2,8 @@
 
 A renderer returns file name -> bytes; the CLI renders every requested format in memory first and
 only then writes the files (atomically), so a failing renderer leaves no partial output set.
+`pdf` writes the PIPIA report and the remediation checklist; `csv` and `xlsx` the checklist.
+Report modules are imported on use: WeasyPrint is slow to import and JSON-only runs do not need it.
 """
 
 from __future__ import annotations
@@ -31,7 +33,30 @@ def _json(job: RenderJob) -> dict[str, bytes]:
     return {"findings.json": job.doc.to_json().encode("utf-8")}
 
 
-RENDERERS: dict[str, Renderer] = {"json": _json}
+def _pdf(job: RenderJob) -> dict[str, bytes]:
+    from engine.render.pdf import report_pdf
+    from engine.render.view import build
+
+    report = build(job.doc, job.loaded, job.lang, job.reproducible)
+    return {"pipia.pdf": report_pdf(report, "report/pipia.html"),
+            "checklist.pdf": report_pdf(report, "report/checklist.html")}
+
+
+def _csv(job: RenderJob) -> dict[str, bytes]:
+    from engine.render.checklist import to_csv
+    from engine.render.view import build
+
+    return {"checklist.csv": to_csv(build(job.doc, job.loaded, job.lang, job.reproducible))}
+
+
+def _xlsx(job: RenderJob) -> dict[str, bytes]:
+    from engine.render.checklist import to_xlsx
+    from engine.render.view import build
+
+    return {"checklist.xlsx": to_xlsx(build(job.doc, job.loaded, job.lang, job.reproducible), job.reproducible)}
+
+
+RENDERERS: dict[str, Renderer] = {"json": _json, "pdf": _pdf, "csv": _csv, "xlsx": _xlsx}
 
 
 def render(job: RenderJob, formats: list[str]) -> dict[str, bytes]:

@@ -1,0 +1,370 @@
+"""What the reports show, computed once from the findings document and the validated inputs.
+
+Templates only lay this out; the PDF, CSV and XLSX renderers share the same remediation actions,
+so the checklist reads the same in every format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+from engine import citation
+from engine.assessment import Activity
+from engine.dataset import Dataset
+from engine.finding import CitationOut, Finding, FindingsDocument, TransferOut
+from engine.inputs import LoadedAssessment
+from engine.obligation import SEVERITIES
+from engine.questions import question_bank
+from engine.render.diagram import Diagram, FlowBuilder
+from engine.render.risk import Cell, Exposure, Risk, matrix, score
+from engine.render.words import Words, as_text
+from engine.taxonomy import taxonomy
+from engine.text import Text
+
+NOT_A_TRANSFER = "not_a_transfer"
+MAINLAND = "CN"
+STATUS_ORDER = ("gap", "unknown", "waived", "met")
+# Findings about the purpose, basis and necessity of processing (PIPL art. 56 para. 1 item 1):
+# principles (arts 5-7), legal bases and consent (arts 13-17), retention (art. 19), sensitive PI (arts 28-30).
+LAWFULNESS_ARTICLES = {5, 6, 7, 13, 14, 15, 16, 17, 19, 28, 29, 30}
+FLAGS = ("automated_decision", "automated_marketing", "entrusted_processing", "acting_as_entrusted_party",
+         "provides_to_other_processor", "public_disclosure", "public_image_capture", "publicly_available_pi")
+
+# Report outlines: (heading key, section template or None for a heading that only groups).
+Outline = list[tuple[str, str | None, list[tuple[str, str]]]]
+OUTBOUND: Outline = [
+    ("h.overall", None, [("h.processor", "processing"), ("h.recipients", "recipients"), ("h.other", "scope")]),
+    ("h.impact", None, [("h.lawfulness", "lawfulness"), ("h.risk", "risk"), ("h.safeguards", "safeguards"),
+                        ("h.crossborder", "transfers"), ("h.conclusion", "conclusion")]),
+    ("h.remediation", "remediation", []),
+    ("h.signoff", "signoff", []),
+    ("h.annex", "annex", []),
+]
+DOMESTIC: Outline = [
+    ("h.scope", "scope", []),
+    ("h.processing", "processing", []),
+    ("h.lawfulness", "lawfulness", []),
+    ("h.risk", "risk", []),
+    ("h.safeguards", "safeguards", []),
+    ("h.transfers", "transfers", []),
+    ("h.conclusion", "conclusion", []),
+    ("h.remediation", "remediation", []),
+    ("h.signoff", "signoff", []),
+    ("h.annex", "annex", []),
+]
+
+
+@dataclass(frozen=True)
+class Section:
+    anchor: str
+    heading: str
+    number: str
+    level: int
+    template: str | None
+
+
+@dataclass(frozen=True)
+class Action:
+    """One line of the remediation checklist."""
+
+    number: int
+    severity: str
+    kind: str  # gap | unknown | task
+    group: Text
+    title: Text
+    citations: list[CitationOut]
+    steps: list[Text]
+    evidence: list[Text]
+    deadline: Text | None
+    ref: str
+
+
+@dataclass(frozen=True)
+class Group:
+    title: Text
+    findings: list[Finding]
+
+
+@dataclass
+class Report:
+    doc: FindingsDocument
+    loaded: LoadedAssessment
+    words: Words
+    outbound: bool
+    sections: list[Section]
+    created: datetime
+    findings_sha256: str
+    subjects: dict[str, Text]
+    exposures: dict[str, Exposure]
+    risks: list[Risk]
+    heat: list[list[Cell]]
+    instruments: list[Group]
+    actions: list[Action]
+    flow: Diagram
+    categories: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def title(self) -> Text:
+        return self.doc.assessment.title
+
+    def subject(self, key: str | None) -> Text:
+        return self.subjects.get(key or "", self.doc.assessment.organisation)
+
+    def by_status(self, *statuses: str) -> list[Finding]:
+        return [f for f in self.doc.findings if f.status in statuses]
+
+    def lawfulness(self, activity: str) -> list[Finding]:
+        return [f for f in self.doc.findings if f.subject == activity and any(
+            c.instrument == "PIPL" and c.article in LAWFULNESS_ARTICLES for c in f.citations)]
+
+    def text(self, value: str | Text) -> Text:
+        return as_text(value)
+
+    def steps(self, finding: Finding) -> list[Text]:
+        return _pairs(finding.remediation.zh, finding.remediation.en)
+
+    def evidence(self, finding: Finding) -> list[Text]:
+        return _pairs(finding.evidence.zh, finding.evidence.en)
+
+    def activity_flags(self, act: Activity) -> list[str]:
+        """Message keys of the features that make an activity notable (PIPL art. 55 triggers among them)."""
+        return [f"flag.{name}" for name in FLAGS if getattr(act, name)]
+
+    def subject_names(self, act: Activity) -> str:
+        return self.words.items([self.words.say(f"subject.{s}") for s in act.data_subjects])
+
+    def dataset_categories(self, ds: Dataset) -> list[dict[str, Any]]:
+        tax = taxonomy()
+        keys = sorted({k for c in ds.categories() if (k := tax.resolve(c)) is not None})
+        return [{"name": category_name(k), "sensitive": tax.categories[k].sensitive} for k in keys]
+
+    def category_names(self, activity_id: str) -> str:
+        tax = taxonomy()
+        names = [self.words.plain(category_name(k))
+                 + (f" ({self.words.say('sensitive')})" if tax.categories[k].sensitive else "")
+                 for k in activity_categories(self.loaded, activity_id)]
+        return self.words.items(names) if names else "—"
+
+    def fact(self, name: str) -> Text:
+        """A questionnaire fact reads as its question; other facts keep their name."""
+        q = question_bank().by_id().get(name[2:]) if name.startswith("q.") else None
+        return q.text if q else Text(zh=name, en=name)
+
+    def questions(self, finding: Finding) -> list[Text]:
+        bank = question_bank().by_id()
+        return [bank[q].text if q in bank else Text(zh=q, en=q) for q in finding.trace.questions]
+
+    def value(self, v: Any) -> Text:
+        if v is None:
+            return self.words.text("value.unknown")
+        if isinstance(v, bool):
+            return self.words.text("yes" if v else "no")
+        if isinstance(v, list):
+            return Text(zh="、".join(map(str, v)), en=", ".join(map(str, v)))
+        return Text(zh=str(v), en=str(v))
+
+    def cite(self, cites: list[CitationOut]) -> Text:
+        """Citations as one text: 《个人信息保护法》第二十九条、… / PIPL art. 29, …"""
+        return Text(zh="、".join(c.label("zh") for c in cites), en="; ".join(c.label("en") for c in cites))
+
+    def action_groups(self) -> list[tuple[Text, list[Action]]]:
+        """Actions by subject (organisation, activity, transfer), the group with the first action first."""
+        groups: dict[str, list[Action]] = {}
+        for a in self.actions:
+            groups.setdefault(a.group.zh + "\x00" + a.group.en, []).append(a)
+        return [(items[0].group, items) for items in groups.values()]
+
+    def conclusion(self) -> str:
+        gaps = self.doc.summary.gaps_by_severity
+        if gaps.get("critical", 0) or gaps.get("high", 0):
+            return "conclusion.major"
+        if any(gaps.values()) or self.doc.summary.by_status.get("unknown", 0):
+            return "conclusion.conditional"
+        return "conclusion.clear"
+
+
+def build(doc: FindingsDocument, loaded: LoadedAssessment, lang: str, reproducible: bool) -> Report:
+    words = Words(lang)
+    outbound = any(t.mechanism != NOT_A_TRANSFER for t in doc.transfers)
+    as_of = date.fromisoformat(doc.assessment.as_of)
+    created = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC) if reproducible else datetime.now(UTC)
+    subjects = _subjects(doc, loaded)
+    exposures = _exposures(doc, loaded)
+    none = Exposure(False, 0, False)
+    risks = [r for f in doc.findings if (r := score(f, exposures.get(f.subject or "", none))) is not None]
+    risks.sort(key=lambda r: (-r.score, -r.impact, r.finding.id))
+    return Report(
+        doc=doc, loaded=loaded, words=words, outbound=outbound,
+        sections=_sections(OUTBOUND if outbound else DOMESTIC, words, bool(doc.transfers)),
+        created=created,
+        findings_sha256=hashlib.sha256(doc.to_json().encode("utf-8")).hexdigest(),
+        subjects=subjects, exposures=exposures, risks=risks, heat=matrix(risks),
+        instruments=_by_instrument(doc.findings),
+        actions=actions(doc, subjects),
+        flow=_flow(doc, loaded, words),
+        categories=_categories(loaded),
+    )
+
+
+def _sections(outline: Outline, words: Words, has_transfers: bool) -> list[Section]:
+    out = []
+    n = 0
+    for heading, template, children in outline:
+        if template == "transfers" and not has_transfers:
+            continue
+        n += 1
+        number = f"{citation.zh_number(n)}、" if words.main == "zh" else f"{n}."
+        out.append(Section(f"s{n}", heading, number, 1, template))
+        for m, (child, child_template) in enumerate(children, start=1):
+            sub = f"（{citation.zh_number(m)}）" if words.main == "zh" else f"{n}.{m}"
+            out.append(Section(f"s{n}-{m}", child, sub, 2, child_template))
+    return out
+
+
+def _subjects(doc: FindingsDocument, loaded: LoadedAssessment) -> dict[str, Text]:
+    names = {a.id: as_text(a.name) for a in loaded.assessment.activities}
+    for t in doc.transfers:
+        names[t.id] = Text(zh=f"{t.recipient}（{t.destination}）", en=f"{t.recipient} ({t.destination})")
+    return names
+
+
+def activity_categories(loaded: LoadedAssessment, activity_id: str) -> list[str]:
+    act = next(a for a in loaded.assessment.activities if a.id == activity_id)
+    tax = taxonomy()
+    keys = {c for ds in act.datasets if ds in loaded.datasets for c in loaded.datasets[ds].categories()}
+    keys |= set(act.pi_categories)
+    return sorted({k for c in keys if (k := tax.resolve(c)) is not None})
+
+
+def category_name(key: str) -> Text:
+    cat = taxonomy().categories[key]
+    return Text(zh=cat.zh, en=cat.en)
+
+
+def _is_sensitive(keys: list[str]) -> bool:
+    tax = taxonomy()
+    return any(tax.categories[k].sensitive for k in keys)
+
+
+def _exposures(doc: FindingsDocument, loaded: LoadedAssessment) -> dict[str, Exposure]:
+    a = loaded.assessment
+    outbound_ids = {t.id for t in doc.transfers if t.mechanism != NOT_A_TRANSFER}
+    out: dict[str, Exposure] = {}
+    for act in a.activities:
+        sizes = [loaded.datasets[d].individuals for d in act.datasets if d in loaded.datasets]
+        out[act.id] = Exposure(
+            sensitive=_is_sensitive(activity_categories(loaded, act.id)) or "minors_under_14" in act.data_subjects,
+            individuals=act.individuals if act.individuals is not None else max(sizes, default=0),
+            outbound=any(t.activity == act.id and t.id in outbound_ids for t in a.transfers),
+        )
+    for t in doc.transfers:
+        out[t.id] = Exposure(t.individuals_sensitive > 0, t.individuals_sensitive + t.individuals_non_sensitive,
+                             t.id in outbound_ids)
+    out[""] = Exposure(any(e.sensitive for e in out.values()), a.organisation.individuals_total, bool(outbound_ids))
+    return out
+
+
+def instrument_title(code: str) -> Text:
+    inst = citation.instrument(code)
+    if inst is None:
+        return Text(zh=code, en=code)
+    return Text(zh=f"《{citation.short_title_zh(inst['title_zh'])}》", en=f"{inst['title_en']} ({code})")
+
+
+def _by_instrument(findings: list[Finding]) -> list[Group]:
+    grouped: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        grouped[f.citations[0].instrument if f.citations else ""].append(f)
+    return [Group(instrument_title(code) if code else Text(zh="其他", en="Other"),
+                  sorted(items, key=lambda f: (STATUS_ORDER.index(f.status) if f.status in STATUS_ORDER else 9,
+                                               _severity(f.severity), f.id)))
+            for code, items in sorted(grouped.items())]
+
+
+def _severity(sev: str) -> int:
+    return SEVERITIES.index(sev) if sev in SEVERITIES else len(SEVERITIES)
+
+
+def actions(doc: FindingsDocument, subjects: dict[str, Text]) -> list[Action]:
+    """Open findings and transfer tasks, by severity, then legal deadline first, then citation."""
+    bank = question_bank().by_id()
+    org = doc.assessment.organisation
+    pending: list[Action] = []
+    for f in doc.findings:
+        if f.status not in ("gap", "unknown"):
+            continue
+        asks = [Text(zh=f"确认：{bank[q].text.zh}", en=f"Confirm: {bank[q].text.en}")
+                for q in f.trace.questions if q in bank]
+        pending.append(Action(0, f.severity, f.status, subjects.get(f.subject or "", org), f.title, f.citations,
+                              asks + _pairs(f.remediation.zh, f.remediation.en),
+                              _pairs(f.evidence.zh, f.evidence.en), None, f.id))
+    for t in doc.transfers:
+        open_sev = [f.severity for f in doc.findings if f.subject == t.id and f.status in ("gap", "unknown")]
+        sev = min(open_sev, key=_severity) if open_sev else "low"
+        for i, task in enumerate(t.tasks, start=1):
+            pending.append(Action(0, sev, "task", subjects.get(t.id, org), task.text, task.citations,
+                                  [task.text], [], task.deadline, f"{t.id}#task{i}"))
+    pending.sort(key=lambda a: (_severity(a.severity), a.deadline is None,
+                                [citation.Citation(instrument=c.instrument, article=c.article, paragraph=c.paragraph,
+                                                   item=c.item).sort_key() for c in a.citations], a.ref))
+    return [replace(a, number=i) for i, a in enumerate(pending, start=1)]
+
+
+def _pairs(zh: list[str], en: list[str]) -> list[Text]:
+    return [Text(zh=z, en=e) for z, e in zip(zh, en, strict=False)]
+
+
+def _categories(loaded: LoadedAssessment) -> list[dict[str, Any]]:
+    """Every PI category in the inventory or activities, with where it occurs (sensitive first)."""
+    tax = taxonomy()
+    used: dict[str, dict[str, list[Text]]] = defaultdict(lambda: {"datasets": [], "activities": []})
+    for ds in loaded.datasets.values():
+        for c in ds.categories():
+            if (k := tax.resolve(c)) is not None:
+                used[k]["datasets"].append(as_text(ds.name))
+    for act in loaded.assessment.activities:
+        for k in activity_categories(loaded, act.id):
+            used[k]["activities"].append(as_text(act.name))
+    rows = [{"key": k, "name": category_name(k), "sensitive": tax.categories[k].sensitive, **where}
+            for k, where in used.items()]
+    return sorted(rows, key=lambda r: (not r["sensitive"], r["key"]))
+
+
+def _flow(doc: FindingsDocument, loaded: LoadedAssessment, words: Words) -> Diagram:
+    a = loaded.assessment
+    flow = FlowBuilder()
+    for act in a.activities:
+        src = flow.node(f"a:{act.id}", 0, words.plain(as_text(act.name)),
+                        words.items([words.say(f"subject.{s}") for s in act.data_subjects]))
+        for ds_id in act.datasets:
+            if (ds := loaded.datasets.get(ds_id)) is not None:
+                flow.link(src, _system(flow, ds.system, ds.storage_location, words))
+        for flag, key in ((act.entrusted_processing, "entrusted"), (act.provides_to_other_processor, "provided")):
+            if flag:
+                party = flow.node(f"r:{key}", 2, words.say(f"flow.{key}"), words.say("flow.domestic"), "domestic")
+                flow.link(src, party)
+    outbound = {t.id: t for t in doc.transfers}
+    for tr in a.transfers:
+        out: TransferOut | None = outbound.get(tr.id)
+        overseas = tr.destination != MAINLAND and (out is None or out.mechanism != NOT_A_TRANSFER)
+        where = words.say("flow.overseas" if overseas else "flow.domestic")
+        target = flow.node(f"t:{tr.id}", 2, tr.recipient, f"{where} · {tr.destination}",
+                           "overseas" if overseas else "domestic")
+        sources = [_system(flow, loaded.datasets[d].system, loaded.datasets[d].storage_location, words)
+                   for d in tr.datasets if d in loaded.datasets]
+        if not sources and tr.activity:
+            sources = [f"a:{tr.activity}"]
+        if not sources:
+            sources = [flow.node("org", 0, words.plain(as_text(a.organisation.name)), words.say("flow.processor"))]
+        for s in sources:
+            flow.link(s, target, overseas)
+    return flow.build()
+
+
+def _system(flow: FlowBuilder, system: str, location: str, words: Words) -> str:
+    where = words.say("flow.stored_in", location=location)
+    return flow.node(f"s:{system}|{location}", 1, system, where, "internal" if location == MAINLAND else "overseas")
