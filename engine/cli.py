@@ -396,6 +396,15 @@ def rulebooks_docs(
     out_console().print(f"wrote {len(written)} files to {out}")
 
 
+def _register_commands() -> None:
+    """Commands that live with their domain packages (discovery, workflow)."""
+    from engine.discovery.cli import register as register_discovery
+
+    register_discovery(app)
+
+
+_register_commands()
+
 INTERNAL_ERROR = 3
 
 

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from engine.assessment import Assessment
 from engine.dataset import Dataset, Inventory
+from engine.discovery.hints import hints
 from engine.errors import InputError, Problem
 from engine.questions import question_bank
 from engine.taxonomy import taxonomy
@@ -63,7 +64,9 @@ def load_assessment(folder: Path) -> LoadedAssessment:
             try:
                 for ds, where in reader(path):
                     if ds.id in datasets:
-                        problems.append(Problem(str(path), f"dataset {ds.id!r} is defined twice", where[0], where[1], where[2]))
+                        problems.append(
+                            Problem(str(path), f"dataset {ds.id!r} is defined twice", where[0], where[1], where[2])
+                        )
                     datasets[ds.id] = ds
                     problems.extend(_check_categories(ds, str(path), where))
             except InputError as exc:
@@ -106,8 +109,15 @@ def _check_categories(ds: Dataset, file: str, where: Where) -> list[Problem]:
     for j, field in enumerate(ds.fields):
         if field.category and tax.resolve(field.category) is None:
             path = f"{where[0]}.fields.{j}.category" if where[0].startswith("datasets.") else "category"
-            problems.append(Problem(file, f'unknown PI category "{field.category}"{tax.suggest(field.category)}',
-                                    path, where[1], where[2]))
+            problems.append(
+                Problem(
+                    file,
+                    f'unknown PI category "{field.category}"{hints().suggest(field.category)}',
+                    path,
+                    where[1],
+                    where[2],
+                )
+            )
     return problems
 
 
@@ -121,11 +131,14 @@ def _check_references(a: Assessment, datasets: dict[str, Dataset], located: Loca
                 problems += located.error(f"activities.{i}.datasets.{j}", _no_such("dataset", ds, datasets)).problems
         for j, cat in enumerate(act.pi_categories):
             if tax.resolve(cat) is None:
-                problems += located.error(f"activities.{i}.pi_categories.{j}",
-                                          f'unknown PI category "{cat}"{tax.suggest(cat)}').problems
+                problems += located.error(
+                    f"activities.{i}.pi_categories.{j}", f'unknown PI category "{cat}"{hints().suggest(cat)}'
+                ).problems
     for i, tr in enumerate(a.transfers):
         if tr.activity is not None and tr.activity not in activity_ids:
-            problems += located.error(f"transfers.{i}.activity", _no_such("activity", tr.activity, activity_ids)).problems
+            problems += located.error(
+                f"transfers.{i}.activity", _no_such("activity", tr.activity, activity_ids)
+            ).problems
         for j, ds in enumerate(tr.datasets):
             if ds not in datasets:
                 problems += located.error(f"transfers.{i}.datasets.{j}", _no_such("dataset", ds, datasets)).problems

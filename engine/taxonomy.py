@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,11 +34,6 @@ class Taxonomy(BaseModel):
         if key in self.categories:
             return key
         return next((k for k, c in self.categories.items() if key in c.aliases), None)
-
-    def suggest(self, key: str) -> str:
-        names = list(self.categories) + [a for c in self.categories.values() for a in c.aliases]
-        close = difflib.get_close_matches(key, names, n=1, cutoff=0.5)
-        return f'; did you mean "{self.resolve(close[0])}"?' if close else ""
 
     def tags_of(self, keys: list[str]) -> list[str]:
         """Tags of the given categories, plus "sensitive" when any of them is sensitive PI."""

@@ -1,0 +1,121 @@
+"""`hegui scan` and `hegui import-inventory`; engine/cli.py adds them with register(app)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from engine.discovery import SourceFormat, say
+from engine.errors import InputError
+from engine.text import Text
+
+if TYPE_CHECKING:
+    from engine.discovery.emit import DraftDataset
+
+OutOption = Annotated[
+    Path, typer.Option("--out", "-o", help="输出的 datasets.yaml / datasets.yaml to write.")
+]
+LocationOption = Annotated[
+    str,
+    typer.Option(
+        "--location",
+        help="数据存储地（ISO 3166-1 两位代码，CN 为中国大陆）/ Storage location (ISO 3166-1 alpha-2; "
+        "CN = mainland).",
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the discovery commands to the hegui app (imported late: engine.cli imports this module)."""
+    from engine.cli import err_console, input_errors_exit_2, out_console
+
+    def report(drafts: list[DraftDataset], out: Path) -> None:
+        fields = [f for d in drafts for f in d.fields]
+        with_pi = sum(1 for f in fields if f.data.category)
+        out_console().print(
+            f"OK → {out}: {len(drafts)} datasets, {len(fields)} fields, {with_pi} with a PI category "
+            f"/ {len(drafts)} 个数据集，{len(fields)} 个字段，{with_pi} 个有个人信息类别",
+            markup=False,
+        )
+
+    @app.command("scan")
+    @input_errors_exit_2
+    def scan_command(
+        url: Annotated[
+            str,
+            typer.Argument(
+                metavar="DATABASE_URL",
+                help="SQLAlchemy 数据库 URL / SQLAlchemy URL (sqlite:///shop.db, postgresql+psycopg://…).",
+            ),
+        ],
+        out: OutOption,
+        tables: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--tables",
+                help="只扫描这些表（逗号分隔，可用通配符）/ Only these tables (comma-separated, globs).",
+            ),
+        ] = None,
+        sample: Annotated[
+            int, typer.Option("--sample", min=0, help="每表抽样行数 / Rows sampled per table.")
+        ] = 1000,
+        location: LocationOption = "CN",
+        system: Annotated[
+            str | None, typer.Option("--system", help="系统名称 / System label (default: from the URL).")
+        ] = None,
+    ) -> None:
+        """只读扫描数据库并建议个人信息类别 / Scan a database read-only; propose PI categories."""
+        from engine.discovery.emit import write
+        from engine.discovery.scan import ScanOptions, scan
+
+        patterns = [p.strip() for t in tables or [] for p in t.split(",") if p.strip()]
+        result = scan(url, ScanOptions(patterns, sample, _location(location), system))
+        write(result.drafts, result.header, out)
+        for skipped in result.skipped:
+            err_console().print(say(skipped), markup=False)
+        report(result.drafts, out)
+
+    @app.command("import-inventory")
+    @input_errors_exit_2
+    def import_command(
+        source: Annotated[
+            Path, typer.Argument(help="CSV、XLSX 或 Fides 数据集 YAML / CSV, XLSX or Fides dataset YAML.")
+        ],
+        out: OutOption,
+        fmt: Annotated[
+            SourceFormat,
+            typer.Option("--format", help="来源格式（默认按扩展名）/ Source format (default: by extension)."),
+        ] = SourceFormat.auto,
+        sheet: Annotated[
+            str | None,
+            typer.Option("--sheet", help="XLSX 工作表（默认第一个）/ XLSX sheet (default: the first)."),
+        ] = None,
+        location: LocationOption = "CN",
+    ) -> None:
+        """导入数据集清单为 datasets.yaml / Import a dataset inventory into datasets.yaml."""
+        from engine.discovery.emit import write
+        from engine.discovery.imports import import_inventory
+
+        imported = import_inventory(source, fmt, sheet, _location(location))
+        write(imported.drafts, imported.header, out)
+        for warning in imported.warnings:
+            err_console().print(str(warning), markup=False)
+        report(imported.drafts, out)
+
+
+def _location(value: str) -> str:
+    code = value.strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", code):
+        raise InputError.one(
+            "--location",
+            say(
+                Text(
+                    en=f"expected a two-letter country code such as CN, got {value!r}",
+                    zh=f"应为两位国家代码（如 CN），实为 {value!r}",
+                )
+            ),
+        )
+    return code

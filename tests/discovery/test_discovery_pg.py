@@ -1,0 +1,59 @@
+"""hegui scan against a real PostgreSQL server (tools/start-postgres.sh; HEGUI_TEST_PG_URL)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import typer
+from conftest import PG_URL, requires_pg
+from discovery_synth import SHOP, build, expected
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+from test_discovery_scan import assert_precision_recall, proposals, scan_to
+from typer.testing import CliRunner
+
+from engine.discovery.scan import open_readonly
+
+pytestmark = requires_pg
+
+
+@pytest.fixture(scope="module")
+def pg_schema() -> Iterator[str]:
+    assert PG_URL
+    schema = f"disc_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    build(engine, SHOP, rows=300, schema=schema)
+    yield schema
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def test_pg_precision_recall(app: typer.Typer, runner: CliRunner, pg_schema: str, tmp_path: Path) -> None:
+    assert PG_URL
+    out = tmp_path / "datasets.yaml"
+    inv = scan_to(app, runner, PG_URL, out, "--tables", f"{pg_schema}.*", "--sample", "200")
+    assert_precision_recall(proposals(inv), expected(SHOP, pg_schema))
+    written = out.read_text(encoding="utf-8")
+    assert 'column comment has "身份证"' in written  # PostgreSQL keeps column comments
+    assert "hegui_test:hegui_test" not in written
+
+
+def test_pg_scanner_connection_refuses_writes(pg_schema: str) -> None:
+    assert PG_URL
+    engine = open_readonly(PG_URL)
+    with engine.connect() as conn:
+        assert conn.execute(text("SHOW default_transaction_read_only")).scalar_one() == "on"
+        with pytest.raises(DBAPIError, match="read-only transaction"):
+            conn.execute(text(f'DELETE FROM "{pg_schema}".customers'))
+        conn.rollback()
+        with pytest.raises(DBAPIError, match="read-only transaction"):
+            conn.execute(text(f'CREATE TABLE "{pg_schema}".intruder (a int)'))
+    engine.dispose()
+    with create_engine(PG_URL).connect() as conn:
+        assert conn.execute(text(f'SELECT count(*) FROM "{pg_schema}".customers')).scalar_one() == 300
