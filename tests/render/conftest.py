@@ -45,9 +45,9 @@ class Rendered:
     folder: Path
 
     def text(self, name: str) -> str:
-        """pdftotext of a rendered PDF in reading order (the lines of a table cell stay together)."""
+        """pdftotext -raw: content-stream order, so the lines of a table cell stay together."""
         path = self.folder / name
-        return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
+        return subprocess.run(["pdftotext", "-raw", str(path), "-"], check=True, capture_output=True,
                               text=True).stdout
 
 

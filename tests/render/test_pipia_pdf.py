@@ -74,8 +74,8 @@ def test_a_rendered_page_is_not_blank(ecommerce_zh: Rendered, tmp_path: object) 
     png = subprocess.run(["pdftoppm", "-f", "3", "-l", "3", "-r", "40", "-png", str(ecommerce_zh.folder / "pipia.pdf")],
                          check=True, capture_output=True).stdout
     image = Image.open(io.BytesIO(png)).convert("L")
-    dark = sum(count for count in image.histogram()[:128])
-    assert dark > image.width * image.height * 0.01
+    inked = sum(count for count in image.histogram()[:200])  # anything clearly darker than paper
+    assert inked > image.width * image.height * 0.01
 
 
 def test_english_report_without_transfers_uses_the_art_56_outline(offshore_en: Rendered) -> None:
