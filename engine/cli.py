@@ -88,14 +88,55 @@ def main_callback(
 def validate(
     path: Annotated[Path, typer.Argument(help="评估文件夹 / Assessment folder (with assessment.yaml).")],
 ) -> None:
-    """校验评估输入 / Validate an assessment folder without evaluating it."""
+    """校验评估输入（含豁免）/ Validate an assessment folder, waivers included; writes nothing."""
+    from engine.assess import assess as run_assessment
     from engine.inputs import load_assessment
 
     loaded = load_assessment(path)
+    run_assessment(loaded)  # waivers can only be checked against the findings they name
     a = loaded.assessment
     out_console().print(
-        f"OK {path}: {len(a.activities)} activities, {len(loaded.datasets)} datasets, {len(a.transfers)} transfers"
+        f"OK {path}: {len(a.activities)} activities, {len(loaded.datasets)} datasets, {len(a.transfers)} transfers, "
+        f"{len(a.waivers)} waivers"
     )
+
+
+class ReportLang(StrEnum):
+    zh = "zh"
+    en = "en"
+    bilingual = "bilingual"
+
+
+# options shared by `assess` and `batch`
+FormatsOption = Annotated[
+    str, typer.Option("--format", "-f", help="输出格式，逗号分隔（json,pdf,csv,xlsx）/ Comma-separated output formats.")
+]
+FailOnOption = Annotated[
+    FailOn,
+    typer.Option("--fail-on", help="达到该严重程度的差距时退出码为1 / Exit 1 on gaps at or above this."),
+]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="评估基准日 YYYY-MM-DD / As-of date (default: the assessment's).")
+]
+ReportLangOption = Annotated[
+    ReportLang | None, typer.Option("--report-lang", help="报告语言 / Report language (default: the summary's).")
+]
+ReproducibleOption = Annotated[
+    bool,
+    typer.Option(
+        "--reproducible", help="固定日期，相同输入得到相同文件 / Fixed dates: same input, same files."
+    ),
+]
+
+
+def parse_formats(value: str) -> list[str]:
+    """Comma-separated output formats, each one the renderer registry knows; json always first."""
+    from engine.render.formats import RENDERERS
+
+    wanted = list(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))
+    if unknown := [f for f in wanted if f not in RENDERERS]:
+        raise InputError.one("--format", f"unknown format {', '.join(unknown)} (known: {', '.join(RENDERERS)})")
+    return ["json", *(f for f in wanted if f != "json")]
 
 
 @app.command()
@@ -105,50 +146,31 @@ def assess(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="输出文件夹 / Output folder (default: PATH/out).")
     ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="评估基准日 YYYY-MM-DD / As-of date (default: from assessment.yaml).")
-    ] = None,
+    as_of: AsOfOption = None,
     lang: Annotated[
         Lang | None, typer.Option("--lang", help="摘要语言 / Summary language (default: assessment's).")
     ] = None,
-    fail_on: Annotated[
-        FailOn,
-        typer.Option("--fail-on", help="达到该严重程度的差距时退出码为1 / Exit 1 on gaps at or above this severity."),
-    ] = FailOn.high,
+    fail_on: FailOnOption = FailOn.high,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不打印摘要 / No terminal summary.")] = False,
-    formats: Annotated[
-        str, typer.Option("--format", "-f", help="输出格式，逗号分隔 / Comma-separated output formats.")
-    ] = "json",
-    report_lang: Annotated[
-        str | None, typer.Option("--report-lang", help="报告语言 zh|en|bilingual / Report language (default: --lang).")
-    ] = None,
-    reproducible: Annotated[
-        bool,
-        typer.Option(
-            "--reproducible",
-            help="固定日期，相同输入得到相同文件 / Fixed dates: identical input gives identical files.",
-        ),
-    ] = False,
+    formats: FormatsOption = "json",
+    report_lang: ReportLangOption = None,
+    reproducible: ReproducibleOption = False,
 ) -> None:
     """评估并输出 findings.json 及报告 / Assess a folder and write findings.json and reports."""
     from engine.assess import assess as run_assessment
     from engine.assess import exceeds
     from engine.inputs import load_assessment
     from engine.output import write_atomic
-    from engine.render.formats import RENDERERS, RenderJob, render
+    from engine.render.formats import RenderJob, render
     from engine.render.terminal import print_summary
 
-    day = _parse_date(as_of, "--as-of")
-    wanted = [f.strip() for f in formats.split(",") if f.strip()]
-    if unknown := [f for f in wanted if f not in RENDERERS]:
-        raise InputError.one("--format", f"unknown format {', '.join(unknown)} (known: {', '.join(RENDERERS)})")
+    day = parse_date(as_of, "--as-of")
+    wanted = parse_formats(formats)
     loaded = load_assessment(path)
     doc = run_assessment(loaded, day)
     summary_lang = lang.value if lang else doc.assessment.language
-    chosen = report_lang or summary_lang
-    if chosen not in ("zh", "en", "bilingual"):
-        raise InputError.one("--report-lang", f"expected zh, en or bilingual, got {chosen!r}")
-    files = render(RenderJob(doc, loaded, chosen, reproducible), ["json", *[f for f in wanted if f != "json"]])  # type: ignore[arg-type]
+    chosen = report_lang.value if report_lang else summary_lang
+    files = render(RenderJob(doc, loaded, chosen, reproducible), wanted)  # type: ignore[arg-type]
     target = out or (path / "out")
     for name, data in files.items():
         write_atomic(target / name, data)
@@ -160,7 +182,7 @@ def assess(
         raise typer.Exit(1)
 
 
-def _parse_date(value: str | None, option: str) -> date | None:
+def parse_date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
     try:
@@ -240,7 +262,7 @@ def transfer(
 
     if len(destination) != 2 or not destination.isalpha():
         raise InputError.one("--destination", f"expected a two-letter country code, got {destination!r}")
-    day = _parse_date(as_of, "--as-of") or date.today()
+    day = parse_date(as_of, "--as-of") or date.today()
     result = decide_transfer(
         non_sensitive=non_sensitive,
         sensitive=sensitive,
@@ -399,8 +421,10 @@ def rulebooks_docs(
 def _register_commands() -> None:
     """Commands that live with their domain packages (discovery, workflow)."""
     from engine.discovery.cli import register as register_discovery
+    from engine.workflow.cli import register as register_workflow
 
     register_discovery(app)
+    register_workflow(app)
 
 
 _register_commands()

@@ -188,3 +188,10 @@ def test_mutated_assessments_fail_cleanly(tmp_path_factory: pytest.TempPathFacto
             assert LOCATED.match(line) or line.count(":") >= 2, line
     else:
         assert (out / "findings.json").is_file()
+
+
+def test_validate_checks_waivers_too(example_copy) -> None:  # type: ignore[no-untyped-def]
+    folder = example_copy("shenzhen-ecommerce")
+    _edit(folder, "finding: PIPL-51-access-training", "finding: PIPL-99-nothing")
+    result = run_cli("validate", folder)
+    assert result.exit_code == 2 and "waivers.0.finding" in result.stderr

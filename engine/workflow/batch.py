@@ -1,0 +1,348 @@
+"""`hegui batch`: assess many assessment folders in a process pool, incrementally.
+
+durable-rules must never be shared across threads, so each worker process builds its own compiled
+engine in the pool initializer. Workers only compute (assess and render in memory); the parent
+writes every file atomically, so two folders claiming one assessment id cannot overwrite each other.
+An assessment whose inputs, rulebook version and options are unchanged since the last run (content
+key kept in DIR/.hegui-batch.json) is skipped unless --force.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from engine import __version__
+from engine.errors import InputError
+from engine.inputs import ASSESSMENT_FILE
+from engine.obligation import SEVERITIES
+from engine.output import write_atomic
+from engine.workflow.i18n import both
+
+STATE_FILE = ".hegui-batch.json"
+STATE_VERSION = 1
+RowStatus = Literal["assessed", "unchanged", "invalid", "failed"]
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything besides the inputs that changes what a run writes."""
+
+    formats: tuple[str, ...] = ("json",)
+    report_lang: str | None = None
+    as_of: date | None = None
+    reproducible: bool = False
+
+    def key(self) -> str:
+        return json.dumps([list(self.formats), self.report_lang, str(self.as_of), self.reproducible])
+
+
+@dataclass
+class Row:
+    """One assessment in the portfolio summary (summary.json/csv/xlsx)."""
+
+    folder: str
+    id: str = ""
+    as_of: str = ""
+    status: RowStatus = "assessed"
+    gaps: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SEVERITIES, 0))
+    unknown: int = 0
+    waived: int = 0
+    pipia_required: bool | None = None
+    transfer_mechanisms: dict[str, str] = field(default_factory=dict)
+    error: str = ""
+
+    def exceeds(self, fail_on: str) -> bool:
+        """Same rule as engine.assess.exceeds, read from the counted (not waived) gaps."""
+        if fail_on == "none":
+            return False
+        limit = SEVERITIES.index(fail_on)  # type: ignore[arg-type,unused-ignore]
+        return any(self.gaps.get(s, 0) for s in SEVERITIES[: limit + 1])
+
+
+@dataclass(frozen=True)
+class Task:
+    folder: Path
+    options: Options
+    previous_key: str | None  # skip when the new content key equals this
+
+
+@dataclass
+class Outcome:
+    row: Row
+    key: str = ""
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Every folder holding an assessment.yaml under the given paths (hidden folders skipped)."""
+    found: set[Path] = set()
+    problems: list[InputError] = []
+    for path in paths:
+        if not path.exists():
+            problems.append(InputError.one(str(path), "no such file or folder"))
+            continue
+        if path.is_file():
+            path = path.parent
+        before = len(found)
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            if ASSESSMENT_FILE in files:
+                found.add(Path(root).resolve())
+        if len(found) == before:
+            problems.append(InputError.one(str(path), f"no assessment folder (with {ASSESSMENT_FILE}) here"))
+    if problems:
+        raise InputError.merge(problems)
+    return sorted(found)
+
+
+# --------------------------------------------------------------------------- worker side
+
+
+def init_worker() -> None:
+    """Pool initializer: this process's own compiled engine (durable-rules is never shared)."""
+    from engine.assess import compiled
+
+    compiled.cache_clear()
+    compiled()
+
+
+def content_key(input_hash: str, rulebook_version: str, options: Options) -> str:
+    parts = [input_hash, rulebook_version, __version__, options.key()]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def assess_folder(task: Task) -> Outcome:
+    """Assess and render one folder in memory; one failure never stops the batch."""
+    from engine.assess import assess
+    from engine.inputs import load_assessment
+    from engine.render.formats import RenderJob, render
+    from engine.rulebook import rulebooks
+
+    row = Row(folder=str(task.folder), id=task.folder.name)
+    try:
+        loaded = load_assessment(task.folder)
+        row.id = loaded.assessment.assessment.id
+        key = content_key(loaded.input_hash, rulebooks().version, task.options)
+        if key == task.previous_key:
+            row.status = "unchanged"
+            return Outcome(row, key)
+        doc = assess(loaded, task.options.as_of)
+        lang = task.options.report_lang or doc.assessment.language
+        wanted = ["json", *(f for f in task.options.formats if f != "json")]
+        files = render(RenderJob(doc, loaded, lang, task.options.reproducible), wanted)  # type: ignore[arg-type]
+    except InputError as exc:
+        row.status, row.error = "invalid", str(exc)
+        return Outcome(row)
+    except Exception:  # an internal error: recorded with its traceback, and the others go on
+        row.status, row.error = "failed", traceback.format_exc().rstrip()
+        return Outcome(row)
+    row.as_of = doc.assessment.as_of
+    row.gaps = dict(doc.summary.gaps_by_severity)
+    row.unknown = doc.summary.by_status.get("unknown", 0)
+    row.waived = doc.summary.by_status.get("waived", 0)
+    row.pipia_required = doc.pipia_required.required
+    row.transfer_mechanisms = {t.id: t.mechanism for t in doc.transfers}
+    return Outcome(row, key, files)
+
+
+# --------------------------------------------------------------------------- parent side
+
+
+@dataclass
+class State:
+    """What the last runs produced, per folder: content key, assessment id, files and summary row."""
+
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, out: Path) -> State:
+        path = out / STATE_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()  # no usable state: everything is assessed again
+        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+            return cls()
+        return cls(data.get("entries", {}))
+
+    def save(self, out: Path) -> None:
+        text = json.dumps({"version": STATE_VERSION, "entries": self.entries}, ensure_ascii=False, indent=1)
+        write_atomic(out / STATE_FILE, text + "\n")
+
+    def previous_key(self, folder: Path, out: Path) -> str | None:
+        """The stored key, but only while every file that run wrote is still there."""
+        entry = self.entries.get(str(folder))
+        if entry is None or not all((out / entry["id"] / name).is_file() for name in entry["files"]):
+            return None
+        return str(entry["key"])
+
+    def row(self, folder: Path) -> Row:
+        return Row(**{**self.entries[str(folder)]["row"], "status": "unchanged"})
+
+
+@dataclass
+class BatchResult:
+    rows: list[Row]
+
+    def count(self, status: RowStatus) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+    def exit_code(self, fail_on: str) -> int:
+        """2 if any input was invalid, else 3 (hegui's internal error) if any failed, else 1 if a gap
+        reaches fail_on, else 0."""
+        from engine.cli import INTERNAL_ERROR
+
+        if any(r.status == "invalid" for r in self.rows):
+            return 2
+        if any(r.status == "failed" for r in self.rows):
+            return INTERNAL_ERROR
+        return 1 if any(r.exceeds(fail_on) for r in self.rows) else 0
+
+
+Listener = Callable[[Row], None]
+
+
+def run_batch(
+    folders: list[Path], out: Path, options: Options, *, jobs: int, force: bool, on_done: Listener
+) -> BatchResult:
+    """Assess `folders` with `jobs` worker processes; writes DIR/<id>/…, the state and the summaries."""
+    state = State.load(out)
+    tasks = [Task(f, options, None if force else state.previous_key(f, out)) for f in folders]
+    claimed: dict[str, str] = {}  # assessment id -> folder, so two folders never share an output
+    rows: list[Row] = []
+    try:
+        for outcome in _outcomes(tasks, jobs):
+            row = _settle(outcome, out, state, claimed)
+            rows.append(row)
+            on_done(row)
+    finally:
+        out.mkdir(parents=True, exist_ok=True)
+        state.save(out)
+    rows.sort(key=lambda r: r.folder)
+    write_summaries(rows, out)
+    return BatchResult(rows)
+
+
+def _outcomes(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
+    # fork is fast and safe here: every worker is forked when the pool is created, before the caller's
+    # progress bar starts a thread, and each builds its own engine in init_worker
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(processes=max(1, min(jobs, len(tasks))), initializer=init_worker) as pool:
+        yield from pool.imap_unordered(assess_folder, tasks)
+
+
+def _settle(outcome: Outcome, out: Path, state: State, claimed: dict[str, str]) -> Row:
+    """Record one finished folder: write its files or take its stored row."""
+    row = outcome.row
+    folder = row.folder
+    if row.status in ("invalid", "failed"):
+        return row
+    other = claimed.setdefault(row.id, folder)
+    if other != folder:
+        row.status = "invalid"
+        row.error = both("batch.duplicate_id", id=row.id, other=other)
+        return row
+    if row.status == "unchanged":
+        return state.row(Path(folder))
+    for name, data in outcome.files.items():
+        write_atomic(out / row.id / name, data)
+    state.entries[folder] = {
+        "key": outcome.key,
+        "id": row.id,
+        "files": sorted(outcome.files),
+        "row": asdict(row),
+    }
+    return row
+
+
+# --------------------------------------------------------------------------- summaries
+
+COLUMNS: list[tuple[str, str]] = [  # key, bilingual header for people (xlsx)
+    ("id", "评估编号 / Assessment id"),
+    ("folder", "文件夹 / Folder"),
+    ("as_of", "评估基准日 / As of"),
+    ("status", "状态 / Status"),
+    *(
+        (f"gaps_{s}", f"{z}差距 / {s} gaps")
+        for s, z in zip(SEVERITIES, ("严重", "高", "中", "低"), strict=True)
+    ),
+    ("unknown", "待确认 / Unknown"),
+    ("waived", "已豁免 / Waived"),
+    ("pipia_required", "须开展影响评估 / PIPIA required"),
+    ("transfer_mechanisms", "出境路径 / Transfer mechanisms"),
+    ("error", "错误 / Error"),
+]
+
+
+def flat(row: Row) -> dict[str, Any]:
+    """A row as the flat record of summary.csv and summary.xlsx."""
+    return {
+        "id": row.id,
+        "folder": row.folder,
+        "as_of": row.as_of,
+        "status": row.status,
+        **{f"gaps_{s}": row.gaps.get(s, 0) for s in SEVERITIES},
+        "unknown": row.unknown,
+        "waived": row.waived,
+        "pipia_required": "" if row.pipia_required is None else str(row.pipia_required).lower(),
+        "transfer_mechanisms": "; ".join(f"{k}: {v}" for k, v in sorted(row.transfer_mechanisms.items())),
+        "error": row.error,
+    }
+
+
+def write_summaries(rows: list[Row], out: Path) -> None:
+    """summary.json (the portfolio with totals), summary.csv and summary.xlsx: one row per assessment."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from engine.rulebook import rulebooks
+
+    totals = {
+        s: sum(1 for r in rows if r.status == s) for s in ("assessed", "unchanged", "invalid", "failed")
+    }
+    doc = {
+        "engine": {"version": __version__, "rulebook_version": rulebooks().version},
+        "totals": {
+            "assessments": len(rows),
+            **totals,
+            "gaps_by_severity": {s: sum(r.gaps.get(s, 0) for r in rows) for s in SEVERITIES},
+            "pipia_required": sum(1 for r in rows if r.pipia_required),
+        },
+        "assessments": [asdict(r) for r in rows],
+    }
+    write_atomic(out / "summary.json", json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+    records = [flat(r) for r in rows]
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=[k for k, _ in COLUMNS], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    write_atomic(out / "summary.csv", buf.getvalue())
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "summary"
+    ws.append([h for _, h in COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for rec in records:
+        ws.append([rec[k] for k, _ in COLUMNS])
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    data = io.BytesIO()
+    wb.save(data)
+    write_atomic(out / "summary.xlsx", data.getvalue())

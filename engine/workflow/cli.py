@@ -1,0 +1,227 @@
+"""Workflow commands of `hegui`: batch, questionnaire, explain, diff, init (added by `register`)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from engine.cli import (
+    AsOfOption,
+    FailOn,
+    FailOnOption,
+    FormatsOption,
+    Lang,
+    ReportLangOption,
+    ReproducibleOption,
+    err_console,
+    input_errors_exit_2,
+    out_console,
+    parse_date,
+    parse_formats,
+)
+from engine.errors import InputError
+
+LangOption = Annotated[Lang, typer.Option("--lang", help="界面语言 / Language of the output.")]
+
+
+@input_errors_exit_2
+def batch(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="评估文件夹或包含它们的文件夹 / Assessment folders, or folders holding them."),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="输出文件夹（每项评估一个子文件夹）/ Output folder (one sub-folder per assessment).",
+        ),
+    ],
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="并行进程数（默认：CPU 核数）/ Worker processes (default: number of cores).",
+        ),
+    ] = None,
+    formats: FormatsOption = "json",
+    fail_on: FailOnOption = FailOn.high,
+    force: Annotated[
+        bool, typer.Option("--force", help="重新评估未变化的评估 / Re-assess unchanged assessments too.")
+    ] = False,
+    as_of: AsOfOption = None,
+    report_lang: ReportLangOption = None,
+    reproducible: ReproducibleOption = False,
+    lang: LangOption = Lang.zh,
+) -> None:
+    """批量评估，输出组合汇总 / Assess many folders in parallel and write a portfolio summary."""
+    from engine.workflow.batch import Options, discover, run_batch
+    from engine.workflow.i18n import tr
+    from engine.workflow.progress import Reporter
+
+    options = Options(
+        tuple(parse_formats(formats)),
+        report_lang.value if report_lang else None,
+        parse_date(as_of, "--as-of"),
+        reproducible,
+    )
+    folders = discover(paths)
+    with Reporter(err_console(), len(folders), lang.value) as reporter:
+        result = run_batch(folders, out, options, jobs=jobs or os.cpu_count() or 1, force=force, on_done=reporter)
+    console = out_console()
+    console.print(
+        tr(
+            "batch.totals",
+            lang.value,
+            total=len(result.rows),
+            assessed=result.count("assessed"),
+            unchanged=result.count("unchanged"),
+            invalid=result.count("invalid"),
+            failed=result.count("failed"),
+        ),
+        markup=False,
+    )
+    broken = [r for r in result.rows if r.status in ("invalid", "failed")]
+    if broken:
+        console.print(f"{tr('batch.problems', lang.value)}:", markup=False)
+        for row in broken:
+            console.print(f"  {row.folder}", markup=False)
+            for line in row.error.splitlines():
+                console.print(f"    {line}", markup=False)
+    console.print(
+        f"{tr('batch.written', lang.value)}: {out / 'summary.json'}, {out / 'summary.csv'}, {out / 'summary.xlsx'}",
+        markup=False,
+    )
+    raise typer.Exit(result.exit_code(fail_on.value))
+
+
+@input_errors_exit_2
+def questionnaire(
+    path: Annotated[Path, typer.Argument(help="评估文件夹 / Assessment folder.")],
+    lang: LangOption = Lang.zh,
+    export: Annotated[
+        Path | None,
+        typer.Option("--export", help="导出为 Excel 问卷供离线填写 / Export an Excel questionnaire to fill offline."),
+    ] = None,
+    import_: Annotated[
+        Path | None,
+        typer.Option("--import", help="导入填好的 Excel 问卷 / Import a filled Excel questionnaire."),
+    ] = None,
+) -> None:
+    """逐题填写问卷，每答一题即保存 / Answer the questions that apply, saved after every answer."""
+    from engine.inputs import ASSESSMENT_FILE, load_assessment
+    from engine.output import write_atomic
+    from engine.workflow import questionnaire as qn
+    from engine.workflow.answers import write_answers
+    from engine.workflow.i18n import both, tr
+    from engine.workflow.workbook import changed, export_workbook, read_workbook
+
+    console = out_console()
+    loaded = load_assessment(path)
+    ident = loaded.assessment.assessment.id
+    if export is not None and import_ is not None:
+        raise InputError.one("--export/--import", both("q.one_of"))
+    if export is not None:
+        write_atomic(export, export_workbook(qn.slots(loaded), ident))
+        console.print(tr("q.exported", lang.value, file=export), markup=False)
+        return
+    if import_ is not None:
+        try:
+            data = import_.read_bytes()
+        except OSError as exc:
+            raise InputError.one(str(import_), f"无法读取 / cannot read: {exc.strerror}") from None
+        slots = qn.slots(loaded)
+        answers = changed(read_workbook(data, str(import_), slots, ident), slots)
+        if answers:
+            write_answers(loaded.folder / ASSESSMENT_FILE, answers)
+        loaded = load_assessment(path)
+        console.print(tr("q.imported", lang.value, file=import_, n=len(answers)), markup=False)
+    else:
+        loaded = qn.run(path, lang.value, console, console.input)
+    qn.print_unknown(loaded, lang.value, console)
+
+
+@input_errors_exit_2
+def explain(
+    path: Annotated[
+        Path,
+        typer.Argument(help="findings.json、输出或评估文件夹 / findings.json, an output or assessment folder."),
+    ],
+    finding_id: Annotated[
+        str,
+        typer.Argument(help="义务结论编号，如 PIPL-29-separate-consent-sensitive@face-login / Finding id."),
+    ],
+    lang: LangOption = Lang.zh,
+) -> None:
+    """解释一项结论：事实、规则、依据与整改 / Explain a finding: facts, rule, law, remedy."""
+    from engine.workflow.explain import find, print_explanation
+    from engine.workflow.findings import load_findings
+
+    doc = load_findings(path)
+    print_explanation(find(doc, finding_id, str(path)), lang.value, out_console())
+
+
+@input_errors_exit_2
+def diff(
+    old: Annotated[
+        Path, typer.Argument(help="原 findings.json 或评估文件夹 / Old findings.json or assessment folder.")
+    ],
+    new: Annotated[
+        Path, typer.Argument(help="新 findings.json 或评估文件夹 / New findings.json or assessment folder.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / Print JSON.")] = False,
+    lang: LangOption = Lang.zh,
+) -> None:
+    """比较两次评估的差距、状态与事实 / Compare two assessments: gaps, statuses, facts."""
+    import sys
+
+    from engine.workflow.diff import diff as compare
+    from engine.workflow.diff import print_diff
+    from engine.workflow.findings import load_findings
+
+    result = compare(load_findings(old), load_findings(new))
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    else:
+        print_diff(result, lang.value, out_console())
+
+
+@input_errors_exit_2
+def init(
+    folder: Annotated[Path, typer.Argument(help="新评估文件夹 / New assessment folder.")],
+    lang: LangOption = Lang.zh,
+) -> None:
+    """新建含全部字段与问题的评估文件夹 / Scaffold an assessment folder."""
+    from datetime import date
+
+    from engine.inputs import ASSESSMENT_FILE, DATASETS_YAML
+    from engine.output import write_atomic
+    from engine.workflow.i18n import both, tr
+    from engine.workflow.scaffold import DATASETS, scaffold
+
+    for name in (ASSESSMENT_FILE, DATASETS_YAML):
+        if (folder / name).exists():
+            raise InputError.one(str(folder / name), both("i.exists", file=name))
+    write_atomic(folder / DATASETS_YAML, DATASETS)
+    write_atomic(folder / ASSESSMENT_FILE, scaffold(date.today()))
+    out_console().print(tr("i.created", lang.value, path=folder), markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the workflow commands to `app` (once, however often called)."""
+    if any(c.name == "batch" for c in app.registered_commands):
+        return
+    for name, fn in (
+        ("batch", batch),
+        ("questionnaire", questionnaire),
+        ("explain", explain),
+        ("diff", diff),
+        ("init", init),
+    ):
+        app.command(name)(fn)

@@ -1,0 +1,36 @@
+"""Find the findings document a workflow command is pointed at: a findings.json, or a folder to assess."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from engine.errors import InputError
+from engine.finding import FindingsDocument
+from engine.inputs import ASSESSMENT_FILE
+from engine.workflow.i18n import both
+
+FINDINGS_FILE = "findings.json"
+
+
+def load_findings(path: Path) -> FindingsDocument:
+    """findings.json itself, an assessment folder (assessed now) or an output folder holding findings.json."""
+    if path.is_dir() and (path / ASSESSMENT_FILE).is_file():
+        from engine.assess import assess
+        from engine.inputs import load_assessment
+
+        return assess(load_assessment(path))
+    file = path / FINDINGS_FILE if path.is_dir() else path
+    if not file.is_file():
+        raise InputError.one(str(path), both("x.no_findings"))
+    try:
+        return FindingsDocument.model_validate(json.loads(file.read_text(encoding="utf-8")))
+    except (ValueError, UnicodeDecodeError) as exc:
+        why = (
+            str(exc).splitlines()[0]
+            if not isinstance(exc, ValidationError)
+            else (f"{'.'.join(str(p) for p in exc.errors()[0]['loc'])}: {exc.errors()[0]['msg']}")
+        )
+        raise InputError.one(str(file), both("x.bad_json", why=why)) from None

@@ -1,0 +1,168 @@
+"""`hegui batch`: process pool, errors recorded per folder, exit codes, incremental runs, summaries."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+from openpyxl import load_workbook
+from workflow_support import EXAMPLE, Run, edit
+
+from engine.render.formats import RENDERERS, RenderJob
+
+
+@pytest.fixture
+def portfolio(tmp_path: Path) -> Path:
+    """Two valid assessments (different ids) and one with broken YAML."""
+    root = tmp_path / "clients"
+    shutil.copytree(EXAMPLE, root / "a")
+    shutil.copytree(EXAMPLE, root / "nested" / "b")
+    edit(root / "nested" / "b", "id: shenzhen-ecommerce-2026", "id: second-client")
+    (root / "broken").mkdir()
+    (root / "broken" / "assessment.yaml").write_text("assessment: [\n", encoding="utf-8")
+    return root
+
+
+def summary(out: Path) -> dict[str, dict[str, object]]:
+    doc = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    return {Path(str(r["folder"])).name: r for r in doc["assessments"]}
+
+
+def test_one_bad_folder_never_stops_the_others(hegui: Run, portfolio: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = hegui("batch", portfolio, "--out", out, "--jobs", "2")
+    assert result.exit_code == 2, result.output
+    rows = summary(out)
+    assert {k: r["status"] for k, r in rows.items()} == {"a": "assessed", "b": "assessed", "broken": "invalid"}
+    assert "broken/assessment.yaml:2:1: invalid YAML" in str(rows["broken"]["error"])
+    for ident in ("shenzhen-ecommerce-2026", "second-client"):
+        doc = json.loads((out / ident / "findings.json").read_text(encoding="utf-8"))
+        assert doc["assessment"]["id"] == ident
+    assert rows["a"]["pipia_required"] is True
+    assert rows["a"]["transfer_mechanisms"] == {"hk-parent-crm": "standard_contract_or_certification"}
+    gaps = rows["a"]["gaps"]
+    assert isinstance(gaps, dict) and gaps == rows["b"]["gaps"] and sum(gaps.values()) > 0
+    # not a terminal: one plain line per folder on stderr, counted, without colour codes
+    lines = [line for line in result.stderr.splitlines() if line.startswith("[")]
+    assert sorted(line[:5] for line in lines) == ["[1/3]", "[2/3]", "[3/3]"]
+    assert "\x1b[" not in result.stderr
+    assert "broken" in result.stdout
+
+
+def test_summary_csv_and_xlsx_hold_one_row_per_assessment(hegui: Run, portfolio: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    hegui("batch", portfolio, "--out", out, "--lang", "en")
+    with (out / "summary.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["status"] for r in rows] == ["assessed", "invalid", "assessed"]  # sorted by folder
+    assert rows[0]["id"] == "shenzhen-ecommerce-2026" and rows[0]["as_of"] == "2026-11-20"
+    assert rows[0]["pipia_required"] == "true"
+    sheet = load_workbook(out / "summary.xlsx").active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][0] == "评估编号 / Assessment id"
+    assert [v[0] for v in values[1:]] == [r["id"] for r in rows]
+    assert [v[4] for v in values[1:]] == [int(r["gaps_critical"]) for r in rows]
+
+
+def test_unchanged_assessments_are_skipped_until_inputs_options_or_force_change(
+        hegui: Run, portfolio: Path, tmp_path: Path) -> None:
+    shutil.rmtree(portfolio / "broken")
+    out = tmp_path / "out"
+    assert hegui("batch", portfolio, "-o", out, "--fail-on", "none").exit_code == 0
+    first = (out / "second-client" / "findings.json").stat().st_mtime_ns
+
+    again = hegui("batch", portfolio, "-o", out, "--fail-on", "none")
+    assert again.exit_code == 0
+    assert {r["status"] for r in summary(out).values()} == {"unchanged"}
+    assert (out / "second-client" / "findings.json").stat().st_mtime_ns == first
+    assert summary(out)["a"]["gaps"] == json.loads((out / "summary.json").read_text())["assessments"][0]["gaps"]
+
+    edit(portfolio / "a", "  pi_classified: true", "  pi_classified: false")
+    hegui("batch", portfolio, "-o", out, "--fail-on", "none")
+    assert {k: r["status"] for k, r in summary(out).items()} == {"a": "assessed", "b": "unchanged"}
+
+    hegui("batch", portfolio, "-o", out, "--fail-on", "none", "--as-of", "2026-12-01")  # options are part of the key
+    assert {r["status"] for r in summary(out).values()} == {"assessed"}
+
+    (out / "second-client" / "findings.json").unlink()  # a missing output is redone
+    hegui("batch", portfolio, "-o", out, "--fail-on", "none", "--as-of", "2026-12-01")
+    assert {k: r["status"] for k, r in summary(out).items()} == {"a": "unchanged", "b": "assessed"}
+
+    hegui("batch", portfolio, "-o", out, "--fail-on", "none", "--as-of", "2026-12-01", "--force")
+    assert {r["status"] for r in summary(out).values()} == {"assessed"}
+
+
+def test_exit_code_follows_fail_on_for_skipped_assessments_too(hegui: Run, portfolio: Path, tmp_path: Path) -> None:
+    shutil.rmtree(portfolio / "broken")
+    out = tmp_path / "out"
+    assert hegui("batch", portfolio, "-o", out, "--fail-on", "critical").exit_code == 1
+    assert hegui("batch", portfolio, "-o", out, "--fail-on", "critical").exit_code == 1  # both unchanged now
+    assert hegui("batch", portfolio, "-o", out, "--fail-on", "none").exit_code == 0
+
+
+def test_two_folders_with_one_id_do_not_share_an_output(hegui: Run, tmp_path: Path) -> None:
+    for name in ("x", "y"):
+        shutil.copytree(EXAMPLE, tmp_path / "in" / name)
+    result = hegui("batch", tmp_path / "in", "-o", tmp_path / "out", "--fail-on", "none")
+    assert result.exit_code == 2
+    statuses = sorted(str(r["status"]) for r in summary(tmp_path / "out").values())
+    assert statuses == ["assessed", "invalid"]
+    assert "shenzhen-ecommerce-2026" in result.stdout and "ids must be unique" in result.stdout
+
+
+def test_bad_options_and_paths_fail_before_anything_is_written(hegui: Run, portfolio: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = hegui("batch", portfolio, "-o", out, "--format", "json,nope")
+    assert result.exit_code == 2 and "unknown format nope" in result.stderr
+    result = hegui("batch", tmp_path / "missing", "-o", out)
+    assert result.exit_code == 2 and "missing: no such file or folder" in result.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = hegui("batch", empty, "-o", out)
+    assert result.exit_code == 2 and "no assessment folder" in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+def test_a_terminal_gets_a_progress_bar_coloured_unless_no_color(portfolio: Path, tmp_path: Path,
+                                                                  no_color: bool) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | ({"NO_COLOR": "1"} if no_color else {})
+    args = ["-m", "engine.workflow", "batch", str(portfolio), "-o", str(tmp_path / "o"), "--lang", "en"]
+    child = pexpect.spawn(sys.executable, args, env=env, encoding="utf-8", timeout=120, dimensions=(40, 160))
+    child.expect(pexpect.EOF)
+    child.close()
+    screen = child.before
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen)
+    assert child.exitstatus == 2
+    assert re.search(r"Assessing ━+ 3/3 \d:\d\d:\d\d \d:\d\d:\d\d", text)  # bar, counts, elapsed, ETA
+    assert "invalid input broken" in text  # a folder that needs attention is printed above the bar
+    assert bool(re.search(r"\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;[0-9;]+)m", screen)) is not no_color
+
+
+def test_an_internal_error_in_one_assessment_is_recorded_and_exits_3(
+        hegui: Run, portfolio: Path, tmp_path: Path) -> None:
+    shutil.rmtree(portfolio / "broken")
+
+    def boom(job: RenderJob) -> dict[str, bytes]:  # an output format that fails for one client only
+        if job.doc.assessment.id == "second-client":
+            raise RuntimeError("renderer exploded")
+        return {"boom.txt": b"ok"}
+
+    RENDERERS["boom"] = boom  # workers are forked from this process, so they see it
+    try:
+        result = hegui("batch", portfolio, "-o", tmp_path / "o", "--format", "json,boom", "--fail-on", "none")
+    finally:
+        del RENDERERS["boom"]
+    assert result.exit_code == 3
+    rows = summary(tmp_path / "o")
+    assert (rows["a"]["status"], rows["b"]["status"]) == ("assessed", "failed")
+    assert "Traceback" in str(rows["b"]["error"]) and "RuntimeError: renderer exploded" in str(rows["b"]["error"])
+    assert (tmp_path / "o" / "shenzhen-ecommerce-2026" / "boom.txt").read_bytes() == b"ok"
+    assert not (tmp_path / "o" / "second-client").exists()

@@ -1,0 +1,100 @@
+"""`hegui questionnaire` in a real pseudo-terminal: show_if, validation, help, save after each answer, resume."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pexpect
+from workflow_support import edit
+
+from engine.inputs import load_assessment
+from engine.questions import Question
+from engine.workflow.answers import write_answers
+from engine.workflow.questionnaire import slots
+
+QUESTION_CLASSIFIED = "Is personal information managed by classification?"
+QUESTION_THRESHOLD = "Does the volume of PI processed reach the number the CAC sets"
+QUESTION_APPOINTED = "Has a PI protection officer been appointed"
+QUESTION_RETENTION = "Is PI kept only for the shortest time the purpose needs"
+
+
+def spawn(folder: Path) -> pexpect.spawn:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "250"}
+    return pexpect.spawn(sys.executable, ["-m", "engine.workflow", "questionnaire", str(folder), "--lang", "en"],
+                         env=env, dimensions=(50, 250), encoding="utf-8", timeout=60)
+
+
+def answers(folder: Path) -> str:
+    return (folder / "assessment.yaml").read_text(encoding="utf-8")
+
+
+def answer_all_but(folder: Path, keep_open: set[tuple[str, str, str]]) -> None:
+    """Answer every question that applies (so the bank may grow) except those the test asks itself."""
+    while True:
+        todo = [s for s in slots(load_assessment(folder)) if s.value is None and s.shown is not False
+                and s.key not in keep_open]
+        if not todo:
+            return
+        write_answers(folder / "assessment.yaml", [s.answer(valid(s.question)) for s in todo])
+
+
+def valid(q: Question) -> Any:
+    return {"bool": True, "int": q.min or 0, "text": "n/a", "date": date(2026, 1, 1)}.get(
+        q.type, [q.options[0].value] if q.type == "multi" else q.options[0].value if q.options else None)
+
+
+def test_questionnaire_asks_what_applies_saves_each_answer_and_resumes(example: Path) -> None:
+    for line in ("  pi_classified: true\n", "  pi_officer_threshold_reached: true\n", "  pi_officer_appointed: true\n",
+                 "      no_service_refusal: true\n      retention_minimum: true\n"):
+        edit(example, line, "      no_service_refusal: true\n" if "no_service" in line else "")
+    answer_all_but(example, {("org", "org", "pi_classified"), ("org", "org", "pi_officer_threshold_reached"),
+                             ("org", "org", "pi_officer_appointed"), ("activity", "face-login", "retention_minimum")})
+    child = spawn(example)
+    child.expect(QUESTION_CLASSIFIED)
+    child.expect("PIPL art. 51 para. 1 item 2")  # the legal reason for asking
+    child.expect("→ ")
+    child.sendline("maybe")
+    child.expect("Not a valid answer")
+    child.sendline("y")
+    child.expect("Saved to")
+    assert "  pi_classified: true\n" in answers(example)  # saved at once, before the next question
+    child.expect(QUESTION_THRESHOLD)
+    child.expect("→ ")
+    child.sendline("n")
+    child.expect(QUESTION_RETENTION)  # the officer question's show_if is now false: never asked
+    assert QUESTION_APPOINTED not in child.before
+    child.expect("→ ")
+    child.sendline("q")
+    child.expect("Saved; run the same command again to resume.")
+    child.expect("Questions still unanswered")
+    child.expect("retention_minimum")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    text = answers(example)
+    assert "  pi_officer_threshold_reached: false\n" in text and "pi_officer_appointed" not in text
+
+    child = spawn(example)  # resume: the answered questions are not asked again
+    child.expect(QUESTION_RETENTION)
+    assert QUESTION_CLASSIFIED not in child.before
+    child.expect("→ ")
+    child.sendline("")  # skipped: stays unknown
+    child.expect("Questionnaire finished.")
+    child.expect("PIPL-19-retention@face-login: q.retention_minimum")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_questionnaire_on_invalid_input_is_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "assessment.yaml").write_text("assessment: {id: BAD}\n", encoding="utf-8")
+    child = spawn(tmp_path)
+    child.expect("assessment.yaml:1:")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
+    assert "Traceback" not in (child.before or "")

@@ -1,0 +1,101 @@
+"""Excel questionnaire: export, offline edits, import with per-cell errors, and a lossless round trip."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from workflow_support import Run
+
+from engine.questions import Option, Question
+from engine.text import Text
+from engine.workflow.questionnaire import Slot
+from engine.workflow.workbook import ANSWER_COL, SHEET, export_workbook, read_workbook
+
+
+def row_of(ws: Any, scope: str, subject: str, qid: str) -> int:
+    return next(r for r in range(2, ws.max_row + 1)
+                if (ws.cell(r, 1).value, ws.cell(r, 2).value, ws.cell(r, 3).value) == (scope, subject, qid))
+
+
+def test_export_edit_import(hegui: Run, example: Path, tmp_path: Path) -> None:
+    book = tmp_path / "questionnaire.xlsx"
+    assert hegui("questionnaire", example, "--export", book).exit_code == 0
+    before = (example / "assessment.yaml").read_bytes()
+    wb = load_workbook(book)
+    ws = wb[SHEET]
+    assert ws.cell(row_of(ws, "org", "org", "pi_classified"), ANSWER_COL).value is True
+    officer = row_of(ws, "org", "org", "pi_officer_appointed")
+    assert "q.pi_officer_threshold_reached" in ws.cell(officer, 10).value  # conditional questions are marked
+    assert any("TRUE,FALSE" in (dv.formula1 or "") for dv in ws.data_validations.dataValidation)
+
+    result = hegui("questionnaire", example, "--import", book, "--lang", "en")  # untouched: nothing rewritten
+    assert result.exit_code == 0 and "Imported 0 answers" in result.stdout
+    assert (example / "assessment.yaml").read_bytes() == before
+
+    ws.cell(row_of(ws, "org", "org", "pi_classified"), ANSWER_COL).value = "否"
+    ws.cell(row_of(ws, "activity", "face-login", "guardian_consent"), ANSWER_COL).value = True
+    ws.cell(row_of(ws, "org", "org", "months_since_compliance_audit"), ANSWER_COL).value = None
+    wb.save(book)
+    result = hegui("questionnaire", example, "--import", book, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "Imported 3 answers" in result.stdout
+    text = (example / "assessment.yaml").read_text(encoding="utf-8")
+    assert "  pi_classified: false\n" in text and "      guardian_consent: true\n" in text
+    assert "  months_since_compliance_audit: null\n" in text
+
+
+def test_bad_cells_are_named_and_nothing_is_applied(hegui: Run, example: Path, tmp_path: Path) -> None:
+    book = tmp_path / "q.xlsx"
+    hegui("questionnaire", example, "--export", book)
+    wb = load_workbook(book)
+    ws = wb[SHEET]
+    bool_row = row_of(ws, "org", "org", "pi_classified")
+    int_row = row_of(ws, "org", "org", "months_since_compliance_audit")
+    ws.cell(bool_row, ANSWER_COL).value = "maybe"
+    ws.cell(int_row, ANSWER_COL).value = 5000
+    ws.cell(int_row + 1, 3).value = "no_such_question"
+    wb.save(book)
+    before = (example / "assessment.yaml").read_bytes()
+    result = hegui("questionnaire", example, "--import", book)
+    assert result.exit_code == 2
+    assert f"{book}: {SHEET}!F{bool_row}: " in result.stderr and "expected yes or no, got 'maybe'" in result.stderr
+    assert f"{SHEET}!F{int_row}: " in result.stderr and "must be at most 1200" in result.stderr
+    assert f"{SHEET}!C{int_row + 1}: " in result.stderr
+    assert (example / "assessment.yaml").read_bytes() == before
+    (tmp_path / "other.xlsx").write_bytes(b"not a workbook")
+    result = hegui("questionnaire", example, "--import", tmp_path / "other.xlsx")
+    assert result.exit_code == 2 and "not a readable xlsx workbook" in result.stderr
+
+
+T = Text(zh="问", en="q")
+QUESTIONS = [
+    Question(id="b", scope="org", type="bool", text=T, help=T),
+    Question(id="i", scope="org", type="int", text=T, help=T, min=-5, max=10**9),
+    Question(id="c", scope="activity", type="choice", text=T, help=T,
+             options=[Option(value=v, zh=v, en=v) for v in ("alpha", "beta", "gamma")]),
+    Question(id="m", scope="activity", type="multi", text=T, help=T,
+             options=[Option(value=v, zh=v, en=v) for v in ("x", "y", "z")]),
+    Question(id="t", scope="transfer", type="text", text=T, help=T, show_if=None),
+    Question(id="d", scope="transfer", type="date", text=T, help=T),
+]
+XML_TEXT = st.text(st.characters(exclude_categories=["Cs", "Cc"]), min_size=1)
+VALUES = {
+    "b": st.booleans(), "i": st.integers(-5, 10**9), "c": st.sampled_from(["alpha", "beta", "gamma"]),
+    "m": st.lists(st.sampled_from(["x", "y", "z"]), unique=True), "t": XML_TEXT,
+    "d": st.dates(date(1900, 3, 1), date(9999, 12, 31)),
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.fixed_dictionaries({q.id: st.one_of(st.none(), VALUES[q.id]) for q in QUESTIONS}))
+def test_round_trip_loses_nothing(answers: dict[str, Any]) -> None:
+    slots = [Slot(q.scope, "s1", T, q, None, answers[q.id]) for q in QUESTIONS]
+    data = export_workbook(slots, "acme")
+    back = {a.qid: a.value for a in read_workbook(data, "q.xlsx", slots, "acme")}
+    assert back == answers
+    assert {k: type(v) for k, v in back.items()} == {k: type(v) for k, v in answers.items()}
