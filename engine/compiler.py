@@ -27,7 +27,9 @@ from engine.condition import All, Node, facts_used, key, length_key, negate, to_
 from engine.facts import Context
 from engine.rulebook import Rulebooks
 
-RULES_PER_RULESET = 24
+# durable-rules fails (error 303) when one fact matches more than 64 alpha branches in a ruleset; rules are
+# packed into rulesets so that the distinct tests of each (an upper bound of those branches) stay below this.
+ALPHA_BUDGET = 56
 BEGIN = "begin"
 
 
@@ -86,6 +88,38 @@ def _pattern(rule: Rule) -> dict[str, Any] | None:
     return {"all": [{"m": {"$and": parts}}]}
 
 
+def _tests(expr: Any, out: set[str]) -> set[str]:
+    """Distinct leaf tests of a durable-rules pattern (each may become one alpha node)."""
+    if isinstance(expr, dict):
+        for op, arg in expr.items():
+            if op in ("$and", "$or", "all", "m"):
+                for sub in arg if isinstance(arg, list) else [arg]:
+                    _tests(sub, out)
+            else:
+                out.add(json.dumps({op: arg}, sort_keys=True))
+    elif isinstance(expr, list):
+        for sub in expr:
+            _tests(sub, out)
+    return out
+
+
+def _pack(rules: list[tuple[Rule, dict[str, Any]]], budget: int) -> Iterator[list[tuple[Rule, dict[str, Any]]]]:
+    """Greedy packing in rule order: a new ruleset whenever the distinct tests would exceed the budget."""
+    chunk: list[tuple[Rule, dict[str, Any]]] = []
+    tests: set[str] = set()
+    for rule, pattern in rules:
+        mine = _tests(pattern, set())
+        if len(mine) > budget:
+            raise EngineError(f"rule {rule.name} alone has {len(mine)} tests; durable-rules allows 64 per ruleset")
+        if chunk and len(tests | mine) > budget:
+            yield chunk
+            chunk, tests = [], set()
+        chunk.append((rule, pattern))
+        tests |= mine
+    if chunk:
+        yield chunk
+
+
 def durable_fact(ctx: Context, sid: str, names: tuple[str, ...]) -> dict[str, Any]:
     """The context as a durable-rules fact, projected onto the facts a ruleset tests."""
     fact: dict[str, Any] = {"sid": sid, "id": ctx.key, "kind": "ctx", "scope": ctx.scope}
@@ -131,7 +165,7 @@ class CompiledRulebooks:
     scope, each projected onto the facts its rules test: fewer and smaller facts to parse.
     """
 
-    def __init__(self, books: Rulebooks, per_ruleset: int = RULES_PER_RULESET) -> None:
+    def __init__(self, books: Rulebooks, alpha_budget: int = ALPHA_BUDGET) -> None:
         self.books = books
         self.strata: list[list[_Ruleset]] = []
         tag = f"hegui{os.getpid()}_{next(_names)}"
@@ -139,8 +173,7 @@ class CompiledRulebooks:
             rulesets = []
             for scope in sorted({r.scope for r in rules}):
                 scoped = [(r, p) for r in rules if r.scope == scope and (p := _pattern(r)) is not None]
-                for c in range(0, len(scoped), per_ruleset):
-                    chunk = scoped[c : c + per_ruleset]
+                for c, chunk in enumerate(_pack(scoped, alpha_budget)):
                     definition = {r.name: p for r, p in chunk}
                     definition[BEGIN] = {"all": [{"m": {"kind": BEGIN}}]}
                     try:

@@ -136,3 +136,18 @@ def test_durable_rules_agree_with_reference_evaluator(scope: str, data: st.DataO
         assert got == ([] if expected_status == "unknown" else [expected_status]), oid
         checked += 1
     assert checked > 0
+
+
+def test_rulesets_stay_under_the_alpha_branch_limit() -> None:
+    """durable-rules fails past 64 alpha branches per fact in one ruleset (error 303): packing prevents it."""
+    from engine.compiler import ALPHA_BUDGET, _pack, _pattern, _tests, rules_for
+
+    books = compiled().books
+    for stratum in rules_for(books):
+        scoped = [(r, p) for r in stratum if r.scope == "activity" and (p := _pattern(r)) is not None]
+        chunks = list(_pack(scoped, ALPHA_BUDGET))
+        assert sum(len(c) for c in chunks) == len(scoped)
+        for chunk in chunks:
+            assert len(set().union(*(_tests(p, set()) for _, p in chunk))) <= ALPHA_BUDGET
+    small = list(_pack(scoped, 8))
+    assert len(small) > len(chunks)
