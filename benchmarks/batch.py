@@ -136,7 +136,8 @@ def run() -> None:
                 bad = [r for r in rows if r.status not in ("assessed",)]
                 assert not bad, bad[0].error
                 times[jobs] = seconds
-                print(f"{label}: --jobs {jobs}: {seconds:.1f} s, {len(folders) / seconds:.1f} assessments/s; "
+                print(f"{label}: --jobs {jobs}: {seconds:.1f} s, {len(folders) / seconds:.2f} assessments/s "
+                      f"({seconds / len(folders):.2f} s each); "
                       f"worker RSS (early→late): {memory}")
             print(f"{label}: scaling 1→2 jobs: {times[1] / times[2]:.2f}x")
 
