@@ -99,8 +99,9 @@ class MemorySampler:
                     status = Path(f"/proc/{child.pid}/status").read_text()
                 except OSError:
                     continue
-                kib = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
-                self.rss.setdefault(child.pid or 0, []).append(kib / 1024)
+                kib = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), None)
+                if kib is not None:  # a worker that is exiting has no VmRSS line any more
+                    self.rss.setdefault(child.pid or 0, []).append(kib / 1024)
 
     def report(self) -> str:
         """Per worker: RSS a tenth into the run (engine built, warmed up) and at its end."""
