@@ -1,13 +1,13 @@
 """Compile rulebooks into durable-rules rulesets and run them (no hand-written Python per rule).
 
-Every condition becomes two rules, one firing when it is definitely true and one when it is
-definitely false; when neither fires, a fact it needs is unknown. Derived facts are evaluated in
-strata (a derived fact only uses inputs and earlier strata), each stratum's results are added to
-the contexts, then obligations and decisions run in the last stratum.
+Every condition becomes rules that fire only when it is definitely true or definitely false (an
+obligation: one rule per status); when none fires, a fact it needs is unknown. Derived facts are
+evaluated in strata (a derived fact only uses inputs and earlier strata), each stratum's results are
+added to the contexts, then obligations and decisions run in the last stratum.
 
-durable-rules limits (see docs/engine.md): at most 64 alpha branches per fact per ruleset, so rules
-are split into small rulesets; one session per ruleset and run, always deleted; a "begin" fact that
-fires in every session so `delete_state` never meets a session without actions.
+durable-rules limits (see docs/architecture.md): at most 64 alpha branches per fact per ruleset, so
+rules are packed into small rulesets; one session per ruleset and run, always deleted; a "begin" fact
+asserted when nothing else fired, so `delete_state` never meets a session without actions.
 """
 
 from __future__ import annotations
@@ -217,20 +217,30 @@ class CompiledRulebooks:
     def _session(self, ruleset: _Ruleset, contexts: list[Context], fired: dict[str, set[str]]) -> None:
         handle = ruleset.handle
         sid = f"s{next(self._sessions)}"
+        any_fired = False
         try:
             # one fact per call: in a batch, one fact that matches no rule would cancel every action
-            state = self._assert(handle, {"sid": sid, "id": BEGIN, "kind": BEGIN})
             for ctx in contexts:
-                self._assert(handle, durable_fact(ctx, sid, ruleset.facts))
-            res = dre.start_action_for_state(handle, state)
-            message = res[1] if res else None
-            while message:
-                name, fact_id = _firing(message)
-                if name != BEGIN:
-                    fired[name].add(fact_id)
-                message = dre.complete_and_start_action(handle, state)
+                state = self._assert(handle, durable_fact(ctx, sid, ruleset.facts))
+            any_fired = self._drain(handle, state, fired)
         finally:
+            if not any_fired:  # delete_state crashes on a session in which no action fired
+                self._drain(handle, self._assert(handle, {"sid": sid, "id": BEGIN, "kind": BEGIN}), fired)
             dre.delete_state(handle, sid)
+
+    @staticmethod
+    def _drain(handle: int, state: int, fired: dict[str, set[str]]) -> bool:
+        """Run every pending action of the session; True when at least one fired."""
+        res = dre.start_action_for_state(handle, state)
+        message = res[1] if res else None
+        count = 0
+        while message:
+            name, fact_id = _firing(message)
+            if name != BEGIN:
+                fired[name].add(fact_id)
+            count += 1
+            message = dre.complete_and_start_action(handle, state)
+        return count > 0
 
 
 def _apply_derived(layer: Mapping[str, set[str]], contexts: list[Context]) -> None:
