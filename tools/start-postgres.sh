@@ -8,6 +8,9 @@ version=${HEGUI_PG_VERSION:-15}
 cluster=main
 role=hegui_test
 url="postgresql+psycopg://${role}:${role}@127.0.0.1:5432/${role}"
+# Everything but the URL goes to stderr: pg_ctlcluster and psql may print notes (e.g. "Removed stale
+# pid file.") that must not end up in the captured URL.
+exec 3>&1 1>&2
 
 if ! command -v pg_ctlcluster >/dev/null; then
   echo "start-postgres: PostgreSQL is not installed (HEGUI_WITH_POSTGRES=1 tools/setup-system.sh)" >&2
@@ -32,4 +35,4 @@ fi
 if [[ -z $(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = '${role}'") ]]; then
   psql_admin -c "CREATE DATABASE ${role} OWNER ${role}"
 fi
-echo "$url"
+echo "$url" >&3
