@@ -15,7 +15,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from typing import Any
 
 import durable_rules_engine as dre
 
-from engine.condition import All, Node, facts_used, key, length_key, negate, to_durable
+from engine.condition import All, Any_, Node, facts_used, key, length_key, negate, to_durable
 from engine.facts import Context
 from engine.rulebook import Rulebooks
 
@@ -39,7 +38,9 @@ class EngineError(RuntimeError):
 
 @dataclass(frozen=True)
 class Rule:
-    name: str  # "<rule id>|<which>|<T or F>"
+    """One durable-rules rule, standing for every name whose condition it decides (see `_merged`)."""
+
+    names: tuple[str, ...]  # "<rule id>|<which>|<T or F>", or "<obligation>|status|<status>"
     scope: str
     node: Node
 
@@ -48,34 +49,46 @@ def rules_for(books: Rulebooks) -> list[list[Rule]]:
     """Rules grouped by stratum: derived facts by dependency level, then obligations and decisions."""
     strata: list[list[Rule]] = []
     for level in books.derived_order():
-        strata.append(list(_both(((fid, "when", books.derived[fid].scope) for fid in level), books)))
-    final: list[Rule] = []
+        strata.append(_merged(_both(((fid, "when", books.derived[fid].scope) for fid in level), books)))
+    final: list[tuple[str, str, Node]] = []
     for oid in sorted(books.obligations):
-        final += list(_status_rules(oid, books))
+        final += _status_rules(oid, books)
     for did in sorted(books.decisions):
         final += _both(((did, f"outcome{i}", "transfer") for i in range(len(books.decisions[did].outcomes))), books)
-    strata.append(final)
+    strata.append(_merged(final))
     return strata
+
+
+def _merged(rules: Iterable[tuple[str, str, Node]]) -> list[Rule]:
+    """Fewer firings, same answers: a disjunction holds when one of its parts holds, so it becomes one
+    rule per part (a condition is not applicable as soon as one conjunct of `applies` is false), and
+    equal (scope, condition) pairs become one rule that reports every name it stands for. Obligations
+    share many conjuncts (`org.ciio`, `org.shenzhen`, ...), so one firing settles many of them."""
+    groups: dict[tuple[str, Node], dict[str, None]] = {}
+    for name, scope, node in rules:
+        for part in node.children if isinstance(node, Any_) else (node,):
+            groups.setdefault((scope, part), {})[name] = None
+    return [Rule(tuple(names), scope, node) for (scope, node), names in groups.items()]
 
 
 STATUSES = ("met", "gap", "not_applicable")
 
 
-def _status_rules(oid: str, books: Rulebooks) -> Iterator[Rule]:
+def _status_rules(oid: str, books: Rulebooks) -> Iterator[tuple[str, str, Node]]:
     """One rule per outcome, so each known obligation fires once: applies∧met, applies∧¬met, ¬applies.
     None firing means unknown (Kleene: an unknown `applies`, or a known one with an unknown `met`)."""
     scope = books.obligations[oid].scope
     applies, met = books.cond(oid, "applies"), books.cond(oid, "met")
-    yield Rule(f"{oid}|status|met", scope, All((applies, met)))
-    yield Rule(f"{oid}|status|gap", scope, All((applies, negate(met))))
-    yield Rule(f"{oid}|status|not_applicable", scope, negate(applies))
+    yield f"{oid}|status|met", scope, All((applies, met))
+    yield f"{oid}|status|gap", scope, All((applies, negate(met)))
+    yield f"{oid}|status|not_applicable", scope, negate(applies)
 
 
-def _both(items: Iterable[tuple[str, str, str]], books: Rulebooks) -> Iterator[Rule]:
+def _both(items: Iterable[tuple[str, str, str]], books: Rulebooks) -> Iterator[tuple[str, str, Node]]:
     for rule_id, which, scope in items:
         node = books.cond(rule_id, which)
-        yield Rule(f"{rule_id}|{which}|T", scope, node)
-        yield Rule(f"{rule_id}|{which}|F", scope, negate(node))
+        yield f"{rule_id}|{which}|T", scope, node
+        yield f"{rule_id}|{which}|F", scope, negate(node)
 
 
 def _pattern(rule: Rule) -> dict[str, Any] | None:
@@ -110,7 +123,7 @@ def _pack(rules: list[tuple[Rule, dict[str, Any]]], budget: int) -> Iterator[lis
     for rule, pattern in rules:
         mine = _tests(pattern, set())
         if len(mine) > budget:
-            raise EngineError(f"rule {rule.name} alone has {len(mine)} tests; durable-rules allows 64 per ruleset")
+            raise EngineError(f"rule {rule.names[0]} alone has {len(mine)} tests; durable-rules allows 64 per ruleset")
         if chunk and len(tests | mine) > budget:
             yield chunk
             chunk, tests = [], set()
@@ -120,16 +133,21 @@ def _pack(rules: list[tuple[Rule, dict[str, Any]]], budget: int) -> Iterator[lis
         yield chunk
 
 
-def durable_fact(ctx: Context, sid: str, names: tuple[str, ...]) -> dict[str, Any]:
+def projection(names: Iterable[str]) -> tuple[tuple[str, str, str], ...]:
+    """(fact name, its durable-rules key, the key of its length) for the facts a ruleset tests."""
+    return tuple((name, key(name), length_key(name)) for name in names)
+
+
+def durable_fact(ctx: Context, sid: str, keys: tuple[tuple[str, str, str], ...]) -> dict[str, Any]:
     """The context as a durable-rules fact, projected onto the facts a ruleset tests."""
     fact: dict[str, Any] = {"sid": sid, "id": ctx.key, "kind": "ctx", "scope": ctx.scope}
     facts = ctx.facts
-    for name in names:
+    for name, name_key, len_key in keys:
         value = facts.get(name)
         if value is not None:
-            fact[key(name)] = value
+            fact[name_key] = value
             if isinstance(value, list):
-                fact[length_key(name)] = len(value)
+                fact[len_key] = len(value)
     return fact
 
 
@@ -137,25 +155,23 @@ def durable_fact(ctx: Context, sid: str, names: tuple[str, ...]) -> dict[str, An
 class _Ruleset:
     handle: int
     scope: str
-    names: tuple[str, ...]  # rule names
-    facts: tuple[str, ...]  # fact names its conditions test
+    rules: tuple[str, ...]  # durable-rules rule ids
+    keys: tuple[tuple[str, str, str], ...]  # projection() of the facts its conditions test
 
 
 _names = itertools.count()
 
 
-_MESSAGE = re.compile(r'^\{"([^"]+)": ?\{"m": ?\{"sid": ?"[^"]*", ?"id": ?"([^"]+)"')
-
-
 def _firing(message: str) -> tuple[str, str]:
-    """Rule name and fact id of one firing. Rule names and ids are plain slugs, and projected facts
-    hold no free text, so a regex is exact here and avoids parsing every firing's JSON."""
-    m = _MESSAGE.match(message)
-    if m is None:  # not the single-pattern shape hegui compiles: parse it properly
-        parsed = json.loads(message)
-        ((name, matched),) = parsed.items()
-        return name, next(iter(matched.values()))["id"]
-    return m.group(1), m.group(2)
+    """Rule name and fact id of one firing. A firing reads `{"<rule>": {"m": {"sid": "<sid>", "id": "<id>", ...`
+    and rule names, session and fact ids are plain slugs (no quotes), so splitting on quotes is exact
+    and avoids parsing every firing's JSON; any other shape is parsed properly."""
+    parts = message.split('"', 12)
+    if len(parts) == 13 and parts[3] == "m" and parts[5] == "sid" and parts[9] == "id":
+        return parts[1], parts[11]
+    parsed = json.loads(message)
+    ((name, matched),) = parsed.items()
+    return name, next(iter(matched.values()))["id"]
 
 
 class CompiledRulebooks:
@@ -168,40 +184,44 @@ class CompiledRulebooks:
     def __init__(self, books: Rulebooks, alpha_budget: int = ALPHA_BUDGET) -> None:
         self.books = books
         self.strata: list[list[_Ruleset]] = []
+        self.names: dict[str, tuple[str, ...]] = {}  # durable-rules rule id -> the names it stands for
         tag = f"hegui{os.getpid()}_{next(_names)}"
         for s, rules in enumerate(rules_for(books)):
             rulesets = []
             for scope in sorted({r.scope for r in rules}):
                 scoped = [(r, p) for r in rules if r.scope == scope and (p := _pattern(r)) is not None]
                 for c, chunk in enumerate(_pack(scoped, alpha_budget)):
-                    definition = {r.name: p for r, p in chunk}
+                    ids = [f"r{len(self.names) + i}" for i in range(len(chunk))]
+                    self.names.update((rid, r.names) for rid, (r, _) in zip(ids, chunk, strict=True))
+                    definition = {rid: p for rid, (_, p) in zip(ids, chunk, strict=True)}
                     definition[BEGIN] = {"all": [{"m": {"kind": BEGIN}}]}
                     try:
                         handle = dre.create_ruleset(f"{tag}_{s}_{scope}_{c}", json.dumps(definition))
                     except dre.error as exc:
                         raise EngineError(f"durable-rules rejected ruleset {s}/{scope}/{c}: {exc}") from exc
                     used = sorted(set().union(*(facts_used(r.node) for r, _ in chunk)))
-                    rulesets.append(_Ruleset(handle, scope, tuple(r.name for r, _ in chunk), tuple(used)))
+                    rulesets.append(_Ruleset(handle, scope, tuple(ids), projection(used)))
             self.strata.append(rulesets)
         self._sessions = itertools.count()
 
     @property
     def rule_count(self) -> int:
-        return sum(len(rs.names) for stratum in self.strata for rs in stratum)
+        return len(self.names)
 
     def run(self, contexts: list[Context]) -> dict[str, set[str]]:
         """Evaluate every stratum; returns fired rule name -> context keys, and fills derived facts."""
         fired: dict[str, set[str]] = defaultdict(set)
         for index, stratum in enumerate(self.strata):
-            layer: dict[str, set[str]] = defaultdict(set)
+            rules: dict[str, set[str]] = defaultdict(set)
             for ruleset in stratum:
                 scoped = [c for c in contexts if c.scope == ruleset.scope]
                 if scoped:
-                    self._session(ruleset, scoped, layer)
+                    self._session(ruleset, scoped, rules)
+            for rid, keys in rules.items():
+                for name in self.names[rid]:
+                    fired[name] |= keys
             if index < len(self.strata) - 1:
-                _apply_derived(layer, contexts)
-            for name, keys in layer.items():
-                fired[name] |= keys
+                _apply_derived(fired, contexts)  # earlier strata again: idempotent, and checked
         return fired
 
     @staticmethod
@@ -221,7 +241,7 @@ class CompiledRulebooks:
         try:
             # one fact per call: in a batch, one fact that matches no rule would cancel every action
             for ctx in contexts:
-                state = self._assert(handle, durable_fact(ctx, sid, ruleset.facts))
+                state = self._assert(handle, durable_fact(ctx, sid, ruleset.keys))
             any_fired = self._drain(handle, state, fired)
         finally:
             if not any_fired:  # delete_state crashes on a session in which no action fired

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from engine.assess import compiled, reference_status
 from engine.condition import (
+    Any_,
     Cmp,
     ConditionError,
     FactSpec,
@@ -151,3 +152,15 @@ def test_rulesets_stay_under_the_alpha_branch_limit() -> None:
             assert len(set().union(*(_tests(p, set()) for _, p in chunk))) <= ALPHA_BUDGET
     small = list(_pack(scoped, 8))
     assert len(small) > len(chunks)
+
+
+def test_merged_rules_split_disjunctions_and_share_equal_conditions() -> None:
+    """One rule per part of a disjunction; equal (scope, condition) rules become one rule with every name."""
+    from engine.compiler import _merged
+
+    a, b, c = Cmp("org.ciio", "==", True), Cmp("org.shenzhen", "==", True), Cmp("org.ciio", "==", False)
+    x_na, y_na = "X|status|not_applicable", "Y|status|not_applicable"
+    rules = _merged([(x_na, "org", Any_((a, b))), (y_na, "org", a), ("Z|w|T", "org", c)])
+    assert {r.node: r.names for r in rules} == {a: (x_na, y_na), b: (x_na,), c: ("Z|w|T",)}
+    scoped = _merged([("Y|w|T", "activity", a), ("Y|w|T", "org", a)])
+    assert sorted(r.scope for r in scoped) == ["activity", "org"]  # scopes never merge
