@@ -211,17 +211,23 @@ class CompiledRulebooks:
     def run(self, contexts: list[Context]) -> dict[str, set[str]]:
         """Evaluate every stratum; returns fired rule name -> context keys, and fills derived facts."""
         fired: dict[str, set[str]] = defaultdict(set)
+        by_scope: dict[str, list[Context]] = defaultdict(list)
+        for ctx in contexts:
+            by_scope[ctx.scope].append(ctx)
+        last = len(self.strata) - 1
         for index, stratum in enumerate(self.strata):
             rules: dict[str, set[str]] = defaultdict(set)
             for ruleset in stratum:
-                scoped = [c for c in contexts if c.scope == ruleset.scope]
-                if scoped:
+                if scoped := by_scope.get(ruleset.scope):
                     self._session(ruleset, scoped, rules)
+            layer = fired if index == last else defaultdict(set)
             for rid, keys in rules.items():
                 for name in self.names[rid]:
+                    layer[name] |= keys
+            if index < last:  # derived facts: into the contexts, for the strata that use them
+                _apply_derived(layer, contexts)
+                for name, keys in layer.items():
                     fired[name] |= keys
-            if index < len(self.strata) - 1:
-                _apply_derived(fired, contexts)  # earlier strata again: idempotent, and checked
         return fired
 
     @staticmethod
