@@ -29,6 +29,7 @@ from engine.finding import (
     TransferOut,
     WaiverOut,
 )
+from engine.i18n import both
 from engine.inputs import LoadedAssessment
 from engine.obligation import SEVERITIES, Obligation, Status
 from engine.resources import data_dir
@@ -289,7 +290,7 @@ def _apply_waivers(findings: list[Finding], loaded: LoadedAssessment, day: date)
         targets = [j for j, f in enumerate(out) if w.finding in (f.id, f.obligation)]
         if not targets:
             problems += loaded.located.error(
-                f"waivers.{i}.finding", f"waiver names no finding of this assessment: {w.finding!r}"
+                f"waivers.{i}.finding", both("input.waiver_no_finding", finding=w.finding)
             ).problems
         for j in targets:
             f = out[j]

@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from engine.errors import BadValue
+from engine.i18n import message
 from engine.text import Text
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
@@ -175,6 +177,6 @@ class Assessment(_Model):
         seen: set[str] = set()
         for item in items:
             if item.id in seen:
-                raise ValueError(f"duplicate id {item.id!r}")
+                raise BadValue(message("input.duplicate_id", id=item.id))
             seen.add(item.id)
         return items

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -16,6 +17,7 @@ from rich.console import Console
 
 from engine import __version__
 from engine.errors import InputError
+from engine.i18n import both
 
 app = typer.Typer(
     name="hegui",
@@ -135,7 +137,8 @@ def parse_formats(value: str) -> list[str]:
 
     wanted = list(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))
     if unknown := [f for f in wanted if f not in RENDERERS]:
-        raise InputError.one("--format", f"unknown format {', '.join(unknown)} (known: {', '.join(RENDERERS)})")
+        known = ", ".join(RENDERERS)
+        raise InputError.one("--format", both("cli.unknown_format", unknown=", ".join(unknown), known=known))
     return ["json", *(f for f in wanted if f != "json")]
 
 
@@ -188,7 +191,15 @@ def parse_date(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InputError.one(option, f"not a date in YYYY-MM-DD form: {value!r}") from None
+        raise InputError.one(option, both("cli.not_date", value=value)) from None
+
+
+def country_code(value: str, option: str) -> str:
+    """An ISO 3166-1 alpha-2 code from an option (any case), upper-cased."""
+    code = value.strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", code):
+        raise InputError.one(option, both("cli.country_code", value=value))
+    return code
 
 
 @app.command()
@@ -260,8 +271,6 @@ def transfer(
     from engine.render.terminal import LABELS
     from engine.transfer import decide_transfer
 
-    if len(destination) != 2 or not destination.isalpha():
-        raise InputError.one("--destination", f"expected a two-letter country code, got {destination!r}")
     day = parse_date(as_of, "--as-of") or date.today()
     result = decide_transfer(
         non_sensitive=non_sensitive,
@@ -269,7 +278,7 @@ def transfer(
         ciio=ciio,
         important_data=important_data,
         purpose=purpose.value,
-        destination=destination.upper(),
+        destination=country_code(destination, "--destination"),
         free_trade_zone=free_trade_zone,
         ftz_outside_list=ftz_outside_list,
         domestic_data_added=domestic_data_added,
@@ -442,5 +451,5 @@ def main() -> None:
         import traceback
 
         traceback.print_exc()
-        err_console().print("hegui: internal error (exit 3); please report it with the traceback above", markup=False)
+        err_console().print(both("cli.internal"), markup=False)
         sys.exit(INTERNAL_ERROR)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from engine.text import Text
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -48,3 +50,11 @@ class InputError(Exception):
     @classmethod
     def merge(cls, errors: Iterable[InputError]) -> InputError:
         return cls([p for e in errors for p in e.problems])
+
+
+class BadValue(ValueError):
+    """Raised by our own model validators: pydantic reports it as `value_error`, shown in both languages."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text

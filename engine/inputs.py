@@ -7,6 +7,7 @@ syntax, types, unknown keys, dangling references, unknown PI categories and ques
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,9 @@ from pydantic import ValidationError
 
 from engine.assessment import Assessment
 from engine.dataset import Dataset, Inventory
-from engine.discovery.hints import hints
+from engine.discovery.hints import unknown_category
 from engine.errors import InputError, Problem
+from engine.i18n import both, closest, message
 from engine.questions import question_bank
 from engine.taxonomy import taxonomy
 from engine.validation import pydantic_problems
@@ -43,13 +45,13 @@ def load_assessment(folder: Path) -> LoadedAssessment:
         folder = folder.parent
     main = folder / ASSESSMENT_FILE
     if not main.is_file():
-        raise InputError.one(str(folder), f"no {ASSESSMENT_FILE} in this folder")
+        raise InputError.one(str(folder), both("input.no_assessment", file=ASSESSMENT_FILE))
     digest = hashlib.sha256()
     located = load(main)
     digest.update(main.read_bytes())
     problems: list[Problem] = []
     if not isinstance(located.data, dict):
-        raise located.error("", "expected a mapping with assessment, organisation, activities…")
+        raise located.error("", both("input.not_mapping"))
     try:
         assessment = Assessment.model_validate(located.data)
     except ValidationError as exc:
@@ -64,9 +66,8 @@ def load_assessment(folder: Path) -> LoadedAssessment:
             try:
                 for ds, where in reader(path):
                     if ds.id in datasets:
-                        problems.append(
-                            Problem(str(path), f"dataset {ds.id!r} is defined twice", where[0], where[1], where[2])
-                        )
+                        twice = both("input.dataset_twice", id=ds.id)
+                        problems.append(Problem(str(path), twice, where[0], where[1], where[2]))
                     datasets[ds.id] = ds
                     problems.extend(_check_categories(ds, str(path), where))
             except InputError as exc:
@@ -109,15 +110,7 @@ def _check_categories(ds: Dataset, file: str, where: Where) -> list[Problem]:
     for j, field in enumerate(ds.fields):
         if field.category and tax.resolve(field.category) is None:
             path = f"{where[0]}.fields.{j}.category" if where[0].startswith("datasets.") else "category"
-            problems.append(
-                Problem(
-                    file,
-                    f'unknown PI category "{field.category}"{hints().suggest(field.category)}',
-                    path,
-                    where[1],
-                    where[2],
-                )
-            )
+            problems.append(Problem(file, unknown_category(field.category), path, where[1], where[2]))
     return problems
 
 
@@ -131,9 +124,7 @@ def _check_references(a: Assessment, datasets: dict[str, Dataset], located: Loca
                 problems += located.error(f"activities.{i}.datasets.{j}", _no_such("dataset", ds, datasets)).problems
         for j, cat in enumerate(act.pi_categories):
             if tax.resolve(cat) is None:
-                problems += located.error(
-                    f"activities.{i}.pi_categories.{j}", f'unknown PI category "{cat}"{hints().suggest(cat)}'
-                ).problems
+                problems += located.error(f"activities.{i}.pi_categories.{j}", unknown_category(cat)).problems
     for i, tr in enumerate(a.transfers):
         if tr.activity is not None and tr.activity not in activity_ids:
             problems += located.error(
@@ -145,17 +136,11 @@ def _check_references(a: Assessment, datasets: dict[str, Dataset], located: Loca
     return problems
 
 
-def _no_such(kind: str, name: str, known: Any) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(known), n=1)
-    hint = f'; did you mean "{close[0]}"?' if close else ""
-    return f"no {kind} with id {name!r}{hint}"
+def _no_such(kind: str, name: str, known: Iterable[str]) -> str:
+    return both(f"input.no_{kind}", id=name, hint=closest(name, known))
 
 
 def _check_answers(a: Assessment, located: Located) -> list[Problem]:
-    import difflib
-
     bank = question_bank().by_id()
     groups: list[tuple[str, str, dict[str, Any]]] = [("org", "answers", a.answers)]
     groups += [("activity", f"activities.{i}.answers", act.answers) for i, act in enumerate(a.activities)]
@@ -166,11 +151,11 @@ def _check_answers(a: Assessment, located: Located) -> list[Problem]:
             path = f"{base}.{qid}"
             q = bank.get(qid)
             if q is None:
-                close = difflib.get_close_matches(str(qid), list(bank), n=1)
-                hint = f'; did you mean "{close[0]}"?' if close else ""
-                problems += located.error(path, f"unknown question {qid!r}{hint}").problems
+                hint = closest(str(qid), bank)
+                problems += located.error(path, both("input.unknown_question", id=qid, hint=hint)).problems
             elif q.scope != scope:
-                problems += located.error(path, f"question {qid!r} is answered per {q.scope}, not here").problems
+                where = message(f"scope.{q.scope}")
+                problems += located.error(path, both("input.wrong_scope", id=qid, scope=where)).problems
             elif value is not None and (why := q.check(value)):
-                problems += located.error(path, why).problems
+                problems += located.error(path, why.both()).problems
     return problems

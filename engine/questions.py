@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.errors import InputError
+from engine.i18n import message
 from engine.resources import data_dir
 from engine.text import Text
 from engine.validation import pydantic_problems
@@ -43,26 +44,27 @@ class Question(BaseModel):
     def fact(self) -> str:
         return f"q.{self.id}"
 
-    def check(self, value: Any) -> str | None:
+    def check(self, value: Any) -> Text | None:
         """Why `value` is not a valid answer, or None."""
         ok_values = [o.value for o in self.options]
+        options = Text(zh="、".join(ok_values), en=", ".join(ok_values))
         if self.type == "bool" and not isinstance(value, bool):
-            return f"expected true or false, got {value!r}"
+            return message("answer.bool", value=value)
         if self.type == "int":
             if isinstance(value, bool) or not isinstance(value, int):
-                return f"expected a whole number, got {value!r}"
+                return message("answer.int", value=value)
             if self.min is not None and value < self.min:
-                return f"must be at least {self.min}"
+                return message("answer.min", min=self.min)
             if self.max is not None and value > self.max:
-                return f"must be at most {self.max}"
+                return message("answer.max", max=self.max)
         if self.type == "choice" and value not in ok_values:
-            return f"expected one of {', '.join(ok_values)}, got {value!r}"
+            return message("answer.choice", options=options, value=value)
         if self.type == "multi" and (not isinstance(value, list) or any(v not in ok_values for v in value)):
-            return f"expected a list drawn from {', '.join(ok_values)}, got {value!r}"
+            return message("answer.multi", options=options, value=value)
         if self.type == "text" and not isinstance(value, str):
-            return f"expected text, got {value!r}"
+            return message("answer.text", value=value)
         if self.type == "date" and not isinstance(value, date):
-            return f"expected a date (YYYY-MM-DD), got {value!r}"
+            return message("answer.date", value=value)
         return None
 
 

@@ -1,11 +1,24 @@
-"""Turn pydantic validation errors into located problems (FILE:LINE:COL: dotted.path: message)."""
+"""Turn pydantic validation errors into located problems (FILE:LINE:COL: dotted.path: message).
+
+Messages are translated by pydantic's error `type` from the `pydantic.<type>` entries of
+engine/i18n.py, with the numbers and allowed values of the error's context; a type without an entry
+keeps pydantic's English message behind a Chinese prefix, so nothing is lost.
+"""
 
 from __future__ import annotations
 
-from pydantic import ValidationError
+import re
+from typing import Any
 
-from engine.errors import Problem
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from engine.errors import BadValue, Problem
+from engine.i18n import MESSAGES, message, placeholders
+from engine.text import Text
 from engine.yamlsafe import Located
+
+ALIASES = {"enum": "literal_error"}  # same message, different pydantic type
 
 
 def dotted(loc: tuple[int | str, ...]) -> str:
@@ -16,6 +29,19 @@ def dotted(loc: tuple[int | str, ...]) -> str:
     return ".".join(parts)
 
 
+def error_text(err: ErrorDetails) -> Text:
+    """One pydantic error's message in Chinese and English."""
+    ctx: dict[str, Any] = dict(err.get("ctx") or {})
+    if isinstance(error := ctx.get("error"), BadValue):
+        return error.text
+    if isinstance(ctx.get("expected"), str):  # "'a', 'b' or 'c'" reads 'a'、'b'、'c' in Chinese
+        ctx["expected"] = Text(zh=re.sub(r", | or ", "、", ctx["expected"]), en=ctx["expected"])
+    key = f"pydantic.{ALIASES.get(err['type'], err['type'])}"
+    if key not in MESSAGES or not placeholders(MESSAGES[key].en) <= ctx.keys():
+        return message("pydantic.other", detail=err["msg"])
+    return message(key, **ctx)
+
+
 def pydantic_problems(exc: ValidationError, located: Located, prefix: str = "") -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
@@ -23,14 +49,10 @@ def pydantic_problems(exc: ValidationError, located: Located, prefix: str = "") 
         path = dotted(err["loc"])
         if prefix:
             path = f"{prefix}.{path}" if path else prefix
-        message = err["msg"]
-        if err["type"] == "extra_forbidden":
-            message = "unknown key (not allowed here)"
-        elif err["type"] == "missing":
-            message = "required field is missing"
-        if (path, message) in seen:
+        text = error_text(err).both()
+        if (path, text) in seen:
             continue
-        seen.add((path, message))
+        seen.add((path, text))
         line, col = located.where(path)
-        problems.append(Problem(located.file, message, path, line, col))
+        problems.append(Problem(located.file, text, path, line, col))
     return problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,16 @@ from engine.cli import app
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "assessments" / "examples"
 SHARED_TEXTS = ROOT.parent / "shared" / "legal-texts"
+
+
+def assert_problem(output: str, where: str, zh: str, en: str) -> None:
+    """One problem line at `where` (a regex: FILE:LINE:COL: dotted.path, or a cell) reads `中文 / English`,
+    its Chinese half containing `zh` and its English half `en`."""
+    found = [m.groups() for line in output.splitlines() if (m := re.search(rf"{where}: (.+?) / (.+)$", line))]
+    assert len(found) == 1, f"expected one problem at {where!r} in:\n{output}"
+    chinese, english = found[0]
+    assert re.search(r"[\u4e00-\u9fff]", chinese) and zh in chinese, (zh, chinese)
+    assert en in english, (en, english)
 
 
 def run_cli(*args: str) -> Result:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from engine.discovery import SourceFormat, say
-from engine.errors import InputError
+from engine.discovery import SourceFormat
+from engine.i18n import both
 from engine.text import Text
 
 if TYPE_CHECKING:
-    from engine.discovery.emit import DraftDataset
+    from engine.discovery.emit import Written
 
 OutOption = Annotated[
     Path, typer.Option("--out", "-o", help="输出的 datasets.yaml / datasets.yaml to write.")
@@ -30,16 +29,11 @@ LocationOption = Annotated[
 
 def register(app: typer.Typer) -> None:
     """Add the discovery commands to the hegui app (imported late: engine.cli imports this module)."""
-    from engine.cli import err_console, input_errors_exit_2, out_console
+    from engine.cli import country_code, err_console, input_errors_exit_2, out_console
 
-    def report(drafts: list[DraftDataset], out: Path) -> None:
-        fields = [f for d in drafts for f in d.fields]
-        with_pi = sum(1 for f in fields if f.data.category)
-        out_console().print(
-            f"OK → {out}: {len(drafts)} datasets, {len(fields)} fields, {with_pi} with a PI category "
-            f"/ {len(drafts)} 个数据集，{len(fields)} 个字段，{with_pi} 个有个人信息类别",
-            markup=False,
-        )
+    def report(written: Written, out: Path) -> None:
+        counts = {"datasets": written.datasets, "fields": written.fields, "with_pi": written.with_pi}
+        out_console().print(both("import.written", out=out, **counts), markup=False)
 
     @app.command("scan")
     @input_errors_exit_2
@@ -68,15 +62,19 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """只读扫描数据库并建议个人信息类别 / Scan a database read-only; propose PI categories."""
-        from engine.discovery.emit import write
-        from engine.discovery.scan import ScanOptions, scan
+        from engine.discovery.emit import inventory_writer
+        from engine.discovery.scan import Scan, ScanOptions
 
         patterns = [p.strip() for t in tables or [] for p in t.split(",") if p.strip()]
-        result = scan(url, ScanOptions(patterns, sample, _location(location), system))
-        write(result.drafts, result.header, out)
-        for skipped in result.skipped:
-            err_console().print(say(skipped), markup=False)
-        report(result.drafts, out)
+        found = Scan(url, ScanOptions(patterns, sample, country_code(location, "--location"), system))
+        with inventory_writer(out, found.header()) as writer:  # table by table: memory stays flat
+            for item in found:
+                if isinstance(item, Text):  # a table that could not be read: noted in the file and here
+                    writer.note(item)
+                    err_console().print(item.both(), markup=False)
+                else:
+                    writer.add(item)
+        report(writer.written, out)
 
     @app.command("import-inventory")
     @input_errors_exit_2
@@ -99,23 +97,8 @@ def register(app: typer.Typer) -> None:
         from engine.discovery.emit import write
         from engine.discovery.imports import import_inventory
 
-        imported = import_inventory(source, fmt, sheet, _location(location))
-        write(imported.drafts, imported.header, out)
+        imported = import_inventory(source, fmt, sheet, country_code(location, "--location"))
+        written = write(imported.drafts, imported.header, out)
         for warning in imported.warnings:
             err_console().print(str(warning), markup=False)
-        report(imported.drafts, out)
-
-
-def _location(value: str) -> str:
-    code = value.strip().upper()
-    if not re.fullmatch(r"[A-Z]{2}", code):
-        raise InputError.one(
-            "--location",
-            say(
-                Text(
-                    en=f"expected a two-letter country code such as CN, got {value!r}",
-                    zh=f"应为两位国家代码（如 CN），实为 {value!r}",
-                )
-            ),
-        )
-    return code
+        report(written, out)

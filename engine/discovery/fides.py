@@ -14,9 +14,9 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.dataset import DataField, Dataset
-from engine.discovery import say
 from engine.discovery.emit import DraftDataset, DraftField, unique_slug
 from engine.errors import InputError, Problem
+from engine.i18n import message
 from engine.taxonomy import taxonomy
 from engine.text import Text
 from engine.validation import pydantic_problems
@@ -146,12 +146,8 @@ def _map_field(
         key = table.lookup(cat)
         if key is None:
             line, col = located.where(cat_path)
-            msg = Text(
-                zh=f"Fides 类别 {cat} 无对应的 hegui 个人信息类别，字段 {name} 暂无类别，请核对",
-                en=f"Fides category {cat} has no hegui PI category; field {name} left without one, "
-                "please review",
-            )
-            unmapped.append(Problem(located.file, say(msg), cat_path, line, col))
+            msg = message("import.fides_unmapped", category=cat, field=name)
+            unmapped.append(Problem(located.file, msg.both(), cat_path, line, col))
             comments.append(msg)
         elif key:
             keys.setdefault(key, []).append(cat)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from engine.i18n import both, did_you_mean
 from engine.taxonomy import taxonomy
 from engine.text import Text
 from engine.yamlsafe import load
@@ -114,11 +115,6 @@ class Hints:
         close = difflib.get_close_matches(word, list(tax.categories), n=1, cutoff=0.5)
         return close[0] if close else None
 
-    def suggest(self, word: str) -> str:
-        """'; did you mean "phone"?' — same form as engine.taxonomy.Taxonomy.suggest, for engine/inputs.py."""
-        key = self.suggestion(word)
-        return f'; did you mean "{key}"?' if key else ""
-
 
 def _end(haystack: list[str], needle: tuple[str, ...]) -> int:
     """1 + index of the last word of the last occurrence of needle in haystack; 0 when absent."""
@@ -130,6 +126,11 @@ def _end(haystack: list[str], needle: tuple[str, ...]) -> int:
 def _zh_end(text: str, word: str) -> int:
     at = text.rfind(word.lower())
     return at + len(word) if at >= 0 else 0
+
+
+def unknown_category(word: str) -> str:
+    """The problem for a PI category the taxonomy does not know, suggesting the likeliest key (zh / en)."""
+    return both("input.unknown_category", category=word, hint=did_you_mean(hints().suggestion(word)))
 
 
 @cache

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.discovery import SourceFormat, say
+from engine.discovery import SourceFormat
 from engine.discovery.emit import DraftDataset, DraftField
 from engine.discovery.fides import read_fides
-from engine.discovery.hints import hints
+from engine.discovery.hints import hints, unknown_category
 from engine.discovery.tabular import Grid, parse, read_csv, read_xlsx
 from engine.errors import InputError, Problem
+from engine.i18n import both
 from engine.taxonomy import taxonomy
 from engine.text import Text
 
@@ -32,19 +33,11 @@ class Imported:
 
 def import_inventory(source: Path, fmt: SourceFormat, sheet: str | None, location: str) -> Imported:
     if not source.is_file():
-        raise InputError.one(str(source), say(Text(zh="文件不存在", en="no such file")))
+        raise InputError.one(str(source), both("file.missing"))
     if fmt is SourceFormat.auto:
         found = _BY_SUFFIX.get(source.suffix.lower())
         if found is None:
-            raise InputError.one(
-                str(source),
-                say(
-                    Text(
-                        zh="无法从扩展名判断格式，请用 --format csv|xlsx|fides",
-                        en="cannot tell the format from the file name; use --format csv|xlsx|fides",
-                    )
-                ),
-            )
+            raise InputError.one(str(source), both("import.format"))
         fmt = found
     header = [
         Text(
@@ -63,7 +56,7 @@ def _tabular_drafts(grid: Grid) -> list[DraftDataset]:
     """Categories written back as their canonical key; unnamed PI gets a review comment only."""
     tax = taxonomy()
     drafts: list[DraftDataset] = []
-    for parsed in parse(grid, lambda cat: None if tax.resolve(cat) else _unknown(cat)):
+    for parsed in parse(grid, lambda cat: None if tax.resolve(cat) else unknown_category(cat)):
         fields: list[DraftField] = []
         for f in parsed.dataset.fields:
             comments: list[Text] = []
@@ -77,13 +70,3 @@ def _tabular_drafts(grid: Grid) -> list[DraftDataset]:
         ds = parsed.dataset.model_copy(update={"fields": [f.data for f in fields]})
         drafts.append(DraftDataset(ds, fields))
     return drafts
-
-
-def _unknown(category: str) -> str:
-    key = hints().suggestion(category)
-    return say(
-        Text(
-            en=f'unknown PI category "{category}"' + (f'; did you mean "{key}"?' if key else ""),
-            zh=f"未知的个人信息类别“{category}”" + (f"，是否为“{key}”？" if key else ""),
-        )
-    )

@@ -1,8 +1,9 @@
 """`hegui scan`: introspect a database read-only and propose a PI category per column.
 
 One dataset per table: row count, columns with their types, and a proposal per column from
-engine/discovery/classify.py. Tables are processed one at a time and only counts and masked examples
-are kept, so memory stays flat however many tables there are.
+engine/discovery/classify.py. Tables are scanned and handed on one at a time (the inventory writer
+writes each as it comes) and only counts and masked examples are kept, so memory stays flat however
+many tables there are.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.types import LargeBinary
 
 from engine.dataset import DataField, Dataset
-from engine.discovery import say
 from engine.discovery.classify import ColumnStats, propose
 from engine.discovery.emit import DraftDataset, DraftField, unique_slug
 from engine.errors import InputError
@@ -28,9 +28,7 @@ from engine.taxonomy import taxonomy
 from engine.text import Text
 
 URL_ARG = "DATABASE_URL"
-SYSTEM_SCHEMAS = frozenset(
-    {"information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys"}
-)
+SYSTEM_SCHEMAS = frozenset({"information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys"})
 
 # Session statements that make a connection refuse writes, per dialect; SQLite is also opened mode=ro.
 _READ_ONLY = {
@@ -42,7 +40,7 @@ _READ_ONLY = {
 
 
 def _bad_url(message: Text) -> InputError:
-    return InputError.one(URL_ARG, say(message))
+    return InputError.one(URL_ARG, message.both())
 
 
 def open_readonly(url: str) -> Engine:
@@ -113,57 +111,54 @@ class ScanOptions:
 
 
 @dataclass
-class ScanResult:
-    drafts: list[DraftDataset]
-    header: list[Text]
-    skipped: list[Text]
+class Scan:
+    """One scan of a database: iterate it for each table's draft dataset, or a note on a skipped table."""
 
+    url: str
+    options: ScanOptions
 
-def scan(url: str, options: ScanOptions) -> ScanResult:
-    engine = open_readonly(url)
-    u = make_url(url)
-    system = options.system or f"{u.get_backend_name()} {Path(u.database or '').name}".strip()
-    try:
-        with engine.connect() as conn:
-            drafts: list[DraftDataset] = []
-            skipped: list[Text] = []
-            ids: set[str] = set()
-            for schema, name in _tables(conn, options.tables):
-                try:
-                    drafts.append(_scan_table(conn, schema, name, options, system, ids))
-                except SQLAlchemyError as exc:
-                    conn.rollback()
-                    qual = _qualified(schema, name)
-                    reason = _first_line(exc)
-                    skipped.append(
-                        Text(
-                            zh=f"跳过 {qual}：无法读取（{reason}）",
-                            en=f"skipped {qual}: cannot read ({reason})",
+    def __post_init__(self) -> None:
+        self.engine = open_readonly(self.url)  # a bad URL is an input error before anything is written
+        u = self.engine.url
+        self.system = self.options.system or f"{u.get_backend_name()} {Path(u.database or '').name}".strip()
+
+    def header(self) -> list[Text]:
+        return [
+            Text(
+                zh="hegui scan 生成的数据集清单草稿：请逐项核对类别、存储地和个人数量后再用于评估。",
+                en="Draft inventory written by hegui scan: review categories, storage location and counts before use.",
+            ),
+            Text(
+                zh=f"来源：{self.system}，每表抽样至多 {self.options.sample} 行；注释中的示例均已脱敏。",
+                en=f"Source: {self.system}, at most {self.options.sample} rows sampled per table; "
+                "examples in comments are masked.",
+            ),
+        ]
+
+    def __iter__(self) -> Iterator[DraftDataset | Text]:
+        system = self.system
+        try:
+            with self.engine.connect() as conn:
+                ids: set[str] = set()
+                for schema, name in _tables(conn, self.options.tables):
+                    item: DraftDataset | Text
+                    try:
+                        item = _scan_table(conn, schema, name, self.options, system, ids)
+                    except SQLAlchemyError as exc:
+                        qual, reason = _qualified(schema, name), _first_line(exc)
+                        item = Text(
+                            zh=f"跳过 {qual}：无法读取（{reason}）", en=f"skipped {qual}: cannot read ({reason})"
                         )
-                    )
-                conn.rollback()  # one short read-only transaction per table
-    except SQLAlchemyError as exc:
-        reason = _first_line(exc)
-        safe = u.render_as_string(hide_password=True)
-        raise _bad_url(
-            Text(zh=f"无法连接或读取 {safe}：{reason}", en=f"cannot connect to or read {safe}: {reason}")
-        ) from None
-    finally:
-        engine.dispose()
-    header = [
-        Text(
-            zh="hegui scan 生成的数据集清单草稿：请逐项核对类别、存储地和个人数量后再用于评估。",
-            en="Draft inventory written by hegui scan: review categories, storage location and counts "
-            "before use.",
-        ),
-        Text(
-            zh=f"来源：{system}，每表抽样至多 {options.sample} 行；注释中的示例均已脱敏。",
-            en=f"Source: {system}, at most {options.sample} rows sampled per table; "
-            "examples in comments are masked.",
-        ),
-        *skipped,
-    ]
-    return ScanResult(drafts, header, skipped)
+                    conn.rollback()  # one short read-only transaction per table
+                    yield item
+        except SQLAlchemyError as exc:
+            reason = _first_line(exc)
+            safe = self.engine.url.render_as_string(hide_password=True)
+            raise _bad_url(
+                Text(zh=f"无法连接或读取 {safe}：{reason}", en=f"cannot connect to or read {safe}: {reason}")
+            ) from None
+        finally:
+            self.engine.dispose()
 
 
 def _first_line(exc: BaseException) -> str:
@@ -221,8 +216,7 @@ def _scan_table(
         head = (
             Text(
                 zh=f"{kind}；建议 {p.category}（置信度 {p.confidence:.2f}，{tax.categories[p.category].zh}）",
-                en=f"{kind}; proposed {p.category} "
-                f"(confidence {p.confidence:.2f}, {tax.categories[p.category].en})",
+                en=f"{kind}; proposed {p.category} (confidence {p.confidence:.2f}, {tax.categories[p.category].en})",
             )
             if p.category
             else Text(zh=f"{kind}；未识别为个人信息", en=f"{kind}; no PI category proposed")

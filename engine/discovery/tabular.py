@@ -22,11 +22,11 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
 from engine.dataset import DataField, Dataset
-from engine.discovery import say
 from engine.errors import InputError, Problem
+from engine.i18n import both
 from engine.inputs import CSV_COLUMNS
-from engine.text import Text
-from engine.yamlsafe import MAX_BYTES
+from engine.validation import error_text
+from engine.yamlsafe import MAX_BYTES, too_large
 
 MAX_XLSX_BYTES = 4 * MAX_BYTES
 OPTIONAL = ("name", "grade", "note")
@@ -76,27 +76,14 @@ class ParsedDataset:
     category_cells: list[tuple[int, int]]  # (row, column) of each field's category cell
 
 
-def _too_large(file: str, limit: int) -> InputError:
-    mib = limit // (1024 * 1024)
-    return InputError.one(file, say(Text(en=f"file is larger than {mib} MiB", zh=f"文件超过 {mib} MiB")))
-
-
 def read_csv(path: Path) -> Grid:
     file = str(path)
     if path.stat().st_size > MAX_BYTES:
-        raise _too_large(file, MAX_BYTES)
+        raise too_large(file)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError.one(
-            file,
-            say(
-                Text(
-                    en=f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the CSV as UTF-8",
-                    zh=f"不是 UTF-8 文本（第 {exc.start} 字节）；请以 UTF-8 编码保存 CSV",
-                )
-            ),
-        ) from None
+        raise InputError.one(file, both("file.not_utf8", reason=exc.reason, byte=exc.start)) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[tuple[int, list[str]]] = []
     line = 1
@@ -105,9 +92,7 @@ def read_csv(path: Path) -> Grid:
             rows.append((line, cells))
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise InputError.one(
-            file, say(Text(en=f"invalid CSV: {exc}", zh=f"CSV 格式错误：{exc}")), "", reader.line_num
-        ) from None
+        raise InputError.one(file, both("import.bad_csv", why=exc), "", reader.line_num) from None
     return Grid(file, None, rows)
 
 
@@ -115,25 +100,14 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Grid:
     """The named sheet, or the first one; cell values as text (whole numbers without a decimal point)."""
     file = str(path)
     if path.stat().st_size > MAX_XLSX_BYTES:
-        raise _too_large(file, MAX_XLSX_BYTES)
+        raise too_large(file, MAX_XLSX_BYTES)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise InputError.one(
-            file, say(Text(en=f"not a readable XLSX workbook ({exc})", zh=f"无法读取的 XLSX 工作簿（{exc}）"))
-        ) from None
+        raise InputError.one(file, both("file.bad_xlsx", why=exc)) from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
-            names = ", ".join(book.sheetnames)
-            raise InputError.one(
-                file,
-                say(
-                    Text(
-                        en=f"no sheet {sheet!r} (sheets: {names})",
-                        zh=f"没有工作表 {sheet!r}（现有：{names}）",
-                    )
-                ),
-            )
+            raise InputError.one(file, both("import.no_sheet", sheet=sheet, names=", ".join(book.sheetnames)))
         ws = book[sheet] if sheet is not None else book.worksheets[0]
         rows = [
             (n, [_cell_text(v) for v in values])
@@ -159,23 +133,17 @@ def _header(grid: Grid, line: int, cells: list[str]) -> dict[str, int]:
     header = [HEADER_ALIASES.get(h.strip(), h.strip()) for h in cells]
     expected = ", ".join(COLUMNS)
     problems = [
-        grid.problem(
-            line,
-            i + 1,
-            say(
-                Text(en=f"unknown column {h!r} (expected {expected})", zh=f"未知列 {h!r}（应为 {expected}）")
-            ),
-        )
+        grid.problem(line, i + 1, both("import.unknown_column", column=h, expected=expected))
         for i, h in enumerate(header)
         if h and h not in COLUMNS
     ]
     problems += [
-        grid.problem(line, 1, say(Text(en=f"missing column {c!r}", zh=f"缺少列 {c!r}")))
+        grid.problem(line, 1, both("import.missing_column", column=c))
         for c in CSV_COLUMNS
         if c not in header and c not in OPTIONAL
     ]
     problems += [
-        grid.problem(line, i + 1, say(Text(en=f"column {h!r} appears twice", zh=f"列 {h!r} 重复")))
+        grid.problem(line, i + 1, both("import.column_twice", column=h))
         for i, h in enumerate(header)
         if h and header.index(h) != i
     ]
@@ -200,17 +168,7 @@ def _record(
             record[num] = int(cell[num].replace("_", "").replace(",", ""))
         except ValueError:
             problems.append(
-                grid.problem(
-                    n,
-                    col[num] + 1,
-                    say(
-                        Text(
-                            en=f"{num} must be a whole number, got {cell[num]!r}",
-                            zh=f"{num} 须为整数，实为 {cell[num]!r}",
-                        )
-                    ),
-                    num,
-                )
+                grid.problem(n, col[num] + 1, both("import.not_whole_number", column=num, value=cell[num]), num)
             )
     return record
 
@@ -223,8 +181,7 @@ def parse(grid: Grid, check_category: Callable[[str], str | None] | None = None)
     """
     rows = [(n, cells) for n, cells in grid.rows if any(c.strip() for c in cells)]
     if not rows:
-        raise InputError([grid.problem(1, 1, say(Text(en="empty: expected a header row " + ",".join(COLUMNS),
-                                                       zh="空文件：需要表头行 " + ",".join(COLUMNS))))])
+        raise InputError([grid.problem(1, 1, both("import.empty", columns=",".join(COLUMNS)))])
     col = _header(grid, *rows[0])
     width = len(rows[0][1])
     problems: list[Problem] = []
@@ -234,9 +191,8 @@ def parse(grid: Grid, check_category: Callable[[str], str | None] | None = None)
     broken: set[str] = set()  # datasets with a row problem: model errors would only repeat it
     for n, row in rows[1:]:
         if any(c.strip() for c in row[width:]) or (grid.sheet is None and len(row) != width):
-            problems.append(grid.problem(n, min(len(row), width) + 1, say(Text(
-                en=f"expected {width} columns, found {len(row)}",
-                zh=f"应有 {width} 列，实有 {len(row)} 列"))))
+            problems.append(grid.problem(n, min(len(row), width) + 1,
+                                         both("import.column_count", expected=width, found=len(row))))
             continue
         cell = {h: (row[i].strip() if i < len(row) else "") for h, i in col.items()}
         ds_id = cell["dataset"]
@@ -248,9 +204,8 @@ def parse(grid: Grid, check_category: Callable[[str], str | None] | None = None)
             cells_of[ds_id] = []
         for k, v in record.items():
             if grouped[ds_id].get(k) != v:
-                problems.append(grid.problem(n, col.get("dataset" if k == "id" else k, 0) + 1, say(Text(
-                    en=f"{k} {v!r} differs from row {first[ds_id]} of dataset {ds_id!r}",
-                    zh=f"{k} {v!r} 与数据集 {ds_id!r} 第 {first[ds_id]} 行不一致")), k))
+                differs = both("import.differs", column=k, value=v, row=first[ds_id], dataset=ds_id)
+                problems.append(grid.problem(n, col.get("dataset" if k == "id" else k, 0) + 1, differs, k))
         if cell["field"]:
             where = (n, col["category"] + 1)
             if cell["category"] and check_category and (why := check_category(cell["category"])):
@@ -270,7 +225,7 @@ def parse(grid: Grid, check_category: Callable[[str], str | None] | None = None)
             for err in exc.errors(include_url=False):
                 key = str(err["loc"][0]) if err["loc"] else "dataset"
                 problems.append(grid.problem(first[ds_id], col.get("dataset" if key == "id" else key, 0) + 1,
-                                             err["msg"], key))
+                                             error_text(err).both(), key))
             continue
         out.append(ParsedDataset(ds, ("dataset", first[ds_id], 1), cells_of[ds_id]))
     if problems:

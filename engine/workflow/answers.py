@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from engine.errors import InputError
+from engine.i18n import both
 from engine.output import write_atomic
 from engine.questions import Scope
 
@@ -58,7 +59,7 @@ def _line_end(text: str, index: int) -> int:
 
 def _parent(root: yaml.Node | None, answer: Answer, file: str) -> yaml.MappingNode:
     if not isinstance(root, yaml.MappingNode):
-        raise InputError.one(file, "expected a mapping at the top of the file")
+        raise InputError.one(file, both("answer.not_mapping"))
     if answer.scope == "org":
         return root
     found = _item(root, LISTS[answer.scope])
@@ -67,7 +68,7 @@ def _parent(root: yaml.Node | None, answer: Answer, file: str) -> yaml.MappingNo
         ident = _item(item, "id") if isinstance(item, yaml.MappingNode) else None
         if ident and ident[1].value == answer.subject:
             return item  # type: ignore[no-any-return]
-    raise InputError.one(file, f"no {answer.scope} with id {answer.subject!r}", LISTS[answer.scope])
+    raise InputError.one(file, both(f"input.no_{answer.scope}", id=answer.subject, hint=""), LISTS[answer.scope])
 
 
 def set_answer(text: str, answer: Answer, file: str) -> str:
@@ -79,7 +80,7 @@ def set_answer(text: str, answer: Answer, file: str) -> str:
         if parent.flow_style:
             raise InputError.one(
                 file,
-                "cannot add answers to a flow-style {…} mapping; write it as a block",
+                both("answer.flow_style"),
                 "",
                 parent.start_mark.line + 1,
                 parent.start_mark.column + 1,

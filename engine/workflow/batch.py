@@ -24,10 +24,10 @@ from typing import Any, Literal
 
 from engine import __version__
 from engine.errors import InputError
+from engine.i18n import both
 from engine.inputs import ASSESSMENT_FILE
 from engine.obligation import SEVERITIES
 from engine.output import write_atomic
-from engine.workflow.i18n import both
 
 STATE_FILE = ".hegui-batch.json"
 STATE_VERSION = 1
@@ -93,7 +93,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     problems: list[InputError] = []
     for path in paths:
         if not path.exists():
-            problems.append(InputError.one(str(path), "no such file or folder"))
+            problems.append(InputError.one(str(path), both("batch.no_path")))
             continue
         if path.is_file():
             path = path.parent
@@ -103,7 +103,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
             if ASSESSMENT_FILE in files:
                 found.add(Path(root).resolve())
         if len(found) == before:
-            problems.append(InputError.one(str(path), f"no assessment folder (with {ASSESSMENT_FILE}) here"))
+            problems.append(InputError.one(str(path), both("batch.no_assessment", file=ASSESSMENT_FILE)))
     if problems:
         raise InputError.merge(problems)
     return sorted(found)

@@ -61,8 +61,8 @@ def batch(
     lang: LangOption = Lang.zh,
 ) -> None:
     """批量评估，输出组合汇总 / Assess many folders in parallel and write a portfolio summary."""
+    from engine.i18n import tr
     from engine.workflow.batch import Options, discover, run_batch
-    from engine.workflow.i18n import tr
     from engine.workflow.progress import Reporter
 
     options = Options(
@@ -115,11 +115,11 @@ def questionnaire(
     ] = None,
 ) -> None:
     """逐题填写问卷，每答一题即保存 / Answer the questions that apply, saved after every answer."""
+    from engine.i18n import both, tr
     from engine.inputs import ASSESSMENT_FILE, load_assessment
     from engine.output import write_atomic
     from engine.workflow import questionnaire as qn
     from engine.workflow.answers import write_answers
-    from engine.workflow.i18n import both, tr
     from engine.workflow.workbook import changed, export_workbook, read_workbook
 
     console = out_console()
@@ -135,7 +135,7 @@ def questionnaire(
         try:
             data = import_.read_bytes()
         except OSError as exc:
-            raise InputError.one(str(import_), f"无法读取 / cannot read: {exc.strerror}") from None
+            raise InputError.one(str(import_), both("file.unreadable", why=exc.strerror)) from None
         slots = qn.slots(loaded)
         answers = changed(read_workbook(data, str(import_), slots, ident), slots)
         if answers:
@@ -200,9 +200,9 @@ def init(
     """新建含全部字段与问题的评估文件夹 / Scaffold an assessment folder."""
     from datetime import date
 
+    from engine.i18n import both, tr
     from engine.inputs import ASSESSMENT_FILE, DATASETS_YAML
     from engine.output import write_atomic
-    from engine.workflow.i18n import both, tr
     from engine.workflow.scaffold import DATASETS, scaffold
 
     for name in (ASSESSMENT_FILE, DATASETS_YAML):

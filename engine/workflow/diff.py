@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from engine.finding import FindingsDocument, TraceEntry
-from engine.workflow.i18n import tr, value_text
+from engine.i18n import tr, value_text
 
 ABSENT = "not_applicable"  # a finding only in one document: its obligation did not apply in the other
 

@@ -6,15 +6,13 @@ findings.json shows exactly what was decided then, without re-running anything.
 
 from __future__ import annotations
 
-import difflib
-
 from rich.console import Console
 from rich.markup import escape
 
 from engine.errors import InputError
 from engine.finding import CitationOut, Finding, FindingsDocument, TraceEntry
+from engine.i18n import both, closest, tr, value_text
 from engine.questions import question_bank
-from engine.workflow.i18n import MESSAGES, tr, value_text
 
 
 def find(doc: FindingsDocument, finding_id: str, file: str) -> Finding:
@@ -22,13 +20,8 @@ def find(doc: FindingsDocument, finding_id: str, file: str) -> Finding:
     for f in doc.findings:
         if f.id == finding_id:
             return f
-    close = difflib.get_close_matches(finding_id, [f.id for f in doc.findings], n=1)
-    text = MESSAGES["x.no_finding"]
-    hint_zh = f"；是否指 {close[0]}？" if close else ""
-    hint_en = f"; did you mean {close[0]!r}?" if close else ""
-    raise InputError.one(
-        file, f"{text.zh.format(id=finding_id, hint=hint_zh)} / {text.en.format(id=finding_id, hint=hint_en)}"
-    )
+    hint = closest(finding_id, (f.id for f in doc.findings))
+    raise InputError.one(file, both("x.no_finding", id=finding_id, hint=hint))
 
 
 def fact_label(fact: str, lang: str) -> str:

@@ -9,8 +9,10 @@ from pydantic import ValidationError
 
 from engine.errors import InputError
 from engine.finding import FindingsDocument
+from engine.i18n import both
 from engine.inputs import ASSESSMENT_FILE
-from engine.workflow.i18n import both
+from engine.text import Text
+from engine.validation import dotted, error_text
 
 FINDINGS_FILE = "findings.json"
 
@@ -27,10 +29,10 @@ def load_findings(path: Path) -> FindingsDocument:
         raise InputError.one(str(path), both("x.no_findings"))
     try:
         return FindingsDocument.model_validate(json.loads(file.read_text(encoding="utf-8")))
-    except (ValueError, UnicodeDecodeError) as exc:
-        why = (
-            str(exc).splitlines()[0]
-            if not isinstance(exc, ValidationError)
-            else (f"{'.'.join(str(p) for p in exc.errors()[0]['loc'])}: {exc.errors()[0]['msg']}")
-        )
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        text, where = error_text(err), dotted(err["loc"])
+        why = Text(zh=f"{where}：{text.zh}", en=f"{where}: {text.en}")
         raise InputError.one(str(file), both("x.bad_json", why=why)) from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError.one(str(file), both("x.bad_json", why=str(exc).splitlines()[0])) from None

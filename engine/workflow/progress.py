@@ -15,9 +15,9 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from engine.i18n import tr
 from engine.obligation import SEVERITIES
 from engine.workflow.batch import Row
-from engine.workflow.i18n import tr
 
 STYLE = {"assessed": "green", "unchanged": "dim", "invalid": "bold red", "failed": "bold red"}
 

@@ -21,11 +21,11 @@ from rich.markup import escape
 from engine.assessment import Assessment
 from engine.condition import evaluate
 from engine.facts import Context
+from engine.i18n import message, tr, value_text
 from engine.inputs import ASSESSMENT_FILE, LoadedAssessment, load_assessment
 from engine.questions import Question, Scope, question_bank
 from engine.text import Text
 from engine.workflow.answers import Answer, write_answers
-from engine.workflow.i18n import tr, value_text
 
 TRUE_WORDS = {"y", "yes", "true", "t", "1", "是", "是的", "对"}
 FALSE_WORDS = {"n", "no", "false", "f", "0", "否", "不是", "不"}
@@ -92,11 +92,7 @@ def slots(loaded: LoadedAssessment) -> list[Slot]:
 # --------------------------------------------------------------------------- answers
 
 
-def _message(zh: str, en: str) -> str:
-    return f"{zh} / {en}"
-
-
-def coerce(q: Question, raw: Any) -> tuple[Any, str | None]:
+def coerce(q: Question, raw: Any) -> tuple[Any, Text | None]:
     """A typed answer from what a person entered (text or a spreadsheet cell), or why it is not one."""
     if isinstance(raw, str) and q.type != "text":
         raw = raw.strip()
@@ -105,15 +101,15 @@ def coerce(q: Question, raw: Any) -> tuple[Any, str | None]:
         word = raw.lower()
         value = True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
         if value is None:
-            return None, _message(f"应为“是”或“否”，得到 {raw!r}", f"expected yes or no, got {raw!r}")
+            return None, message("answer.yes_no", value=raw)
     elif q.type == "int" and isinstance(raw, str | float) and not isinstance(raw, bool):
         try:
             value = int(raw) if isinstance(raw, str) else raw
         except ValueError:
-            return None, _message(f"应为整数，得到 {raw!r}", f"expected a whole number, got {raw!r}")
+            return None, message("answer.int", value=raw)
         if isinstance(value, float):
             if not value.is_integer():
-                return None, _message(f"应为整数，得到 {raw!r}", f"expected a whole number, got {raw!r}")
+                return None, message("answer.int", value=raw)
             value = int(value)
     elif q.type == "choice" and isinstance(raw, str):
         value = _option(q, raw)
@@ -131,11 +127,9 @@ def coerce(q: Question, raw: Any) -> tuple[Any, str | None]:
         try:
             value = date.fromisoformat(raw)
         except ValueError:
-            return None, _message(
-                f"应为日期 YYYY-MM-DD，得到 {raw!r}", f"expected a date YYYY-MM-DD, got {raw!r}"
-            )
+            return None, message("answer.date", value=raw)
     why = q.check(value)
-    return (None, _message("回答无效", why)) if why else (value, None)
+    return (None, why) if why else (value, None)
 
 
 def _option(q: Question, text: str) -> str:

@@ -20,9 +20,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from engine.errors import InputError, Problem
+from engine.i18n import both, value_text
 from engine.questions import Question
 from engine.workflow.answers import Answer
-from engine.workflow.i18n import value_text
 from engine.workflow.questionnaire import Slot, answer_text, coerce, reasons
 
 SHEET = "问卷 Questionnaire"
@@ -164,23 +164,13 @@ def read_workbook(data: bytes, file: str, slots: list[Slot], assessment_id: str)
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True)
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise InputError.one(
-            file, f"不是可读取的 xlsx 工作簿 / not a readable xlsx workbook: {exc}"
-        ) from None
+        raise InputError.one(file, both("file.bad_xlsx", why=exc)) from None
     if SHEET not in wb.sheetnames or META not in wb.sheetnames:
-        raise InputError.one(
-            file,
-            f"不是 hegui 导出的问卷（缺少工作表“{SHEET}”）/ "
-            f"not a questionnaire exported by hegui (sheet {SHEET!r} missing)",
-        )
+        raise InputError.one(file, both("q.bad_workbook", sheet=SHEET))
     meta = {str(r[0]): r[1] for r in wb[META].iter_rows(values_only=True) if r and r[0]}
     if meta.get("assessment") != assessment_id:
         raise InputError.one(
-            file,
-            f"该问卷属于评估 {meta.get('assessment')!r}，而不是 {assessment_id!r} / "
-            f"this questionnaire belongs to assessment {meta.get('assessment')!r}, "
-            f"not {assessment_id!r}",
-            f"{META}!B2",
+            file, both("q.other_assessment", found=meta.get("assessment"), expected=assessment_id), f"{META}!B2"
         )
     ws = wb[SHEET]
     known = {s.key: s for s in slots}
@@ -194,18 +184,10 @@ def read_workbook(data: bytes, file: str, slots: list[Slot], assessment_id: str)
         key = (str(scope), str(subject), str(qid))
         slot = known.get(key)
         if slot is None:
-            problems.append(
-                Problem(
-                    file,
-                    f"没有这个问题：{'/'.join(key)} / no such question for this assessment: {'/'.join(key)}",
-                    _where(ws, row, 3),
-                )
-            )
+            problems.append(Problem(file, both("q.no_question", key="/".join(key)), _where(ws, row, 3)))
             continue
         if key in seen:
-            problems.append(
-                Problem(file, f"与第 {seen[key]} 行重复 / duplicates row {seen[key]}", _where(ws, row, 3))
-            )
+            problems.append(Problem(file, both("q.duplicate_row", row=seen[key]), _where(ws, row, 3)))
             continue
         seen[key] = row
         raw = ws.cell(row, ANSWER_COL).value
@@ -214,7 +196,7 @@ def read_workbook(data: bytes, file: str, slots: list[Slot], assessment_id: str)
             continue
         value, error = coerce(slot.question, raw)
         if error is not None:
-            problems.append(Problem(file, error, _where(ws, row, ANSWER_COL)))
+            problems.append(Problem(file, error.both(), _where(ws, row, ANSWER_COL)))
         else:
             answers.append(slot.answer(value))
     if problems:

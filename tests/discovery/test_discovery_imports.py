@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from engine.discovery.fides import fides_map
 from engine.errors import InputError
 from engine.inputs import load_assessment
 from engine.taxonomy import taxonomy
+from tests.conftest import assert_problem
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "assessments" / "examples" / "shenzhen-ecommerce"
 HEADER = [
@@ -94,8 +96,10 @@ def test_xlsx_unknown_category_names_the_cell(app: typer.Typer, runner: CliRunne
     out = tmp_path / "datasets.yaml"
     code, output = run_import(app, runner, source, out)
     assert code == 2
-    assert f'{source}!清单!I3: unknown PI category "shouji"; did you mean "phone"?' in output
-    assert f"{source}!清单!E5: records must be a whole number, got 'many'" in output
+    assert_problem(output, f"{re.escape(str(source))}!清单!I3", "未知的个人信息类别“shouji”；是否为“phone”？",
+                   'unknown PI category "shouji"; did you mean "phone"?')
+    assert_problem(output, f"{re.escape(str(source))}!清单!E5", "records 须为整数，实为 'many'",
+                   "records must be a whole number, got 'many'")
     assert not out.exists()
 
 
@@ -149,10 +153,9 @@ def test_fides_import_reports_unmapped(app: typer.Typer, runner: CliRunner, tmp_
         ("card", "bank_account"),
         ("created_at", None),
     }
-    assert (
-        f"{source}:14:31: dataset.0.collections.0.fields.2.data_categories.0: Fides category "
-        "user.demographic.language has no hegui PI category" in output
-    )
+    assert_problem(output, f"{re.escape(str(source))}:14:31: dataset.0.collections.0.fields.2.data_categories.0",
+                   "Fides 类别 user.demographic.language 无对应的 hegui 个人信息类别",
+                   "Fides category user.demographic.language has no hegui PI category")
     assert "user.custom.loyalty_tier" in output and "system.operations" not in output
 
 
@@ -160,7 +163,29 @@ def test_fides_bad_structure_exit_2(app: typer.Typer, runner: CliRunner, tmp_pat
     source = tmp_path / "fides.yaml"
     source.write_text("dataset:\n  - name: no key\n", encoding="utf-8")
     code, output = run_import(app, runner, source, tmp_path / "d.yaml")
-    assert code == 2 and "dataset.0.fides_key" in output
+    assert code == 2
+    assert_problem(output, r"fides\.yaml:2:5: dataset\.0\.fides_key", "缺少必填字段", "required field is missing")
+
+
+def test_import_problems_are_bilingual(app: typer.Typer, runner: CliRunner, tmp_path: Path) -> None:
+    code, output = run_import(app, runner, tmp_path / "none.csv", tmp_path / "d.yaml")
+    assert code == 2
+    assert_problem(output, "none.csv", "文件不存在", "no such file")
+    source = tmp_path / "inventory.txt"
+    source.write_text("x", encoding="utf-8")
+    code, output = run_import(app, runner, source, tmp_path / "d.yaml")
+    assert code == 2
+    assert_problem(output, "inventory.txt", "无法从扩展名判断格式", "cannot tell the format from the file name")
+    source = tmp_path / "inventory.csv"
+    write_csv(source, ROWS)
+    source.write_text(source.read_text(encoding="utf-8").replace("category", "kategorie"), encoding="utf-8")
+    code, output = run_import(app, runner, source, tmp_path / "d.yaml", "--location", "China")
+    assert code == 2
+    assert_problem(output, "^--location", "应为两位国家代码（如 CN），实为 'China'", "two-letter country code")
+    code, output = run_import(app, runner, source, tmp_path / "d.yaml")
+    assert code == 2
+    assert_problem(output, r"inventory\.csv:1:9", "未知列 'kategorie'", "unknown column 'kategorie' (expected")
+    assert_problem(output, r"inventory\.csv:1:1", "缺少列 'category'", "missing column 'category'")
 
 
 def test_fides_map_targets_taxonomy_keys() -> None:

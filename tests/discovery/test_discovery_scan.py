@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from engine.dataset import Inventory
 from engine.discovery.scan import open_readonly
 from engine.inputs import load_assessment
+from tests.conftest import assert_problem
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "assessments" / "examples" / "shenzhen-ecommerce"
 PRECISION = 0.9
@@ -154,4 +155,5 @@ def test_bad_location_exit_2(app: typer.Typer, runner: CliRunner, shop_db: Path,
     result = runner.invoke(
         app, ["scan", f"sqlite:///{shop_db}", "--out", str(tmp_path / "d.yaml"), "--location", "China"]
     )
-    assert result.exit_code == 2 and "--location" in result.output
+    assert result.exit_code == 2
+    assert_problem(result.output, "^--location", "应为两位国家代码（如 CN），实为 'China'", "two-letter country code")

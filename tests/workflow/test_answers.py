@@ -54,8 +54,10 @@ def test_missing_and_flow_style_answer_blocks() -> None:
     assert text == ("activities:\n  - id: a  # first\n    answers: {x: 'it''s: ok'}\n"
                     "  - id: b\n    purpose: p  # keep\n    answers:\n      y: [one, two]\n\n"
                     "# trailing comment\ntransfers: []\nanswers:\n  z: 2026-01-02\n")
-    with pytest.raises(InputError, match="no activity with id 'c'"):
+    with pytest.raises(InputError, match=r"^f: activities: 没有编号为 'c' 的处理活动 / no activity with id 'c'$"):
         set_answer(text, Answer("activity", "c", "x", True), "f")
+    with pytest.raises(InputError, match=r"^f:1:1: 无法在流式 \{…\} 映射中添加 answers；请改写为块格式 / cannot add"):
+        set_answer("{assessment: {}}\n", Answer("org", "org", "x", True), "f")
 
 
 @given(st.one_of(st.booleans(), st.integers(-10**12, 10**12), st.dates(),

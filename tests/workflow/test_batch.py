@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from workflow_support import EXAMPLE, Run, edit
 
 from engine.render.formats import RENDERERS, RenderJob
+from tests.conftest import assert_problem
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def test_one_bad_folder_never_stops_the_others(hegui: Run, portfolio: Path, tmp_
     assert result.exit_code == 2, result.output
     rows = summary(out)
     assert {k: r["status"] for k, r in rows.items()} == {"a": "assessed", "b": "assessed", "broken": "invalid"}
-    assert "broken/assessment.yaml:2:1: invalid YAML" in str(rows["broken"]["error"])
+    assert_problem(str(rows["broken"]["error"]), r"broken/assessment\.yaml:2:1", "不是有效的 YAML：", "invalid YAML: ")
     for ident in ("shenzhen-ecommerce-2026", "second-client"):
         doc = json.loads((out / ident / "findings.json").read_text(encoding="utf-8"))
         assert doc["assessment"]["id"] == ident
@@ -122,11 +123,13 @@ def test_bad_options_and_paths_fail_before_anything_is_written(hegui: Run, portf
     result = hegui("batch", portfolio, "-o", out, "--format", "json,nope")
     assert result.exit_code == 2 and "unknown format nope" in result.stderr
     result = hegui("batch", tmp_path / "missing", "-o", out)
-    assert result.exit_code == 2 and "missing: no such file or folder" in result.stderr
+    assert result.exit_code == 2
+    assert_problem(result.stderr, "/missing", "文件或文件夹不存在", "no such file or folder")
     empty = tmp_path / "empty"
     empty.mkdir()
     result = hegui("batch", empty, "-o", out)
-    assert result.exit_code == 2 and "no assessment folder" in result.stderr
+    assert result.exit_code == 2
+    assert_problem(result.stderr, "/empty", "此处没有评估文件夹", "no assessment folder (with assessment.yaml) here")
     assert not out.exists()
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from workflow_support import Run, edit
 
+from tests.conftest import assert_problem
+
 FINDING = "PIPL-29-separate-consent-sensitive@face-login"
 
 
@@ -33,10 +35,12 @@ def test_explain_reads_a_findings_json_in_chinese(hegui: Run, example: Path, tmp
 def test_explain_unknown_id_is_exit_2_with_a_suggestion(hegui: Run, example: Path, tmp_path: Path) -> None:
     result = hegui("explain", example, FINDING.replace("login", "logn"))
     assert result.exit_code == 2
-    assert f"did you mean {FINDING!r}" in result.stderr
+    assert_problem(result.stderr, "/shenzhen", f"是否为“{FINDING}”？", f'did you mean "{FINDING}"?')
     (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
     result = hegui("explain", tmp_path / "bad.json", FINDING)
-    assert result.exit_code == 2 and "not a valid findings.json" in result.stderr
+    assert result.exit_code == 2
+    assert_problem(result.stderr, r"/bad\.json", "不是有效的 findings.json：assessment：缺少必填字段",
+                   "not a valid findings.json: assessment: required field is missing")
 
 
 def test_diff_reports_new_and_closed_gaps_statuses_and_facts(hegui: Run, example: Path, tmp_path: Path) -> None:

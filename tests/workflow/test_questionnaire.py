@@ -58,7 +58,8 @@ def test_questionnaire_asks_what_applies_saves_each_answer_and_resumes(example: 
     child.expect("PIPL art. 51 para. 1 item 2")  # the legal reason for asking
     child.expect("→ ")
     child.sendline("maybe")
-    child.expect("Not a valid answer")
+    child.expect(r"Not a valid answer: ([^\r\n]*)")
+    assert child.match.group(1) == "expected yes or no, got 'maybe'"  # the chosen language only
     child.sendline("y")
     child.expect("Saved to")
     assert "  pi_classified: true\n" in answers(example)  # saved at once, before the next question

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from pathlib import Path
 
 import yaml
 from workflow_support import Run, edit
+
+from tests.conftest import assert_problem
 
 WAIVED = "PIPL-51-access-training"
 
@@ -57,6 +58,7 @@ def test_a_waiver_naming_no_finding_is_an_input_error(hegui: Run, example: Path,
     edit(example, f"  - finding: {WAIVED}", "  - finding: PIPL-51-acces-training")
     result = hegui("assess", example, "-o", tmp_path / "o", "-q")
     assert result.exit_code == 2
-    assert re.search(r"assessment.yaml:\d+:\d+: waivers.0.finding: waiver names no finding", result.stderr)
+    where = r"assessment\.yaml:\d+:\d+: waivers\.0\.finding"
+    assert_problem(result.stderr, where, "不是本评估的任何发现", "waiver names no finding")
     assert "Traceback" not in result.output
     assert not (tmp_path / "o").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from engine.questions import Option, Question
 from engine.text import Text
 from engine.workflow.questionnaire import Slot
 from engine.workflow.workbook import ANSWER_COL, SHEET, export_workbook, read_workbook
+from tests.conftest import assert_problem
 
 
 def row_of(ws: Any, scope: str, subject: str, qid: str) -> int:
@@ -63,13 +65,16 @@ def test_bad_cells_are_named_and_nothing_is_applied(hegui: Run, example: Path, t
     before = (example / "assessment.yaml").read_bytes()
     result = hegui("questionnaire", example, "--import", book)
     assert result.exit_code == 2
-    assert f"{book}: {SHEET}!F{bool_row}: " in result.stderr and "expected yes or no, got 'maybe'" in result.stderr
-    assert f"{SHEET}!F{int_row}: " in result.stderr and "must be at most 1200" in result.stderr
-    assert f"{SHEET}!C{int_row + 1}: " in result.stderr
+    assert_problem(result.stderr, f"{re.escape(str(book))}: {SHEET}!F{bool_row}", "应为“是”或“否”，实为 'maybe'",
+                   "expected yes or no, got 'maybe'")
+    assert_problem(result.stderr, f"{SHEET}!F{int_row}", "不得大于 1200", "must be at most 1200")
+    assert_problem(result.stderr, f"{SHEET}!C{int_row + 1}", "本评估没有这个问题：org/org/no_such_question",
+                   "no such question for this assessment")
     assert (example / "assessment.yaml").read_bytes() == before
     (tmp_path / "other.xlsx").write_bytes(b"not a workbook")
     result = hegui("questionnaire", example, "--import", tmp_path / "other.xlsx")
-    assert result.exit_code == 2 and "not a readable xlsx workbook" in result.stderr
+    assert result.exit_code == 2
+    assert_problem(result.stderr, "other.xlsx", "无法读取的 XLSX 工作簿", "not a readable xlsx workbook")
 
 
 T = Text(zh="问", en="q")

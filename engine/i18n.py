@@ -1,0 +1,351 @@
+"""Every message the CLI prints, in Simplified Chinese and English, in one place.
+
+Workflow output (batch, questionnaire, explain, diff, init) and every input problem (FILE:LINE:COL:
+dotted.path: message, see engine/errors.py) come from MESSAGES. Problems are printed `中文 / English`
+(`both`); interactive output is in the user's language (`tr`). Placeholders are str.format fields;
+a Text value gives each language its own wording (a hint, a list, a nested message).
+"""
+
+from __future__ import annotations
+
+import difflib
+import string
+from collections.abc import Iterable
+from typing import Any
+
+from engine.text import Text
+
+MESSAGES: dict[str, Text] = {
+    # batch
+    "batch.progress": Text(zh="评估中", en="Assessing"),
+    "batch.assessed": Text(zh="已评估", en="assessed"),
+    "batch.unchanged": Text(zh="未变化，跳过", en="unchanged, skipped"),
+    "batch.invalid": Text(zh="输入无效", en="invalid input"),
+    "batch.failed": Text(zh="评估失败", en="failed"),
+    "batch.gaps": Text(zh="{n} 项差距", en="{n} gaps"),
+    "batch.totals": Text(
+        zh="共 {total} 项评估：已评估 {assessed}，未变化 {unchanged}，输入无效 {invalid}，失败 {failed}",
+        en="{total} assessments: {assessed} assessed, {unchanged} unchanged, "
+        "{invalid} invalid, {failed} failed",
+    ),
+    "batch.problems": Text(zh="未能评估的文件夹", en="Folders that could not be assessed"),
+    "batch.written": Text(zh="汇总", en="Summary"),
+    "batch.no_path": Text(zh="文件或文件夹不存在", en="no such file or folder"),
+    "batch.no_assessment": Text(
+        zh="此处没有评估文件夹（含 {file} 的文件夹）", en="no assessment folder (with {file}) here"
+    ),
+    "batch.duplicate_id": Text(
+        zh="评估编号 {id!r} 已被本批次中的 {other} 使用；编号必须唯一",
+        en="assessment id {id!r} is already used by {other} in this batch; ids must be unique",
+    ),
+    # questionnaire
+    "q.title": Text(zh="问卷：{title}", en="Questionnaire: {title}"),
+    "q.org": Text(zh="组织", en="Organisation"),
+    "q.activity": Text(zh="处理活动", en="Activity"),
+    "q.transfer": Text(zh="数据出境", en="Transfer"),
+    "q.help": Text(zh="说明", en="Help"),
+    "q.why": Text(zh="为何询问（本回答用于证明以下义务）", en="Why we ask (this answer evidences)"),
+    "q.keys": Text(
+        zh="直接回车跳过（保持未知），输入 q 保存并退出",
+        en="Press Enter to skip (stays unknown), q to save and quit",
+    ),
+    "q.bool": Text(zh="是/否 (y/n)", en="yes/no (y/n)"),
+    "q.int": Text(zh="整数", en="whole number"),
+    "q.choice": Text(zh="输入编号", en="enter a number"),
+    "q.multi": Text(zh="输入编号，逗号分隔", en="numbers, comma-separated"),
+    "q.text": Text(zh="文字", en="text"),
+    "q.date": Text(zh="日期 YYYY-MM-DD", en="date YYYY-MM-DD"),
+    "q.invalid": Text(zh="无效回答：{why}", en="Not a valid answer: {why}"),
+    "q.saved": Text(zh="已保存到 {path}", en="Saved to {path}"),
+    "q.done": Text(zh="问卷结束。", en="Questionnaire finished."),
+    "q.stopped": Text(
+        zh="已保存，稍后运行同一命令可继续。", en="Saved; run the same command again to resume."
+    ),
+    "q.unanswered": Text(zh="仍未回答的问题", en="Questions still unanswered"),
+    "q.unknown_findings": Text(
+        zh="仍为“待确认”的义务及所缺事实", en="Obligations still unknown and the facts they need"
+    ),
+    "q.none_unknown": Text(zh="没有待确认的事项。", en="Nothing is left unknown."),
+    "q.one_of": Text(zh="--export 与 --import 只能选其一", en="use one of --export and --import, not both"),
+    "q.bad_workbook": Text(
+        zh="不是 hegui 导出的问卷（缺少工作表“{sheet}”）",
+        en="not a questionnaire exported by hegui (sheet {sheet!r} missing)",
+    ),
+    "q.other_assessment": Text(
+        zh="该问卷属于评估 {found!r}，而不是 {expected!r}",
+        en="this questionnaire belongs to assessment {found!r}, not {expected!r}",
+    ),
+    "q.no_question": Text(zh="本评估没有这个问题：{key}", en="no such question for this assessment: {key}"),
+    "q.duplicate_row": Text(zh="与第 {row} 行重复", en="duplicates row {row}"),
+    "q.imported": Text(zh="已从 {file} 导入 {n} 个回答", en="Imported {n} answers from {file}"),
+    "q.exported": Text(zh="问卷已导出到 {file}", en="Questionnaire exported to {file}"),
+    # explain
+    "x.finding": Text(zh="义务", en="Obligation"),
+    "x.status": Text(zh="状态", en="Status"),
+    "x.severity": Text(zh="严重程度", en="Severity"),
+    "x.subject": Text(zh="对象", en="Subject"),
+    "x.summary": Text(zh="要求", en="What it requires"),
+    "x.applies": Text(zh="为何适用", en="Why it applies"),
+    "x.met": Text(zh="为何得出该结论", en="Why this result"),
+    "x.unknown": Text(zh="缺少的事实", en="Missing facts"),
+    "x.questions": Text(zh="回答以下问题即可确定", en="Answering these questions settles it"),
+    "x.citations": Text(zh="法律依据", en="Legal basis"),
+    "x.penalties": Text(zh="法律责任", en="Penalty exposure"),
+    "x.remediation": Text(zh="整改建议", en="Remediation"),
+    "x.evidence": Text(zh="证明材料", en="Evidence"),
+    "x.waiver": Text(
+        zh="豁免：{reason}（批准人 {approver}，至 {expires}{expired}）",
+        en="Waiver: {reason} (approved by {approver}, until {expires}{expired})",
+    ),
+    "x.expired": Text(zh="，已过期", en=", expired"),
+    "x.always": Text(zh="无条件适用", en="applies unconditionally"),
+    "x.secondary": Text(zh="（二手来源）", en=" (secondary source)"),
+    "x.no_finding": Text(zh="没有编号为 {id!r} 的义务结论{hint}", en="no finding with id {id!r}{hint}"),
+    "x.no_findings": Text(
+        zh="找不到 findings.json 或 assessment.yaml", en="no findings.json or assessment.yaml here"
+    ),
+    "x.bad_json": Text(zh="不是有效的 findings.json：{why}", en="not a valid findings.json: {why}"),
+    # values
+    "v.true": Text(zh="是", en="yes"),
+    "v.false": Text(zh="否", en="no"),
+    "v.none": Text(zh="未知", en="unknown"),
+    "v.gap": Text(zh="差距", en="gap"),
+    "v.met": Text(zh="已满足", en="met"),
+    "v.unknown": Text(zh="待确认", en="unknown"),
+    "v.waived": Text(zh="已豁免", en="waived"),
+    "v.not_applicable": Text(zh="不适用", en="not applicable"),
+    "v.critical": Text(zh="严重", en="critical"),
+    "v.high": Text(zh="高", en="high"),
+    "v.medium": Text(zh="中", en="medium"),
+    "v.low": Text(zh="低", en="low"),
+    # diff
+    "d.new_gaps": Text(zh="新增差距", en="New gaps"),
+    "d.closed_gaps": Text(zh="已关闭的差距", en="Closed gaps"),
+    "d.statuses": Text(zh="状态变化", en="Changed statuses"),
+    "d.facts": Text(zh="事实变化", en="Changed facts"),
+    "d.old": Text(zh="原", en="old"),
+    "d.new": Text(zh="新", en="new"),
+    "d.fact": Text(zh="事实", en="fact"),
+    "d.context": Text(zh="对象", en="subject"),
+    "d.same": Text(zh="没有变化。", en="No changes."),
+    # init
+    "i.exists": Text(zh="{file} 已存在；不会覆盖", en="{file} already exists; not overwriting it"),
+    "i.created": Text(
+        zh="已创建 {path}：填写标注“必填”的字段后运行 hegui validate {path}",
+        en="Created {path}: fill in the fields marked required, then run hegui validate {path}",
+    ),
+    # ---- input problems (FILE:LINE:COL: dotted.path: message), printed `zh / en`
+    # files
+    "file.missing": Text(zh="文件不存在", en="no such file"),
+    "file.unreadable": Text(zh="无法读取：{why}", en="cannot read: {why}"),
+    "file.too_large": Text(zh="文件超过 {mib} MiB", en="file is larger than {mib} MiB"),
+    "file.not_utf8": Text(
+        zh="不是 UTF-8 文本（字节偏移 {byte}：{reason}）；请以 UTF-8 编码保存",
+        en="not UTF-8 text ({reason} at byte {byte}); save the file as UTF-8",
+    ),
+    "file.bad_xlsx": Text(zh="无法读取的 XLSX 工作簿（{why}）", en="not a readable xlsx workbook ({why})"),
+    "yaml.invalid": Text(zh="不是有效的 YAML：{why}", en="invalid YAML: {why}"),
+    "yaml.alias": Text(
+        zh="hegui 输入中不允许使用 YAML 别名（*name）", en="YAML aliases (*name) are not allowed in hegui inputs"
+    ),
+    "yaml.complex_key": Text(
+        zh="映射的键必须是简单值，不能是列表或映射", en="mapping keys must be plain values"
+    ),
+    "yaml.duplicate_key": Text(zh="键 {key!r} 重复", en="duplicate key {key!r}"),
+    "yaml.bad_date": Text(
+        zh="{value!r} 不是有效的日期（YYYY-MM-DD）：{why}", en="{value!r} is not a valid date (YYYY-MM-DD): {why}"
+    ),
+    "yaml.bad_value": Text(zh="无法读取值 {value!r}：{why}", en="cannot read the value {value!r}: {why}"),
+    # assessment folders (engine/inputs.py, engine/assessment.py, engine/assess.py)
+    "input.waiver_no_finding": Text(
+        zh="豁免指向的 {finding!r} 不是本评估的任何发现（该义务可能不适用，或在评估基准日不在有效期内）",
+        en="waiver names no finding of this assessment: {finding!r} (the obligation may not apply, or not "
+        "be in force on the as-of date)",
+    ),
+    "input.no_assessment": Text(zh="此文件夹中没有 {file}", en="no {file} in this folder"),
+    "input.not_mapping": Text(
+        zh="顶层应为映射，包含 assessment、organisation、activities 等键",
+        en="expected a mapping with assessment, organisation, activities…",
+    ),
+    "input.duplicate_id": Text(zh="编号 {id!r} 重复", en="duplicate id {id!r}"),
+    "input.dataset_twice": Text(zh="数据集 {id!r} 重复定义", en="dataset {id!r} is defined twice"),
+    "input.no_dataset": Text(zh="没有编号为 {id!r} 的数据集{hint}", en="no dataset with id {id!r}{hint}"),
+    "input.no_activity": Text(zh="没有编号为 {id!r} 的处理活动{hint}", en="no activity with id {id!r}{hint}"),
+    "input.no_transfer": Text(zh="没有编号为 {id!r} 的数据出境事项{hint}", en="no transfer with id {id!r}{hint}"),
+    "input.unknown_category": Text(
+        zh="未知的个人信息类别“{category}”{hint}", en='unknown PI category "{category}"{hint}'
+    ),
+    "input.unknown_question": Text(zh="未知的问题 {id!r}{hint}", en="unknown question {id!r}{hint}"),
+    "input.wrong_scope": Text(
+        zh="问题 {id!r} 应在{scope}层级回答，不能写在此处", en="question {id!r} is answered per {scope}, not here"
+    ),
+    "input.did_you_mean": Text(zh="；是否为“{name}”？", en='; did you mean "{name}"?'),
+    "scope.org": Text(zh="组织", en="organisation"),
+    "scope.activity": Text(zh="处理活动", en="activity"),
+    "scope.transfer": Text(zh="数据出境", en="transfer"),
+    # pydantic errors by their `type` (engine/validation.py); the English follows pydantic's own
+    "pydantic.missing": Text(zh="缺少必填字段", en="required field is missing"),
+    "pydantic.extra_forbidden": Text(zh="不允许的键（此处没有该字段）", en="unknown key (not allowed here)"),
+    "pydantic.string_type": Text(zh="应为字符串", en="Input should be a valid string"),
+    "pydantic.int_type": Text(zh="应为整数", en="Input should be a valid integer"),
+    "pydantic.int_from_float": Text(
+        zh="应为整数，不能有小数部分", en="Input should be a valid integer, got a number with a fractional part"
+    ),
+    "pydantic.bool_type": Text(zh="应为布尔值（true 或 false）", en="Input should be a valid boolean (true or false)"),
+    "pydantic.float_type": Text(zh="应为数字", en="Input should be a valid number"),
+    "pydantic.date_type": Text(zh="应为日期（YYYY-MM-DD）", en="Input should be a valid date (YYYY-MM-DD)"),
+    "pydantic.date_parsing": Text(
+        zh="应为 YYYY-MM-DD 格式的日期（{error}）", en="Input should be a valid date in the format YYYY-MM-DD, {error}"
+    ),
+    "pydantic.date_from_datetime_parsing": Text(
+        zh="应为日期或日期时间（{error}）", en="Input should be a valid date or datetime, {error}"
+    ),
+    "pydantic.date_from_datetime_inexact": Text(
+        zh="日期时间的时刻应为零点（即只给日期）",
+        en="Datetimes provided to dates should have zero time - e.g. be exact dates",
+    ),
+    "pydantic.list_type": Text(zh="应为列表", en="Input should be a valid list"),
+    "pydantic.dict_type": Text(zh="应为映射（键: 值）", en="Input should be a valid dictionary"),
+    "pydantic.model_type": Text(
+        zh="应为映射（键: 值，{class_name}）", en="Input should be a valid dictionary or instance of {class_name}"
+    ),
+    "pydantic.literal_error": Text(zh="应为以下值之一：{expected}", en="Input should be {expected}"),
+    "pydantic.greater_than_equal": Text(zh="应大于或等于 {ge}", en="Input should be greater than or equal to {ge}"),
+    "pydantic.less_than_equal": Text(zh="应小于或等于 {le}", en="Input should be less than or equal to {le}"),
+    "pydantic.greater_than": Text(zh="应大于 {gt}", en="Input should be greater than {gt}"),
+    "pydantic.less_than": Text(zh="应小于 {lt}", en="Input should be less than {lt}"),
+    "pydantic.string_too_short": Text(
+        zh="至少应有 {min_length} 个字符", en="String should have at least {min_length} character(s)"
+    ),
+    "pydantic.string_too_long": Text(
+        zh="最多只能有 {max_length} 个字符", en="String should have at most {max_length} character(s)"
+    ),
+    "pydantic.string_pattern_mismatch": Text(
+        zh="格式不符（应匹配正则表达式 {pattern}）", en="String should match pattern '{pattern}'"
+    ),
+    "pydantic.too_short": Text(
+        zh="至少应有 {min_length} 项，实有 {actual_length} 项",
+        en="should have at least {min_length} item(s), not {actual_length}",
+    ),
+    "pydantic.too_long": Text(
+        zh="最多只能有 {max_length} 项，实有 {actual_length} 项",
+        en="should have at most {max_length} item(s), not {actual_length}",
+    ),
+    "pydantic.value_error": Text(zh="取值无效：{error}", en="invalid value: {error}"),
+    "pydantic.union_tag_invalid": Text(
+        zh="类型标记 {tag!r}（取自 {discriminator}）不是以下之一：{expected_tags}",
+        en="Input tag {tag!r} found using {discriminator} does not match any of the expected tags: {expected_tags}",
+    ),
+    "pydantic.union_tag_not_found": Text(
+        zh="无法从 {discriminator} 取得类型标记", en="Unable to extract tag using discriminator {discriminator}"
+    ),
+    "pydantic.other": Text(zh="输入无效：{detail}", en="{detail}"),
+    # questionnaire answers (engine/questions.py, engine/workflow/questionnaire.py)
+    "answer.bool": Text(zh="应为 true 或 false，实为 {value!r}", en="expected true or false, got {value!r}"),
+    "answer.yes_no": Text(zh="应为“是”或“否”，实为 {value!r}", en="expected yes or no, got {value!r}"),
+    "answer.int": Text(zh="应为整数，实为 {value!r}", en="expected a whole number, got {value!r}"),
+    "answer.min": Text(zh="不得小于 {min}", en="must be at least {min}"),
+    "answer.max": Text(zh="不得大于 {max}", en="must be at most {max}"),
+    "answer.choice": Text(zh="应为 {options} 之一，实为 {value!r}", en="expected one of {options}, got {value!r}"),
+    "answer.multi": Text(
+        zh="应为取自 {options} 的列表，实为 {value!r}", en="expected a list drawn from {options}, got {value!r}"
+    ),
+    "answer.text": Text(zh="应为文字，实为 {value!r}", en="expected text, got {value!r}"),
+    "answer.date": Text(zh="应为日期（YYYY-MM-DD），实为 {value!r}", en="expected a date (YYYY-MM-DD), got {value!r}"),
+    "answer.not_mapping": Text(zh="文件顶层应为映射", en="expected a mapping at the top of the file"),
+    "answer.flow_style": Text(
+        zh="无法在流式 {{…}} 映射中添加 answers；请改写为块格式",
+        en="cannot add answers to a flow-style {{…}} mapping; write it as a block",
+    ),
+    # command-line options (engine/cli.py, engine/discovery/cli.py)
+    "cli.unknown_format": Text(
+        zh="未知的输出格式 {unknown}（可用：{known}）", en="unknown format {unknown} (known: {known})"
+    ),
+    "cli.not_date": Text(zh="不是 YYYY-MM-DD 格式的日期：{value!r}", en="not a date in YYYY-MM-DD form: {value!r}"),
+    "cli.country_code": Text(
+        zh="应为两位国家代码（如 CN），实为 {value!r}",
+        en="expected a two-letter country code such as CN, got {value!r}",
+    ),
+    "cli.internal": Text(
+        zh="hegui：内部错误（退出码 3）；请连同上面的回溯信息报告",
+        en="hegui: internal error (exit 3); please report it with the traceback above",
+    ),
+    # import-inventory (engine/discovery/)
+    "import.format": Text(
+        zh="无法从扩展名判断格式，请用 --format csv|xlsx|fides",
+        en="cannot tell the format from the file name; use --format csv|xlsx|fides",
+    ),
+    "import.bad_csv": Text(zh="CSV 格式错误：{why}", en="invalid CSV: {why}"),
+    "import.no_sheet": Text(zh="没有工作表 {sheet!r}（现有：{names}）", en="no sheet {sheet!r} (sheets: {names})"),
+    "import.empty": Text(zh="空文件：需要表头行 {columns}", en="empty: expected a header row {columns}"),
+    "import.unknown_column": Text(
+        zh="未知列 {column!r}（应为 {expected}）", en="unknown column {column!r} (expected {expected})"
+    ),
+    "import.missing_column": Text(zh="缺少列 {column!r}", en="missing column {column!r}"),
+    "import.column_twice": Text(zh="列 {column!r} 重复", en="column {column!r} appears twice"),
+    "import.column_count": Text(
+        zh="应有 {expected} 列，实有 {found} 列", en="expected {expected} columns, found {found}"
+    ),
+    "import.not_whole_number": Text(
+        zh="{column} 须为整数，实为 {value!r}", en="{column} must be a whole number, got {value!r}"
+    ),
+    "import.differs": Text(
+        zh="{column} {value!r} 与数据集 {dataset!r} 第 {row} 行不一致",
+        en="{column} {value!r} differs from row {row} of dataset {dataset!r}",
+    ),
+    "import.fides_unmapped": Text(
+        zh="Fides 类别 {category} 无对应的 hegui 个人信息类别，字段 {field} 暂无类别，请核对",
+        en="Fides category {category} has no hegui PI category; field {field} left without one, please review",
+    ),
+    "import.written": Text(
+        zh="已写入 {out}：{datasets} 个数据集，{fields} 个字段，{with_pi} 个有个人信息类别",
+        en="OK → {out}: {datasets} datasets, {fields} fields, {with_pi} with a PI category",
+    ),
+}
+
+
+def placeholders(template: str) -> set[str]:
+    """The names of the `{placeholders}` of a message template."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _format(template: str, lang: str, values: dict[str, Any]) -> str:
+    return template.format(**{k: v.get(lang) if isinstance(v, Text) else v for k, v in values.items()})
+
+
+def message(key: str, /, **values: Any) -> Text:
+    """The message in both languages, formatted with `values` (a Text value is used per language)."""
+    entry = MESSAGES[key]
+    return Text(zh=_format(entry.zh, "zh", values), en=_format(entry.en, "en", values))
+
+
+def tr(key: str, lang: str, /, **values: Any) -> str:
+    """The message in `lang` (zh or en), formatted with `values`."""
+    return _format(MESSAGES[key].get(lang), lang, values)
+
+
+def both(key: str, /, **values: Any) -> str:
+    """The message in both languages, for text that goes to files or error output (`中文 / English`)."""
+    return message(key, **values).both()
+
+
+def did_you_mean(name: str | None) -> Text:
+    """'; did you mean "name"?' in both languages, or nothing when there is no suggestion."""
+    return message("input.did_you_mean", name=name) if name else Text(zh="", en="")
+
+
+def closest(word: str, known: Iterable[str]) -> Text:
+    """did_you_mean for the known name most like a misspelt `word`, if one is close enough."""
+    close = difflib.get_close_matches(word, list(known), n=1)
+    return did_you_mean(close[0] if close else None)
+
+
+def value_text(value: Any, lang: str) -> str:
+    """A fact or answer value as a person reads it: yes/no, unknown, lists joined."""
+    if value is None:
+        return tr("v.none", lang)
+    if isinstance(value, bool):
+        return tr("v.true" if value else "v.false", lang)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "[]"
+    return str(value)
