@@ -138,30 +138,17 @@ def projection(names: Iterable[str]) -> tuple[tuple[str, str, str], ...]:
     return tuple((name, key(name), length_key(name)) for name in names)
 
 
-class _FactJson:
-    """Contexts as durable-rules facts (JSON text), projected onto the facts a ruleset tests. Each fact
-    is encoded once per run and its JSON member reused by every ruleset that tests it: facts are only
-    ever added during a run (derived facts), never changed."""
-
-    def __init__(self) -> None:
-        self._members: dict[str, dict[str, str]] = defaultdict(dict)
-
-    def encode(self, ctx: Context, sid: str, keys: tuple[tuple[str, str, str], ...]) -> str:
-        members = self._members[ctx.key]
-        facts = ctx.facts
-        parts = [f'"sid":"{sid}","id":{json.dumps(ctx.key)},"kind":"ctx","scope":"{ctx.scope}"']
-        for name, name_key, len_key in keys:
-            member = members.get(name)
-            if member is None:
-                value = facts.get(name)
-                if value is None:
-                    continue
-                member = f'"{name_key}":{json.dumps(value)}'
-                if isinstance(value, list):
-                    member += f',"{len_key}":{len(value)}'
-                members[name] = member
-            parts.append(member)
-        return "{" + ",".join(parts) + "}"
+def durable_fact(ctx: Context, sid: str, keys: tuple[tuple[str, str, str], ...]) -> dict[str, Any]:
+    """The context as a durable-rules fact, projected onto the facts a ruleset tests."""
+    fact: dict[str, Any] = {"sid": sid, "id": ctx.key, "kind": "ctx", "scope": ctx.scope}
+    facts = ctx.facts
+    for name, name_key, len_key in keys:
+        value = facts.get(name)
+        if value is not None:
+            fact[name_key] = value
+            if isinstance(value, list):
+                fact[len_key] = len(value)
+    return fact
 
 
 @dataclass(frozen=True)
@@ -228,14 +215,11 @@ class CompiledRulebooks:
         for ctx in contexts:
             by_scope[ctx.scope].append(ctx)
         last = len(self.strata) - 1
-        encoder = _FactJson()
         for index, stratum in enumerate(self.strata):
             rules: dict[str, set[str]] = defaultdict(set)
             for ruleset in stratum:
                 if scoped := by_scope.get(ruleset.scope):
-                    sid = f"s{next(self._sessions)}"
-                    facts = [encoder.encode(c, sid, ruleset.keys) for c in scoped]
-                    self._session(ruleset.handle, sid, facts, rules)
+                    self._session(ruleset, scoped, rules)
             layer = fired if index == last else defaultdict(set)
             for rid, keys in rules.items():
                 for name in self.names[rid]:
@@ -247,26 +231,27 @@ class CompiledRulebooks:
         return fired
 
     @staticmethod
-    def _assert(handle: int, fact: str) -> int:
+    def _assert(handle: int, fact: dict[str, Any]) -> int:
         try:
-            code, state = dre.assert_fact(handle, fact)[:2]
+            code, state = dre.assert_fact(handle, json.dumps(fact))[:2]
         except dre.error as exc:
-            raise EngineError(f"durable-rules failed asserting {fact[:200]}: {exc}") from exc
+            raise EngineError(f"durable-rules failed asserting {fact['id']}: {exc}") from exc
         if code not in (0, 1, 3):  # 1: matched no rule here (not stored), which is fine
-            raise EngineError(f"durable-rules returned code {code} asserting {fact[:200]}")
+            raise EngineError(f"durable-rules returned code {code} asserting {fact['id']}")
         return int(state)
 
-    def _session(self, handle: int, sid: str, facts: list[str], fired: dict[str, set[str]]) -> None:
+    def _session(self, ruleset: _Ruleset, contexts: list[Context], fired: dict[str, set[str]]) -> None:
+        handle = ruleset.handle
+        sid = f"s{next(self._sessions)}"
         any_fired = False
         try:
             # one fact per call: in a batch, one fact that matches no rule would cancel every action
-            for fact in facts:
-                state = self._assert(handle, fact)
+            for ctx in contexts:
+                state = self._assert(handle, durable_fact(ctx, sid, ruleset.keys))
             any_fired = self._drain(handle, state, fired)
         finally:
             if not any_fired:  # delete_state crashes on a session in which no action fired
-                begin = json.dumps({"sid": sid, "id": BEGIN, "kind": BEGIN})
-                self._drain(handle, self._assert(handle, begin), fired)
+                self._drain(handle, self._assert(handle, {"sid": sid, "id": BEGIN, "kind": BEGIN}), fired)
             dre.delete_state(handle, sid)
 
     @staticmethod
