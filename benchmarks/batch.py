@@ -2,7 +2,8 @@
 
 Generates 1,000 varied assessments (JSON output only) and 50 rendered in every registered format,
 runs each set with 1 and 2 worker processes, and prints assessments per second, the scaling ratio
-and each worker's resident memory early and late in the run (it should stay flat).
+and the largest worker's resident memory early and late in the run (it should stay flat; workers that
+render PDFs are replaced every engine.workflow.batch.PDF_TASKS_PER_WORKER assessments).
 """
 
 from __future__ import annotations
@@ -87,9 +88,9 @@ def answer(q: Question, rng: random.Random) -> Any:
 
 @dataclass
 class MemorySampler:
-    """Resident memory of each worker process, sampled in a thread: (first sample, last sample) in MiB."""
+    """Resident memory of the worker processes, sampled in a thread (workers may be replaced mid-run)."""
 
-    rss: dict[int, list[float]] = field(default_factory=dict)
+    samples: list[tuple[float, int, float]] = field(default_factory=list)  # (time, pid, MiB)
     stop: threading.Event = field(default_factory=threading.Event)
 
     def sample(self) -> None:
@@ -101,11 +102,18 @@ class MemorySampler:
                     continue
                 kib = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), None)
                 if kib is not None:  # a worker that is exiting has no VmRSS line any more
-                    self.rss.setdefault(child.pid or 0, []).append(kib / 1024)
+                    self.samples.append((time.perf_counter(), child.pid or 0, kib / 1024))
 
     def report(self) -> str:
-        """Per worker: RSS a tenth into the run (engine built, warmed up) and at its end."""
-        return ", ".join(f"{s[len(s) // 10]:.0f}→{s[-1]:.0f} MiB" for s in self.rss.values() if s)
+        """The largest worker in the first and in the last third of the run: flat memory keeps them close."""
+        if not self.samples:
+            return "no samples"
+        start, end = self.samples[0][0], self.samples[-1][0]
+        third = (end - start) / 3
+        first = max(m for t, _, m in self.samples if t <= start + third)
+        last = max(m for t, _, m in self.samples if t >= end - third)
+        workers = len({pid for _, pid, _ in self.samples})
+        return f"{workers} worker processes, largest {first:.0f} MiB (first third) → {last:.0f} MiB (last third)"
 
 
 def timed(folders: list[Path], out: Path, options: Options, jobs: int) -> tuple[float, list[Row], str]:
@@ -139,7 +147,7 @@ def run() -> None:
                 times[jobs] = seconds
                 print(f"{label}: --jobs {jobs}: {seconds:.1f} s, {len(folders) / seconds:.2f} assessments/s "
                       f"({seconds / len(folders):.2f} s each); "
-                      f"worker RSS (early→late): {memory}")
+                      f"worker RSS: {memory}")
             print(f"{label}: scaling 1→2 jobs: {times[1] / times[2]:.2f}x")
 
 

@@ -237,11 +237,23 @@ def run_batch(
     return BatchResult(rows)
 
 
+# WeasyPrint's caches grow a worker by 10-20% over 25 PDFs (benchmarks/batch.py): a worker that renders
+# PDFs is replaced after this many assessments, which keeps its memory bounded at ~1% of the time.
+PDF_TASKS_PER_WORKER = 10
+
+
 def _outcomes(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
-    # fork is fast and safe here: every worker is forked when the pool is created, before the caller's
-    # progress bar starts a thread, and each builds its own engine in init_worker
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(processes=max(1, min(jobs, len(tasks))), initializer=init_worker) as pool:
+    processes = max(1, min(jobs, len(tasks)))
+    if any("pdf" in t.options.formats for t in tasks):
+        # replacement workers start while the pool's own threads run: forkserver forks them from a clean
+        # single-threaded server instead of this process; each builds its engine in init_worker
+        ctx = multiprocessing.get_context("forkserver")
+        pool = ctx.Pool(processes, initializer=init_worker, maxtasksperchild=PDF_TASKS_PER_WORKER)
+    else:
+        # fork is fast and safe here: every worker is forked when the pool is created, before the caller's
+        # progress bar starts a thread, and each builds its own engine in init_worker
+        pool = multiprocessing.get_context("fork").Pool(processes, initializer=init_worker)
+    with pool:
         yield from pool.imap_unordered(assess_folder, tasks)
 
 

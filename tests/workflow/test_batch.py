@@ -73,7 +73,8 @@ def test_summary_csv_and_xlsx_hold_one_row_per_assessment(hegui: Run, portfolio:
 
 
 def test_unchanged_assessments_are_skipped_until_inputs_options_or_force_change(
-        hegui: Run, portfolio: Path, tmp_path: Path) -> None:
+    hegui: Run, portfolio: Path, tmp_path: Path
+) -> None:
     shutil.rmtree(portfolio / "broken")
     out = tmp_path / "out"
     assert hegui("batch", portfolio, "-o", out, "--fail-on", "none").exit_code == 0
@@ -134,8 +135,9 @@ def test_bad_options_and_paths_fail_before_anything_is_written(hegui: Run, portf
 
 
 @pytest.mark.parametrize("no_color", [False, True])
-def test_a_terminal_gets_a_progress_bar_coloured_unless_no_color(portfolio: Path, tmp_path: Path,
-                                                                  no_color: bool) -> None:
+def test_a_terminal_gets_a_progress_bar_coloured_unless_no_color(
+    portfolio: Path, tmp_path: Path, no_color: bool
+) -> None:
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | ({"NO_COLOR": "1"} if no_color else {})
     args = ["-m", "engine.workflow", "batch", str(portfolio), "-o", str(tmp_path / "o"), "--lang", "en"]
     child = pexpect.spawn(sys.executable, args, env=env, encoding="utf-8", timeout=120, dimensions=(40, 160))
@@ -150,7 +152,8 @@ def test_a_terminal_gets_a_progress_bar_coloured_unless_no_color(portfolio: Path
 
 
 def test_an_internal_error_in_one_assessment_is_recorded_and_exits_3(
-        hegui: Run, portfolio: Path, tmp_path: Path) -> None:
+    hegui: Run, portfolio: Path, tmp_path: Path
+) -> None:
     shutil.rmtree(portfolio / "broken")
 
     def boom(job: RenderJob) -> dict[str, bytes]:  # an output format that fails for one client only
@@ -169,3 +172,28 @@ def test_an_internal_error_in_one_assessment_is_recorded_and_exits_3(
     assert "Traceback" in str(rows["b"]["error"]) and "RuntimeError: renderer exploded" in str(rows["b"]["error"])
     assert (tmp_path / "o" / "shenzhen-ecommerce-2026" / "boom.txt").read_bytes() == b"ok"
     assert not (tmp_path / "o" / "second-client").exists()
+
+
+def test_pdf_workers_are_replaced_and_still_render(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """With PDFs, workers come from a forkserver and are replaced after PDF_TASKS_PER_WORKER assessments
+    (here 1): every assessment still renders a readable PDF."""
+    from pypdf import PdfReader
+
+    from engine.workflow import batch
+
+    monkeypatch.setattr(batch, "PDF_TASKS_PER_WORKER", 1)
+    source = EXAMPLE.parent / "offshore-saas"
+    folders = []
+    for i in range(3):
+        shutil.copytree(source, tmp_path / "in" / f"c{i}")
+        folders.append(tmp_path / "in" / f"c{i}")
+        edit(folders[-1], "id: offshore-saas-2026", f"id: client-{i}")
+    result = batch.run_batch(
+        folders, tmp_path / "out", batch.Options(formats=("json", "pdf")), jobs=2, force=True, on_done=lambda row: None
+    )
+    assert [r.status for r in result.rows] == ["assessed"] * 3, [r.error for r in result.rows]
+    for i in range(3):
+        reader = PdfReader(tmp_path / "out" / f"client-{i}" / "pipia.pdf")
+        (attached,) = reader.attachments["findings.json"]  # the PDF/A-3 attachment: this client's findings
+        assert json.loads(attached)["assessment"]["id"] == f"client-{i}"
+        assert len(reader.pages) > 10
