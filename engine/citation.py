@@ -36,14 +36,7 @@ class Citation(BaseModel):
 
     @classmethod
     def parse(cls, text: str) -> Citation:
-        m = _CITE.match(text.strip())
-        if not m:
-            raise ValueError(
-                f"citation {text!r} is not of the form 'CODE art. N [para. N [item N]]' "
-                "(e.g. 'PIPL art. 13 para. 1 item 1')"
-            )
-        art, para, item = (int(g) if g else None for g in m.group("art", "para", "item"))
-        return cls(instrument=m.group("inst"), article=art, paragraph=para, item=item)
+        return _parse(text)
 
     def _parts(self) -> list[tuple[int, str, str]]:
         levels = ((self.article, " art. ", "条"), (self.paragraph, " para. ", "款"), (self.item, " item ", "项"))
@@ -54,12 +47,30 @@ class Citation(BaseModel):
 
     def zh(self) -> str:
         """Chinese form, e.g. 《个人信息保护法》第十三条第一款第一项."""
-        inst = instrument(self.instrument)
-        out = f"《{short_title_zh(inst['title_zh'])}》" if inst else self.instrument
-        return out + "".join(f"第{zh_number(n)}{zh}" for n, _, zh in self._parts())
+        return _zh(self)
 
     def sort_key(self) -> tuple[str, int, int, int]:
         return (self.instrument, self.article or 0, self.paragraph or 0, self.item or 0)
+
+
+@cache
+def _parse(text: str) -> Citation:
+    """Citations are immutable and rulebooks cite the same few hundred over and over: parse each once."""
+    m = _CITE.match(text.strip())
+    if not m:
+        raise ValueError(
+            f"citation {text!r} is not of the form 'CODE art. N [para. N [item N]]' "
+            "(e.g. 'PIPL art. 13 para. 1 item 1')"
+        )
+    art, para, item = (int(g) if g else None for g in m.group("art", "para", "item"))
+    return Citation(instrument=m.group("inst"), article=art, paragraph=para, item=item)
+
+
+@cache
+def _zh(c: Citation) -> str:
+    inst = instrument(c.instrument)
+    out = f"《{short_title_zh(inst['title_zh'])}》" if inst else c.instrument
+    return out + "".join(f"第{zh_number(n)}{zh}" for n, _, zh in c._parts())
 
 
 def short_title_zh(title: str) -> str:

@@ -21,7 +21,7 @@ from engine import citation
 from engine.condition import ConditionError, FactSpec, Node, facts_used, parse
 from engine.errors import InputError, Problem
 from engine.facts import input_specs, question_specs, scope_of, visible
-from engine.obligation import Decision, Derived, Fixture, Obligation, RulebookFile
+from engine.obligation import Decision, Derived, Fixture, Obligation, RulebookFile, Window
 from engine.questions import Question, question_bank, question_files
 from engine.resources import data_dir
 from engine.taxonomy import taxonomy
@@ -191,17 +191,22 @@ def _lint_citations(
 
 def obligation_window(ob: Obligation) -> tuple[date, date | None]:
     """The dates an obligation can apply: when any cited instrument is in force, narrowed by in_force."""
+    return _window(tuple(ob.citations), ob.in_force)
+
+
+@cache
+def _window(citations: tuple[str, ...], narrowed: Window | None) -> tuple[date, date | None]:
     starts, ends = [], []
-    for cite in ob.parsed_citations():
+    for cite in map(citation.Citation.parse, citations):
         s, e = citation.in_force_window(cite.instrument)
         starts.append(s)
         ends.append(e)
     lo = min(starts)
     hi = None if any(e is None for e in ends) else max(e for e in ends if e is not None)
-    if ob.in_force and ob.in_force.start and ob.in_force.start > lo:
-        lo = ob.in_force.start
-    if ob.in_force and ob.in_force.end and (hi is None or ob.in_force.end < hi):
-        hi = ob.in_force.end
+    if narrowed and narrowed.start and narrowed.start > lo:
+        lo = narrowed.start
+    if narrowed and narrowed.end and (hi is None or narrowed.end < hi):
+        hi = narrowed.end
     return lo, hi
 
 
