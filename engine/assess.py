@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from engine import __version__, citation
+from engine.assessment import PURPOSE_INSTRUMENT
 from engine.compiler import STATUSES, CompiledRulebooks, EngineError
 from engine.condition import Node, evaluate, explain
 from engine.errors import InputError
@@ -62,6 +63,14 @@ def assess(loaded: LoadedAssessment, as_of: date | None = None) -> FindingsDocum
     books = engine.books
     a = loaded.assessment
     day = as_of or a.assessment.as_of
+    problems = [
+        p
+        for i, tr in enumerate(a.transfers)
+        if (why := purpose_not_in_force(tr.purpose, day))
+        for p in loaded.located.error(f"transfers.{i}.purpose", why).problems
+    ]
+    if problems:
+        raise InputError(problems)
     contexts = build_contexts(a, loaded.datasets, taxonomy())
     fired = engine.run(contexts)
     evaluator = Evaluator(books, fired, day)
@@ -99,6 +108,17 @@ def assess(loaded: LoadedAssessment, as_of: date | None = None) -> FindingsDocum
 
 def _text(value: str | Text) -> Text:
     return value if isinstance(value, Text) else Text(zh=value, en=value)
+
+
+def purpose_not_in_force(purpose: str, day: date) -> str | None:
+    """Why a transfer purpose cannot be chosen on `day` (its instrument is not in force then), or None."""
+    code = PURPOSE_INSTRUMENT.get(purpose)
+    if code is None or citation.in_force(code, day):
+        return None
+    since = citation.in_force_window(code)[0]
+    title = citation.Citation(instrument=code).zh()
+    name = Text(zh=title, en=code)
+    return both("input.purpose_not_in_force", purpose=purpose, instrument=name, since=since, day=day)
 
 
 def in_force(ob: Obligation, day: date) -> bool:

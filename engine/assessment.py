@@ -53,9 +53,13 @@ TransferPurpose = Literal[
     "contract_with_individual",  # CBDF art. 5 para. 1 item 1
     "cross_border_hr",  # CBDF art. 5 para. 1 item 2
     "emergency",  # CBDF art. 5 para. 1 item 3
+    "legal_duty",  # NDSMR art. 35 para. 1 item 6 (from 2025-01-01): to perform a statutory duty or obligation
     "reexport_foreign_pi",  # CBDF art. 4
     "non_pi_trade_data",  # CBDF art. 3
 ]
+# purposes that exist only while their instrument is in force (an input error on other as-of dates)
+PURPOSE_INSTRUMENT = {"legal_duty": "NDSMR"}
+MAINLAND = "CN"  # ISO 3166-1 code of mainland China; HK, MO and TW are outside it for data export
 Mechanism = Literal["none", "security_assessment", "standard_contract", "certification"]
 
 
@@ -102,6 +106,14 @@ class Organisation(_Model):
     platform: Platform | None = None
     individuals_total: Count = Field(description="individuals whose PI the organisation processes")
     important_data_processor: bool = False
+    # CBDF arts 5, 7 and 8 count per processor, all transfers together, since 1 January: when these are
+    # left out, hegui adds up the assessment's outbound transfers (an upper bound if people overlap)
+    outbound_individuals_non_sensitive: Count | None = Field(
+        None, description="distinct people whose non-sensitive PI the processor has sent abroad since 1 January"
+    )
+    outbound_individuals_sensitive: Count | None = Field(
+        None, description="distinct people whose sensitive PI the processor has sent abroad since 1 January"
+    )
 
 
 class Activity(_Model):

@@ -218,10 +218,13 @@ def schema(
 
 
 class Purpose(StrEnum):
+    """engine.assessment.TransferPurpose as a typer choice (a test keeps the two equal)."""
+
     general = "general"
     contract_with_individual = "contract_with_individual"
     cross_border_hr = "cross_border_hr"
     emergency = "emergency"
+    legal_duty = "legal_duty"
     reexport_foreign_pi = "reexport_foreign_pi"
     non_pi_trade_data = "non_pi_trade_data"
 
@@ -248,7 +251,10 @@ def transfer(
     ] = 0,
     ciio: Annotated[bool, typer.Option("--ciio", help="关键信息基础设施运营者 / The exporter is a CIIO.")] = False,
     important_data: Annotated[
-        bool, typer.Option("--important-data", help="包含重要数据 / Includes important data.")
+        bool,
+        typer.Option(
+            "--important-data", help="包含经告知或公开发布的重要数据 / Includes data notified or published as important"
+        ),
     ] = False,
     purpose: Annotated[Purpose, typer.Option("--purpose", help="出境目的 / Purpose category.")] = Purpose.general,
     destination: Annotated[

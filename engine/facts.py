@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.assessment import DATA_SUBJECTS, LEGAL_BASES, Activity, Assessment, Transfer
+from engine.assessment import DATA_SUBJECTS, LEGAL_BASES, MAINLAND, Activity, Assessment, Transfer
 from engine.condition import FactSpec, FactType
 from engine.dataset import Dataset
 from engine.questions import Question, QuestionBank, Scope
@@ -21,7 +21,6 @@ from engine.taxonomy import Taxonomy
 
 SCOPES: tuple[Scope, ...] = ("org", "activity", "transfer")
 GRADES = ("general", "important", "core")
-MAINLAND = "CN"
 
 
 def _enum(values: Any) -> tuple[str, ...]:
@@ -77,6 +76,8 @@ def input_specs(taxonomy: Taxonomy) -> dict[str, FactSpec]:
         ("transfer.to_mainland", "bool", None),
         ("transfer.individuals_non_sensitive", "int", None),
         ("transfer.individuals_sensitive", "int", None),
+        ("transfer.total_non_sensitive", "int", None),
+        ("transfer.total_sensitive", "int", None),
         ("transfer.important_data", "bool", None),
         ("transfer.purpose", "enum", _enum(TransferPurpose.__args__)),  # type: ignore[attr-defined]
         ("transfer.domestic_data_added", "bool", None),
@@ -231,14 +232,30 @@ def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Tax
         _set(facts, "activity.individuals", individuals)
         _answers(facts, act.answers)
         contexts.append(Context("activity", act.id, facts))
+    totals = outbound_totals(a)
     for tr in a.transfers:
-        contexts.append(Context("transfer", tr.id, transfer_facts(org_facts, tr, activities, datasets, taxonomy)))
+        facts = transfer_facts(org_facts, tr, totals, activities, datasets, taxonomy)
+        contexts.append(Context("transfer", tr.id, facts))
     return contexts
+
+
+def outbound_totals(a: Assessment) -> tuple[int, int]:
+    """The processor's cumulative outbound counts since 1 January (non-sensitive, sensitive), which the
+    CBDF thresholds test: as given for the organisation, else the sum of this assessment's transfers."""
+    abroad = [t for t in a.transfers if t.destination != MAINLAND]
+    org = a.organisation
+    non_sensitive = org.outbound_individuals_non_sensitive
+    sensitive = org.outbound_individuals_sensitive
+    return (
+        sum(t.individuals_non_sensitive for t in abroad) if non_sensitive is None else non_sensitive,
+        sum(t.individuals_sensitive for t in abroad) if sensitive is None else sensitive,
+    )
 
 
 def transfer_facts(
     org_facts: Mapping[str, Any],
     tr: Transfer,
+    totals: tuple[int, int],
     activities: Mapping[str, Activity],
     datasets: Mapping[str, Dataset],
     taxonomy: Taxonomy,
@@ -251,6 +268,8 @@ def transfer_facts(
             "transfer.to_mainland": tr.destination == MAINLAND,
             "transfer.individuals_non_sensitive": tr.individuals_non_sensitive,
             "transfer.individuals_sensitive": tr.individuals_sensitive,
+            "transfer.total_non_sensitive": totals[0],
+            "transfer.total_sensitive": totals[1],
             "transfer.important_data": tr.important_data,
             "transfer.purpose": tr.purpose,
             "transfer.domestic_data_added": tr.domestic_data_added,

@@ -157,6 +157,16 @@ MESSAGES: dict[str, Text] = {
     ),
     "yaml.bad_value": Text(zh="无法读取值 {value!r}：{why}", en="cannot read the value {value!r}: {why}"),
     # assessment folders (engine/inputs.py, engine/assessment.py, engine/assess.py)
+    "input.total_below_transfer": Text(
+        zh="当年累计出境人数 {total} 小于单项出境的 {largest} 人；应填本处理者全部出境的去重合计",
+        en="the cumulative outbound count {total} is below the {largest} people of one transfer; give the "
+        "processor's distinct total across all transfers",
+    ),
+    "input.purpose_not_in_force": Text(
+        zh="出境情形 {purpose!r} 依据的{instrument}自 {since} 起施行，评估基准日 {day} 尚不适用；请改选其他情形",
+        en="transfer case {purpose!r} rests on {instrument}, in force from {since}, not on the as-of date {day}; "
+        "choose another case",
+    ),
     "input.waiver_no_finding": Text(
         zh="豁免指向的 {finding!r} 不是本评估的任何发现（该义务可能不适用，或在评估基准日不在有效期内）",
         en="waiver names no finding of this assessment: {finding!r} (the obligation may not apply, or not "

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine.assessment import Assessment
+from engine.assessment import MAINLAND, Assessment
 from engine.dataset import Dataset, Inventory
 from engine.discovery.hints import unknown_category
 from engine.errors import InputError, Problem
@@ -75,6 +75,7 @@ def load_assessment(folder: Path) -> LoadedAssessment:
     if assessment is not None:
         problems.extend(_check_references(assessment, datasets, located))
         problems.extend(_check_answers(assessment, located))
+        problems.extend(_check_outbound_totals(assessment, located))
     if problems:
         raise InputError(problems)
     assert assessment is not None
@@ -133,6 +134,21 @@ def _check_references(a: Assessment, datasets: dict[str, Dataset], located: Loca
         for j, ds in enumerate(tr.datasets):
             if ds not in datasets:
                 problems += located.error(f"transfers.{i}.datasets.{j}", _no_such("dataset", ds, datasets)).problems
+    return problems
+
+
+def _check_outbound_totals(a: Assessment, located: Located) -> list[Problem]:
+    """The processor-wide counts since 1 January cannot be below what one transfer alone sent."""
+    problems: list[Problem] = []
+    org = a.organisation
+    for field, total in (
+        ("individuals_non_sensitive", org.outbound_individuals_non_sensitive),
+        ("individuals_sensitive", org.outbound_individuals_sensitive),
+    ):
+        largest = max((getattr(t, field) for t in a.transfers if t.destination != MAINLAND), default=0)
+        if total is not None and total < largest:
+            message = both("input.total_below_transfer", total=total, largest=largest)
+            problems += located.error(f"organisation.outbound_{field}", message).problems
     return problems
 
 

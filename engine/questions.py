@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.errors import InputError
-from engine.i18n import message
+from engine.i18n import both, message
 from engine.resources import data_dir
 from engine.text import Text
 from engine.validation import pydantic_problems
@@ -97,6 +97,6 @@ def question_bank() -> QuestionBank:
     seen: set[str] = set()
     for q in questions:
         if q.id in seen:
-            raise InputError.one(str(data_dir("rulebooks") / "questions"), f"question id {q.id!r} is defined twice")
+            raise InputError.one(str(data_dir("rulebooks") / "questions"), both("input.duplicate_id", id=f"q.{q.id}"))
         seen.add(q.id)
     return QuestionBank(questions=questions)

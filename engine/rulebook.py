@@ -58,7 +58,8 @@ class Rulebooks:
                 return level[fid]
             if fid in stack:
                 raise ValueError(" -> ".join((*stack, fid)))
-            deps = [f for f in facts_used(self.cond(fid, "when")) if f in self.derived]
+            node = self.conditions.get((fid, "when"))  # None: it did not parse, already a lint problem
+            deps = [f for f in facts_used(node) if f in self.derived] if node is not None else []
             level[fid] = 1 + max((depth(d, (*stack, fid)) for d in deps), default=0)
             return level[fid]
 

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from engine.assess import Decided, Evaluator, compiled, in_force, manifest
-from engine.assessment import Transfer, TransferPurpose
+from engine.assess import Decided, Evaluator, compiled, in_force, manifest, purpose_not_in_force
+from engine.assessment import MAINLAND, Transfer, TransferPurpose
+from engine.errors import InputError
 from engine.facts import Context, transfer_facts
 from engine.finding import Finding
 from engine.taxonomy import taxonomy
@@ -36,6 +37,8 @@ def decide_transfer(
     domestic_data_added: bool,
     day: date,
 ) -> QuickTransfer:
+    if why := purpose_not_in_force(purpose, day):
+        raise InputError.one("--purpose", why)
     tr = Transfer.model_validate(
         {
             "id": "transfer",
@@ -50,7 +53,9 @@ def decide_transfer(
         }
     )
     org: dict[str, Any] = {"org.ciio": ciio, "org.free_trade_zone": free_trade_zone}
-    ctx = Context("transfer", tr.id, transfer_facts(org, tr, {}, {}, taxonomy()))
+    # one transfer stands for the processor's whole outbound volume since 1 January (CBDF counts per processor)
+    totals = (0, 0) if tr.destination == MAINLAND else (non_sensitive, sensitive)
+    ctx = Context("transfer", tr.id, transfer_facts(org, tr, totals, {}, {}, taxonomy()))
     engine = compiled()
     fired = engine.run([Context("org", "org", dict(org)), ctx])
     evaluator = Evaluator(engine.books, fired, day)

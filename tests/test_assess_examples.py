@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from engine.finding import json_schema
-from tests.conftest import EXAMPLES, run_cli
+from tests.conftest import EXAMPLES, assert_problem, run_cli
 
 NAMES = sorted(p.name for p in EXAMPLES.iterdir() if (p / "assessment.yaml").is_file())
 
@@ -117,3 +117,47 @@ def test_internal_errors_exit_3_not_1(monkeypatch: pytest.MonkeyPatch, capsys: p
         main()
     assert exc.value.code == INTERNAL_ERROR
     assert "simulated disagreement" in capsys.readouterr().err
+
+
+def _two_transfers(tmp_path: Path, each: int, org_total: int | None = None) -> Path:
+    """shenzhen-ecommerce with its Hong Kong transfer split in two of `each` people (CBDF counts per processor)."""
+    import copy
+    import shutil
+
+    import yaml
+
+    folder = tmp_path / "in"
+    shutil.copytree(EXAMPLES / "shenzhen-ecommerce", folder)
+    doc = yaml.safe_load((folder / "assessment.yaml").read_text(encoding="utf-8"))
+    first = {**doc["transfers"][0], "individuals_non_sensitive": each}
+    doc["transfers"] = [first, {**copy.deepcopy(first), "id": "sg-analytics", "destination": "SG"}]
+    if org_total is not None:
+        doc["organisation"]["outbound_individuals_non_sensitive"] = org_total
+    (folder / "assessment.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(("each", "org_total", "mechanism"), [
+    (60_000, None, "standard_contract_or_certification"),  # 120,000 in all: not under 100,000
+    (40_000, None, "exempt"),  # 80,000 in all
+    (40_000, 150_000, "standard_contract_or_certification"),  # other exports of the processor count too
+    (600_000, None, "security_assessment"),  # 1,200,000 in all
+])  # fmt: skip
+def test_thresholds_count_the_processors_exports_together(
+    tmp_path: Path, each: int, org_total: int | None, mechanism: str
+) -> None:
+    folder = _two_transfers(tmp_path, each, org_total)
+    _, doc = _assess(str(folder), tmp_path / "out")
+    got = {t["id"]: t["mechanism"] for t in doc["transfers"]}
+    assert got == {"hk-parent-crm": mechanism, "sg-analytics": mechanism}
+
+
+def test_processor_total_below_one_transfer_is_an_input_error(tmp_path: Path) -> None:
+    folder = _two_transfers(tmp_path, 60_000, org_total=50_000)
+    result = run_cli("assess", folder, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert_problem(
+        result.stderr, r"assessment\.yaml:\d+:\d+: organisation\.outbound_individuals_non_sensitive",
+        "小于单项出境的 60000 人", "below the 60000 people of one transfer",
+    )  # fmt: skip
+    assert not (tmp_path / "out").exists()

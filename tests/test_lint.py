@@ -79,3 +79,15 @@ def test_lint_problems(tmp_path: Path, kwargs: dict[str, str], message: str) -> 
 def test_problem_names_line_and_column(tmp_path: Path) -> None:
     (problem,) = _lint(tmp_path, citation="PIPL art. 99")
     assert problem.startswith(f"{tmp_path / 'obligations' / 'test.yaml'}:9:17:"), problem
+
+
+def test_a_derived_fact_that_does_not_parse_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    """Derived facts are ordered into strata after parsing: one whose condition failed must not crash that."""
+    _lint(tmp_path)  # copies the real rulebooks next to the test file
+    cbdf = tmp_path / "obligations" / "CBDF-PROVISIONS.yaml"
+    text = cbdf.read_text(encoding="utf-8")
+    broken = 'when: transfer.purpose == "legal_duty" and not transfer.important_data'
+    assert broken in text
+    cbdf.write_text(text.replace(broken, 'when: transfer.purpose == "legal_duty" and not transfer.important_dat'))
+    _, problems = load_rulebooks(tmp_path)
+    assert any("did you mean 'transfer.important_data'" in str(p) for p in problems), problems

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, assert_problem, run_cli
 
 
 def test_coverage_json_lists_every_instrument() -> None:
@@ -44,6 +44,8 @@ def test_generated_docs_are_current(tmp_path: Path) -> None:
         (["--free-trade-zone", "--ftz-outside-list", "--non-sensitive", "5000000"], "exempt"),
         (["--destination", "CN", "--non-sensitive", "5000000"], "not_a_transfer"),
         (["--non-sensitive", "500000", "--as-of", "2024-03-21"], "undetermined"),
+        (["--ciio", "--purpose", "legal_duty", "--non-sensitive", "5000000"], "exempt"),  # NDSMR art. 35(1)(6)
+        (["--important-data", "--purpose", "legal_duty", "--non-sensitive", "5"], "security_assessment"),
     ],
 )
 def test_transfer_command(args: list[str], mechanism: str) -> None:
@@ -53,6 +55,12 @@ def test_transfer_command(args: list[str], mechanism: str) -> None:
     assert data["mechanism"] == mechanism
     if mechanism not in ("not_a_transfer", "undetermined"):
         assert data["reasons"][0]["citations"], data
+
+
+def test_legal_duty_case_is_refused_before_ndsmr() -> None:
+    result = run_cli("transfer", "--json", "--purpose", "legal_duty", "--non-sensitive", "5", "--as-of", "2024-12-31")
+    assert result.exit_code == 2
+    assert_problem(result.stderr, "--purpose", "自 2025-01-01 起施行", "in force from 2025-01-01")
 
 
 def test_transfer_exempt_still_lists_duties() -> None:

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from engine import citation
-from engine.assessment import Activity
+from engine.assessment import MAINLAND, Activity
 from engine.dataset import Dataset
 from engine.finding import CitationOut, Finding, FindingsDocument, TransferOut
 from engine.inputs import LoadedAssessment
@@ -26,7 +26,6 @@ from engine.taxonomy import taxonomy
 from engine.text import Text
 
 NOT_A_TRANSFER = "not_a_transfer"
-MAINLAND = "CN"
 STATUS_ORDER = ("gap", "unknown", "waived", "met")
 # Findings about the purpose, basis and necessity of processing (PIPL art. 56 para. 1 item 1):
 # principles (arts 5-7), legal bases and consent (arts 13-17), retention (art. 19), sensitive PI (arts 28-30).

@@ -77,6 +77,14 @@ FIELD_HELP: dict[str, Text] = {
         zh="处理其个人信息的个人总数", en="Individuals whose PI is processed, in total"
     ),
     "Organisation.important_data_processor": T(zh="是否为重要数据处理者", en="Processes important data?"),
+    "Organisation.outbound_individuals_non_sensitive": T(
+        zh="本处理者当年1月1日起全部出境累计的非敏感个人信息人数（去重；不填则合计本评估各出境）",
+        en="Processor-wide distinct people, non-sensitive PI sent abroad since 1 January (default: sum of transfers)",
+    ),
+    "Organisation.outbound_individuals_sensitive": T(
+        zh="本处理者当年1月1日起全部出境累计的敏感个人信息人数（去重；不填则合计本评估各出境）",
+        en="Processor-wide distinct people, sensitive PI sent abroad since 1 January (default: sum of transfers)",
+    ),
     "Platform.registered_users": T(zh="注册用户数", en="Registered users"),
     "Platform.monthly_active_users": T(zh="月活跃用户数", en="Monthly active users"),
     "Platform.complex_business_types": T(
@@ -130,7 +138,10 @@ FIELD_HELP: dict[str, Text] = {
     "Transfer.individuals_sensitive": T(
         zh="当年1月1日起累计出境的敏感个人信息人数", en="Individuals (sensitive PI) since 1 January"
     ),
-    "Transfer.important_data": T(zh="是否涉及重要数据", en="Includes important data?"),
+    "Transfer.important_data": T(
+        zh="是否涉及重要数据（仅指已被有关地区、部门告知或公开发布为重要数据的）",
+        en="Includes important data (only data an authority has notified or published as important)?",
+    ),
     "Transfer.purpose": T(
         zh="出境情形（《促进和规范数据跨境流动规定》）", en="Transfer case (CBDF provisions)"
     ),
