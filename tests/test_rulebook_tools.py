@@ -72,3 +72,11 @@ def test_transfer_exempt_still_lists_duties() -> None:
 def test_transfer_bad_destination() -> None:
     result = run_cli("transfer", "--destination", "Hong Kong")
     assert result.exit_code == 2 and "--destination" in result.stderr
+
+
+def test_transfer_command_offers_every_transfer_purpose() -> None:
+    """`hegui transfer --purpose` (a typer choice) and the input model's TransferPurpose stay one list."""
+    from engine.assessment import TransferPurpose
+    from engine.cli import Purpose
+
+    assert [p.value for p in Purpose] == list(TransferPurpose.__args__)  # type: ignore[attr-defined]
