@@ -271,6 +271,8 @@ class Evaluator:
             destination=tr.destination,
             individuals_non_sensitive=tr.individuals_non_sensitive,
             individuals_sensitive=tr.individuals_sensitive,
+            processor_total_non_sensitive=ctx.facts["transfer.total_non_sensitive"],
+            processor_total_sensitive=ctx.facts["transfer.total_sensitive"],
             important_data=tr.important_data,
             mechanism=decided.value,  # type: ignore[arg-type]
             mechanism_in_place=tr.mechanism_in_place,

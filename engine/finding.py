@@ -92,6 +92,11 @@ class TransferOut(_Out):
     destination: str
     individuals_non_sensitive: int
     individuals_sensitive: int
+    processor_total_non_sensitive: int = Field(
+        description="the processor's distinct people (non-sensitive PI) sent abroad since 1 January, which the "
+        "CBDF thresholds test: as given for the organisation, else the sum of the assessment's transfers"
+    )
+    processor_total_sensitive: int = Field(description="the same for sensitive PI")
     important_data: bool
     mechanism: MechanismValue
     mechanism_in_place: str

@@ -150,6 +150,8 @@ def test_thresholds_count_the_processors_exports_together(
     _, doc = _assess(str(folder), tmp_path / "out")
     got = {t["id"]: t["mechanism"] for t in doc["transfers"]}
     assert got == {"hk-parent-crm": mechanism, "sg-analytics": mechanism}
+    total = org_total if org_total is not None else 2 * each
+    assert {t["processor_total_non_sensitive"] for t in doc["transfers"]} == {total}  # shown in reports
 
 
 def test_processor_total_below_one_transfer_is_an_input_error(tmp_path: Path) -> None:
