@@ -14,7 +14,7 @@ from engine.citation import Citation
 from engine.obligation import MechanismValue, Severity, Status
 from engine.text import Text, TextList
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class _Out(BaseModel):
@@ -92,11 +92,13 @@ class TransferOut(_Out):
     destination: str
     individuals_non_sensitive: int
     individuals_sensitive: int
-    processor_total_non_sensitive: int = Field(
+    # added in 1.1; None when read from a 1.0 document (hegui diff compares with last year's findings)
+    processor_total_non_sensitive: int | None = Field(
+        None,
         description="the processor's distinct people (non-sensitive PI) sent abroad since 1 January, which the "
-        "CBDF thresholds test: as given for the organisation, else the sum of the assessment's transfers"
+        "CBDF thresholds test: as given for the organisation, else the sum of the assessment's transfers",
     )
-    processor_total_sensitive: int = Field(description="the same for sensitive PI")
+    processor_total_sensitive: int | None = Field(None, description="the same for sensitive PI")
     important_data: bool
     mechanism: MechanismValue
     mechanism_in_place: str

@@ -67,3 +67,17 @@ def test_diff_reports_new_and_closed_gaps_statuses_and_facts(hegui: Run, example
 def test_diff_of_identical_assessments_says_so(hegui: Run, example: Path) -> None:
     result = hegui("diff", example, example, "--lang", "en")
     assert result.exit_code == 0 and "No changes." in result.stdout
+
+
+def test_diff_reads_last_years_schema_1_0_findings(hegui: Run, example: Path, tmp_path: Path) -> None:
+    """A 1.0 findings.json (before the processor totals were reported) still compares with a new one."""
+    assert hegui("assess", example, "-o", tmp_path / "old", "-q", "--fail-on", "none").exit_code == 0
+    old = tmp_path / "old" / "findings.json"
+    doc = json.loads(old.read_text(encoding="utf-8"))
+    doc["schema_version"] = "1.0"
+    for t in doc["transfers"]:
+        del t["processor_total_non_sensitive"], t["processor_total_sensitive"]
+    old.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    result = hegui("diff", old, example, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["new_gaps"] == []
