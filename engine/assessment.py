@@ -54,6 +54,7 @@ TransferPurpose = Literal[
     "cross_border_hr",  # CBDF art. 5 para. 1 item 2
     "emergency",  # CBDF art. 5 para. 1 item 3
     "legal_duty",  # NDSMR art. 35 para. 1 item 6 (from 2025-01-01): to perform a statutory duty or obligation
+    "treaty",  # PIPL art. 38 para. 2, NDSMR art. 36: a treaty or agreement China is party to sets the conditions
     "reexport_foreign_pi",  # CBDF art. 4
     "non_pi_trade_data",  # CBDF art. 3
 ]

@@ -225,6 +225,7 @@ class Purpose(StrEnum):
     cross_border_hr = "cross_border_hr"
     emergency = "emergency"
     legal_duty = "legal_duty"
+    treaty = "treaty"
     reexport_foreign_pi = "reexport_foreign_pi"
     non_pi_trade_data = "non_pi_trade_data"
 
