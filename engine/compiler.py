@@ -155,7 +155,6 @@ def durable_fact(ctx: Context, sid: str, keys: tuple[tuple[str, str, str], ...])
 class _Ruleset:
     handle: int
     scope: str
-    rules: tuple[str, ...]  # durable-rules rule ids
     keys: tuple[tuple[str, str, str], ...]  # projection() of the facts its conditions test
 
 
@@ -200,7 +199,7 @@ class CompiledRulebooks:
                     except dre.error as exc:
                         raise EngineError(f"durable-rules rejected ruleset {s}/{scope}/{c}: {exc}") from exc
                     used = sorted(set().union(*(facts_used(r.node) for r, _ in chunk)))
-                    rulesets.append(_Ruleset(handle, scope, tuple(ids), projection(used)))
+                    rulesets.append(_Ruleset(handle, scope, projection(used)))
             self.strata.append(rulesets)
         self._sessions = itertools.count()
 
