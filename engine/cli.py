@@ -97,10 +97,8 @@ def validate(
     loaded = load_assessment(path)
     run_assessment(loaded)  # waivers can only be checked against the findings they name
     a = loaded.assessment
-    out_console().print(
-        f"OK {path}: {len(a.activities)} activities, {len(loaded.datasets)} datasets, {len(a.transfers)} transfers, "
-        f"{len(a.waivers)} waivers"
-    )
+    counts = {"activities": len(a.activities), "datasets": len(loaded.datasets), "transfers": len(a.transfers)}
+    out_console().print(both("cli.valid", path=path, waivers=len(a.waivers), **counts), markup=False, soft_wrap=True)
 
 
 class ReportLang(StrEnum):

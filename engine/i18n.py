@@ -307,6 +307,10 @@ MESSAGES: dict[str, Text] = {
         zh="Fides 类别 {category} 无对应的 hegui 个人信息类别，字段 {field} 暂无类别，请核对",
         en="Fides category {category} has no hegui PI category; field {field} left without one, please review",
     ),
+    "cli.valid": Text(
+        zh="有效 {path}：{activities} 项处理活动，{datasets} 个数据集，{transfers} 项出境，{waivers} 项豁免",
+        en="OK {path}: {activities} activities, {datasets} datasets, {transfers} transfers, {waivers} waivers",
+    ),
     "import.written": Text(
         zh="已写入 {out}：{datasets} 个数据集，{fields} 个字段，{with_pi} 个有个人信息类别",
         en="OK → {out}: {datasets} datasets, {fields} fields, {with_pi} with a PI category",

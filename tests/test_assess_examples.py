@@ -89,7 +89,7 @@ def test_schema_command_exports_the_contract(tmp_path: Path) -> None:
 
 def test_validate_command(tmp_path: Path) -> None:
     result = run_cli("validate", EXAMPLES / "offshore-saas")
-    assert result.exit_code == 0 and "3 activities" in result.stdout
+    assert result.exit_code == 0 and "3 项处理活动" in result.stdout and "3 activities" in result.stdout
 
 
 def test_committed_schema_is_current() -> None:
