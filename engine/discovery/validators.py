@@ -62,6 +62,12 @@ def prc_resident_id(v: str) -> bool:
     return _ID_CHECK[total % 11] == v[17].upper()
 
 
+def prc_resident_id_legacy(v: str) -> bool:
+    """15 digits, the first-generation card numbers (replaced from 1999 but still found in old systems):
+    plausible region prefix and a real 19YYMMDD birth date; they have no check digit."""
+    return len(v) == 15 and v.isdigit() and v[:2] in _PROVINCES and _past_date("19" + v[6:12])
+
+
 def unified_social_credit_code(v: str) -> bool:
     """GB 32100: registration authority, 6-digit region, check character over the first 17."""
     v = v.upper()
@@ -243,6 +249,10 @@ VALIDATORS: tuple[Validator, ...] = (
     Validator("prc_resident_id", "id_card_number",
               _t("居民身份证号码（GB 11643 校验位）", "PRC resident ID (GB 11643 check digit)"),
               prc_resident_id, lambda v: keep(v, 4, 4), (18, 18)),
+    Validator("prc_resident_id_15", "id_card_number",
+              _t("15 位旧版居民身份证号码（地区码、出生日期；无校验位）",
+                 "15-digit legacy resident ID (region prefix, birth date; no check digit)"),
+              prc_resident_id_legacy, lambda v: keep(v, 4, 3), (15, 15)),
     Validator("uscc", None, _t("统一社会信用代码（GB 32100 校验位；组织，非个人信息）",
                                "unified social credit code (GB 32100 check digit; an organisation, not PI)"),
               unified_social_credit_code, lambda v: keep(v, 2, 4), (18, 18)),

@@ -29,6 +29,12 @@ def resident_id(rng: random.Random) -> str:
     return body + id_check(body)
 
 
+def resident_id_15(rng: random.Random) -> str:
+    """A first-generation 15-digit number: region, YYMMDD of a 20th-century birth date, sequence."""
+    born = date(1930, 1, 1) + timedelta(days=rng.randrange(365 * 68))
+    return f"{rng.choice(REGIONS)}{born:%y%m%d}{rng.randrange(1000):03d}"
+
+
 def resident_id_bad_check(rng: random.Random) -> str:
     good = resident_id(rng)
     return good[:17] + next(c for c in "0123456789X" if c != good[17])
@@ -150,6 +156,7 @@ SHOP: dict[str, list[Col]] = {
         Col("plate", plate, "vehicle_plate"),
         Col("gps", coordinates, "precise_location"),
         Col("dest", plate, "vehicle_plate"),
+        Col("col_y", resident_id_15, "id_card_number"),
     ],
     "suppliers": [
         Col("company_name", text, None),

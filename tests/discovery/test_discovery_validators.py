@@ -33,6 +33,17 @@ def test_generated_values(check, good, bad) -> None:  # type: ignore[no-untyped-
     assert not any(check(str(bad(rng))) for _ in range(300))
 
 
+def test_legacy_15_digit_resident_ids() -> None:
+    """The GB 11643 example in its 15-digit form (no century, no check digit); order numbers rarely pass."""
+    assert v.prc_resident_id_legacy("110105491231002")
+    assert not v.prc_resident_id_legacy("110105491331002")  # month 13
+    assert not v.prc_resident_id_legacy("990105491231002")  # no such province
+    assert not v.prc_resident_id_legacy("11010549123100")  # 14 digits
+    rng = random.Random(RNG_SEED)
+    numbers = [str(rng.randrange(10**14, 10**15)) for _ in range(2000)]
+    assert sum(map(v.prc_resident_id_legacy, numbers)) / len(numbers) < 0.05  # far below any column threshold
+
+
 def test_published_examples() -> None:
     assert v.prc_resident_id("11010519491231002X")  # GB 11643 example
     assert not v.prc_resident_id("110105194912310021")
