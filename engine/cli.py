@@ -236,8 +236,8 @@ def transfer(
         typer.Option(
             "--non-sensitive",
             min=0,
-            help="当年1月1日起累计出境的个人信息人数（不含敏感） / "
-            "People whose non-sensitive PI leaves China since 1 January.",
+            help="本处理者当年1月1日起全部出境累计的个人信息人数（不含敏感） / "
+            "People whose non-sensitive PI the processor has sent abroad since 1 January, all exports together.",
         ),
     ] = 0,
     sensitive: Annotated[
@@ -245,7 +245,7 @@ def transfer(
         typer.Option(
             "--sensitive",
             min=0,
-            help="当年累计出境的敏感个人信息人数 / People whose sensitive PI leaves China since 1 January.",
+            help="本处理者当年累计出境的敏感个人信息人数 / The same for sensitive PI.",
         ),
     ] = 0,
     ciio: Annotated[bool, typer.Option("--ciio", help="关键信息基础设施运营者 / The exporter is a CIIO.")] = False,
