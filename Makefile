@@ -33,7 +33,7 @@ test: setup
 	$(BIN)/ruff check engine tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/hegui rulebooks lint
-	HEGUI_TEST_PG_URL=$$(tools/start-postgres.sh) $(BIN)/pytest
+	url=$$(timeout 120 tools/start-postgres.sh) && HEGUI_TEST_PG_URL=$$url $(BIN)/pytest
 
 bench: WITH_POSTGRES = 0
 bench: setup

@@ -20,7 +20,8 @@ if ! pg_lsclusters -h | awk -v v="$version" -v c="$cluster" '$1 == v && $2 == c 
   pg_createcluster "$version" "$cluster" >/dev/null
 fi
 if ! pg_lsclusters -h | awk -v v="$version" -v c="$cluster" '$1 == v && $2 == c && $4 == "online" {up=1} END {exit !up}'; then
-  pg_ctlcluster "$version" "$cluster" start
+  # the server must not inherit fd 3 (the caller's $(...) pipe): it would hold the capture open forever
+  pg_ctlcluster "$version" "$cluster" start 3>&- </dev/null
 fi
 for _ in $(seq 1 30); do
   pg_isready -q -h 127.0.0.1 -p 5432 && break
