@@ -114,6 +114,25 @@ def text(rng: random.Random) -> str:
     return rng.choice(["请尽快发货", "周末送达", "无", "礼品包装", "Leave at the door"])
 
 
+def mentions(make: Callable[[random.Random], str], share: float) -> Callable[[random.Random], str]:
+    """Free text in which about `share` of the values mention one item made by `make`."""
+
+    def note(rng: random.Random) -> str:
+        if rng.random() >= share:
+            return rng.choice(["客户来电咨询退货流程", "已回访，客户满意", "Customer asked about delivery time"])
+        return rng.choice(["客户要求改为 {} 联系", "请致电{}确认地址", "contact: {} (after 6pm)"]).format(make(rng))
+
+    return note
+
+
+def order_note(rng: random.Random) -> str:
+    return f"订单号{order_number(rng)}已退款 {amount(rng)} 元，工单 {serial(rng)}"
+
+
+def tel_prefixed(rng: random.Random) -> str:
+    return f"Tel: {mobile(rng)}"
+
+
 @dataclass(frozen=True)
 class Col:
     name: str
@@ -165,6 +184,14 @@ SHOP: dict[str, list[Col]] = {
         Col("contact_mobile", mobile, "phone"),
         Col("c7", mobile, "phone"),
         Col("web", email, "email"),
+    ],
+    "tickets": [  # free text: items inside sentences, and numbers that only look like them
+        Col("content", mentions(mobile, 0.3), "phone"),
+        Col("memo", mentions(resident_id, 0.2), "id_card_number"),
+        Col("kefu_beizhu", mentions(email, 0.5), "email"),
+        Col("refund_note", order_note, None),
+        Col("bad_id_note", mentions(resident_id_bad_check, 0.5), None),
+        Col("tel", tel_prefixed, "phone"),
     ],
     "bad_values": [
         Col("cert_no", resident_id_bad_check, None),

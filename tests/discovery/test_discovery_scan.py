@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from collections import Counter
@@ -73,13 +74,16 @@ def test_output_has_evidence_but_no_raw_values(
     written = out.read_text(encoding="utf-8")
     assert "value check prc_resident_id" in written and "取值校验 prc_resident_id" in written
     assert "name hint not used" in written  # the `phone` column holding order numbers
+    assert "free text mainland_mobile" in written and "自由文本 prc_resident_id" in written
     with sqlite3.connect(shop_db) as conn:
         for table, cols in SHOP.items():
             for col in cols:
                 values = {
                     str(v) for (v,) in conn.execute(f'SELECT "{col.name}" FROM "{table}"') if v is not None
                 }
-                leaked = [v for v in values if len(v) >= 6 and v in written]
+                # whole values, and numbers or addresses inside free text
+                items = values | {m for v in values for m in re.findall(r"\d{6,}|\S+@\S+", v)}
+                leaked = [v for v in items if len(v) >= 6 and v in written]
                 assert not leaked, (table, col.name, leaked[:3])
 
 

@@ -8,6 +8,7 @@ import discovery_synth as synth
 import pytest
 
 from engine.discovery import validators as v
+from engine.discovery.classify import ColumnStats, propose
 from engine.discovery.hints import hints
 
 RNG_SEED = 11
@@ -108,3 +109,35 @@ def test_suggestion_uses_hints_then_spelling() -> None:
     assert hints().suggestion("shouji") == "phone"
     assert hints().suggestion("emial") == "email"
     assert hints().suggestion("zzzzzz") is None
+
+
+def _stats(values: list[str]) -> ColumnStats:
+    stats = ColumnStats()
+    for value in values:
+        stats.add(value)
+    return stats
+
+
+def test_free_text_mentions_need_a_share_of_the_values() -> None:
+    rng = random.Random(RNG_SEED)
+    plain = ["已回访，客户满意"] * 99
+    one = _stats([*plain, f"请致电{synth.mobile(rng)}确认"])  # 1 in 100: noise, not a PI column
+    assert propose("remark", None, one).category is None
+    some = _stats([*plain[:90], *(f"请致电{synth.mobile(rng)}确认" for _ in range(10))])
+    proposal = propose("remark", None, some)
+    assert proposal.category == "phone" and 0.5 < proposal.confidence < 0.6
+    assert "10% of 100 sampled non-empty values mention a valid mainland mobile" in proposal.evidence[0].en
+
+
+def test_free_text_ignores_digits_inside_longer_codes() -> None:
+    rng = random.Random(RNG_SEED)
+    codes = _stats([f"SN{synth.mobile(rng)}X9 与 {synth.mobile(rng)}7 已入库" for _ in range(50)])
+    assert codes.embedded == {}
+    assert propose("remark", None, codes).category is None
+
+
+def test_free_text_confirms_a_name_that_whole_values_contradict() -> None:
+    rng = random.Random(RNG_SEED)
+    prefixed = _stats([f"Tel: {synth.mobile(rng)}" for _ in range(40)])
+    proposal = propose("tel", None, prefixed)
+    assert proposal.category == "phone" and proposal.confidence == 0.9
