@@ -215,14 +215,14 @@ class CompiledRulebooks:
             by_scope[ctx.scope].append(ctx)
         last = len(self.strata) - 1
         for index, stratum in enumerate(self.strata):
-            rules: dict[str, set[str]] = defaultdict(set)
+            firings: list[tuple[str, str]] = []
             for ruleset in stratum:
                 if scoped := by_scope.get(ruleset.scope):
-                    self._session(ruleset, scoped, rules)
+                    self._session(ruleset, scoped, firings)
             layer = fired if index == last else defaultdict(set)
-            for rid, keys in rules.items():
+            for rid, fact_id in firings:
                 for name in self.names[rid]:
-                    layer[name] |= keys
+                    layer[name].add(fact_id)
             if index < last:  # derived facts: into the contexts, for the strata that use them
                 _apply_derived(layer, contexts)
                 for name, keys in layer.items():
@@ -239,33 +239,30 @@ class CompiledRulebooks:
             raise EngineError(f"durable-rules returned code {code} asserting {fact['id']}")
         return int(state)
 
-    def _session(self, ruleset: _Ruleset, contexts: list[Context], fired: dict[str, set[str]]) -> None:
+    def _session(self, ruleset: _Ruleset, contexts: list[Context], firings: list[tuple[str, str]]) -> None:
         handle = ruleset.handle
         sid = f"s{next(self._sessions)}"
-        any_fired = False
+        before = len(firings)
         try:
             # one fact per call: in a batch, one fact that matches no rule would cancel every action
             for ctx in contexts:
                 state = self._assert(handle, durable_fact(ctx, sid, ruleset.keys))
-            any_fired = self._drain(handle, state, fired)
+            self._drain(handle, state, firings)
         finally:
-            if not any_fired:  # delete_state crashes on a session in which no action fired
-                self._drain(handle, self._assert(handle, {"sid": sid, "id": BEGIN, "kind": BEGIN}), fired)
+            if len(firings) == before:  # delete_state crashes on a session in which no action fired
+                self._drain(handle, self._assert(handle, {"sid": sid, "id": BEGIN, "kind": BEGIN}), firings)
             dre.delete_state(handle, sid)
 
     @staticmethod
-    def _drain(handle: int, state: int, fired: dict[str, set[str]]) -> bool:
-        """Run every pending action of the session; True when at least one fired."""
+    def _drain(handle: int, state: int, firings: list[tuple[str, str]]) -> None:
+        """Run every pending action of the session, recording (rule id, fact id) of each firing."""
         res = dre.start_action_for_state(handle, state)
         message = res[1] if res else None
-        count = 0
         while message:
-            name, fact_id = _firing(message)
-            if name != BEGIN:
-                fired[name].add(fact_id)
-            count += 1
+            firing = _firing(message)
+            if firing[0] != BEGIN:
+                firings.append(firing)
             message = dre.complete_and_start_action(handle, state)
-        return count > 0
 
 
 def _apply_derived(layer: Mapping[str, set[str]], contexts: list[Context]) -> None:
