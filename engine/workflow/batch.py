@@ -15,19 +15,26 @@ import io
 import json
 import multiprocessing
 import os
+import signal
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Generator, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, Literal
 
 from engine import __version__
 from engine.errors import InputError
-from engine.i18n import both
+from engine.i18n import both, message
 from engine.inputs import ASSESSMENT_FILE
 from engine.obligation import SEVERITIES
 from engine.output import write_atomic
+from engine.text import Text
 
 STATE_FILE = ".hegui-batch.json"
 STATE_VERSION = 1
@@ -113,7 +120,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
 
 
 def init_worker() -> None:
-    """Pool initializer: this process's own compiled engine (durable-rules is never shared)."""
+    """Worker initializer: this process's own compiled engine (durable-rules is never shared)."""
     from engine.assess import compiled
 
     compiled.cache_clear()
@@ -225,10 +232,11 @@ def run_batch(
     claimed: dict[str, str] = {}  # assessment id -> folder, so two folders never share an output
     rows: list[Row] = []
     try:
-        for outcome in _outcomes(tasks, jobs):
-            row = _settle(outcome, out, state, claimed)
-            rows.append(row)
-            on_done(row)
+        with closing(_outcomes(tasks, jobs)) as outcomes:  # its workers stop however this loop ends
+            for outcome in outcomes:
+                row = _settle(outcome, out, state, claimed)
+                rows.append(row)
+                on_done(row)
     finally:
         out.mkdir(parents=True, exist_ok=True)
         state.save(out)
@@ -242,19 +250,98 @@ def run_batch(
 PDF_TASKS_PER_WORKER = 10
 
 
-def _outcomes(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
-    processes = max(1, min(jobs, len(tasks)))
-    if any("pdf" in t.options.formats for t in tasks):
+def _outcomes(tasks: list[Task], jobs: int) -> Generator[Outcome, None, None]:
+    """Outcomes as they finish, in any order; a worker process that dies never stops the batch.
+
+    A worker killed by a segfault in durable-rules, the OOM killer or os._exit breaks its whole pool and
+    fails the tasks in flight with it (multiprocessing.Pool waited for a lost task forever). They go to a
+    fresh pool; a task caught in two broken pools then runs alone, so that only a folder that kills its
+    own worker is recorded as failed, never an innocent neighbour.
+    """
+    pdf = any("pdf" in t.options.formats for t in tasks)
+    strikes: Counter[Task] = Counter()  # broken pools each task was in flight in
+    queue = tasks
+    while queue:
+        for task in (t for t in queue if strikes[t] >= 2):
+            yield from _run([task], 1, pdf)
+        caught, untried = yield from _run([t for t in queue if strikes[t] < 2], jobs, pdf)
+        strikes.update(caught)
+        queue = caught + untried
+
+
+def _pool(workers: int, pdf: bool) -> ProcessPoolExecutor:
+    """A fresh pool: forkserver workers replaced every PDF_TASKS_PER_WORKER when PDFs are rendered."""
+    if pdf:
         # replacement workers start while the pool's own threads run: forkserver forks them from a clean
         # single-threaded server instead of this process; each builds its engine in init_worker
-        ctx = multiprocessing.get_context("forkserver")
-        pool = ctx.Pool(processes, initializer=init_worker, maxtasksperchild=PDF_TASKS_PER_WORKER)
-    else:
-        # fork is fast and safe here: every worker is forked when the pool is created, before the caller's
-        # progress bar starts a thread, and each builds its own engine in init_worker
-        pool = multiprocessing.get_context("fork").Pool(processes, initializer=init_worker)
-    with pool:
-        yield from pool.imap_unordered(assess_folder, tasks)
+        return ProcessPoolExecutor(
+            workers,
+            multiprocessing.get_context("forkserver"),
+            init_worker,
+            max_tasks_per_child=PDF_TASKS_PER_WORKER,
+        )
+    # fork is fast and safe here: a pool forks all its workers at its first task, before its own threads
+    # start and, for the first pool, before the caller's progress bar starts a thread (only a pool that
+    # replaces a broken one, after a crash, forks beside it); each builds its own engine in init_worker
+    return ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), init_worker)
+
+
+def _run(tasks: list[Task], jobs: int, pdf: bool) -> Generator[Outcome, None, tuple[list[Task], list[Task]]]:
+    """Run `tasks` in one pool, yielding outcomes as they finish, until done or a worker dies.
+
+    Returns the tasks in flight when a worker died and those not submitted yet; in a pool for one task
+    alone, that task killed its worker and is recorded as failed here. Each worker has one task in
+    flight at most: a broken pool takes no more with it, and a backlog would hang a pool with
+    max_tasks_per_child (CPython gh-115634: workers that exit are then no longer replaced).
+    """
+    if not tasks:
+        return [], []
+    workers = min(jobs, len(tasks))
+    pool = _pool(workers, pdf)
+    untried = deque(tasks)
+    running: dict[Future[Outcome], Task] = {}
+    caught: list[Task] = []
+    ended: list[BaseProcess] = []  # the workers when the pool broke, to tell how a task's own one ended
+
+    def submit() -> None:
+        with suppress(BrokenProcessPool):  # then the tasks in flight fail too, and are caught
+            while untried and len(running) < workers:
+                future = pool.submit(assess_folder, untried[0])
+                running[future] = untried.popleft()
+
+    try:
+        submit()
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
+                ended = list((getattr(pool, "_processes", None) or {}).values())  # CPython's record
+                done, _ = wait(running)  # the pool fails all the others at once
+            finished = {f: running.pop(f) for f in done}
+            caught = [t for f, t in finished.items() if isinstance(f.exception(), BrokenProcessPool)]
+            if not caught:
+                submit()  # before the outcomes go out: no worker waits while the caller writes them
+            for future in finished:
+                if not isinstance(future.exception(), BrokenProcessPool):
+                    yield future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # joins every worker: none is left behind
+    if len(tasks) == 1 and caught:
+        yield _died(tasks[0], ended[0].exitcode if len(ended) == 1 else None)
+        return [], []
+    return caught, list(untried)
+
+
+def _died(task: Task, exitcode: int | None) -> Outcome:
+    """The failed row of a task whose worker process died, with its signal (by name) or exit code."""
+    status: str | Text = message("v.none")
+    if exitcode is not None:
+        try:
+            status = signal.Signals(-exitcode).name if exitcode < 0 else str(exitcode)
+        except ValueError:  # not a signal this platform names
+            status = str(exitcode)
+    row = Row(folder=str(task.folder), id=task.folder.name, status="failed")
+    row.error = both("batch.worker_died", status=status)
+    return Outcome(row)
 
 
 def _settle(outcome: Outcome, out: Path, state: State, claimed: dict[str, str]) -> Row:

@@ -176,12 +176,13 @@ def test_an_internal_error_in_one_assessment_is_recorded_and_exits_3(
 
 def test_pdf_workers_are_replaced_and_still_render(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """With PDFs, workers come from a forkserver and are replaced after PDF_TASKS_PER_WORKER assessments
-    (here 1): every assessment still renders a readable PDF."""
+    (here 2): every assessment still renders a readable PDF. One worker for three folders: with every task
+    queued at once, ProcessPoolExecutor would never replace it and the batch would hang (CPython gh-115634)."""
     from pypdf import PdfReader
 
     from engine.workflow import batch
 
-    monkeypatch.setattr(batch, "PDF_TASKS_PER_WORKER", 1)
+    monkeypatch.setattr(batch, "PDF_TASKS_PER_WORKER", 2)
     source = EXAMPLE.parent / "offshore-saas"
     folders = []
     for i in range(3):
@@ -189,7 +190,7 @@ def test_pdf_workers_are_replaced_and_still_render(monkeypatch: pytest.MonkeyPat
         folders.append(tmp_path / "in" / f"c{i}")
         edit(folders[-1], "id: offshore-saas-2026", f"id: client-{i}")
     result = batch.run_batch(
-        folders, tmp_path / "out", batch.Options(formats=("json", "pdf")), jobs=2, force=True, on_done=lambda row: None
+        folders, tmp_path / "out", batch.Options(formats=("json", "pdf")), jobs=1, force=True, on_done=lambda row: None
     )
     assert [r.status for r in result.rows] == ["assessed"] * 3, [r.error for r in result.rows]
     for i in range(3):
