@@ -1,18 +1,24 @@
 """Evaluation per assessment: durable-rules engine vs a plain-Python evaluator of the same conditions.
 
 Both evaluate the same compiled rulebooks (derived facts in strata, then every obligation and decision
-condition, three-valued) over the same generated contexts, side by side in one run.
+condition, three-valued) over the same generated contexts, side by side in one run. A third row replays
+the exact facts the engine asserted through durable-rules' C calls alone (no Python around them): the
+floor that any glue code in hegui could reach.
 Target: ratio <= 2.0 on the full rulebooks; memory flat over 10,000 assessments.
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 import random
 import resource
 import statistics
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
+
+import durable_rules_engine as dre
 
 from engine.assess import compiled
 from engine.compiler import CompiledRulebooks
@@ -87,6 +93,53 @@ class PlainPython:
         }
 
 
+class Recorder(CompiledRulebooks):
+    """The real engine, keeping every fact it asserts: (ruleset handle, session id, fact)."""
+
+    def __init__(self, books: Rulebooks) -> None:
+        super().__init__(books)
+        self.asserted: list[tuple[int, str, dict[str, Any]]] = []
+
+    def _assert(self, handle: int, fact: dict[str, Any]) -> int:  # type: ignore[override]
+        self.asserted.append((handle, fact["sid"], fact))
+        return super()._assert(handle, fact)
+
+
+_replays = itertools.count()
+
+
+def c_only(sessions: list[tuple[int, list[dict[str, Any]]]]) -> Callable[[list[Context]], None]:
+    """One assessment's sessions replayed through the C calls alone, facts serialised beforehand."""
+    sid = f"replay{next(_replays)}"
+    prepared = [(h, [json.dumps({**f, "sid": sid}) for f in facts]) for h, facts in sessions]
+
+    def replay(_: list[Context]) -> None:
+        for handle, facts in prepared:
+            for fact in facts:
+                state = dre.assert_fact(handle, fact)[1]
+            res = dre.start_action_for_state(handle, state)
+            message = res[1] if res else None
+            while message:
+                message = dre.complete_and_start_action(handle, state)
+            dre.delete_state(handle, sid)
+
+    return replay
+
+
+def recorded_sessions(books: Rulebooks, batches: list[list[Context]]) -> list[list[tuple[int, list[dict[str, Any]]]]]:
+    """Per assessment, the sessions the engine opened and the facts it asserted into each (begin included)."""
+    recorder = Recorder(books)
+    out = []
+    for contexts in batches:
+        recorder.asserted.clear()
+        recorder.run([Context(c.scope, c.id, dict(c.facts)) for c in contexts])
+        sessions: dict[tuple[int, str], list[dict[str, Any]]] = {}
+        for handle, sid, fact in recorder.asserted:
+            sessions.setdefault((handle, sid), []).append(fact)
+        out.append([(h, facts) for (h, _), facts in sessions.items()])
+    return out
+
+
 def _time(fn: Callable[[list[Context]], object], batches: list[list[Context]]) -> list[float]:
     out = []
     for contexts in batches:
@@ -109,16 +162,22 @@ def run(n: int = 1000, soak: int = 10_000) -> None:
     # same answers from both (the agreement is also a test: tests/test_condition.py)
     durable_t = _time(engine.run, batches)
     python_t = _time(plain.run, batches)
+    replays = [c_only(s) for s in recorded_sessions(books, batches)]
+    c_t = [_time(replay, [contexts])[0] for replay, contexts in zip(replays, batches, strict=True)]
     d_med, p_med = statistics.median(durable_t), statistics.median(python_t)
     print(
         f"rules compiled: {engine.rule_count} in {sum(len(s) for s in engine.strata)} rulesets; "
         f"{len(books.obligations)} obligations, {len(books.derived)} derived facts; contexts per assessment: 5"
     )
     print(f"{'evaluator':<16}{'median ms':>12}{'p95 ms':>10}{'assessments/s':>16}")
-    for name, ts in (("durable-rules", durable_t), ("plain Python", python_t)):
+    for name, ts in (("durable-rules", durable_t), ("plain Python", python_t), ("C calls alone", c_t)):
         p95 = sorted(ts)[int(len(ts) * 0.95)]
         print(f"{name:<16}{statistics.median(ts) * 1e3:>12.2f}{p95 * 1e3:>10.2f}{1 / statistics.mean(ts):>16.0f}")
     print(f"ratio durable/plain (median): {d_med / p_med:.2f}  (target <= 2.0)")
+    print(
+        f"ratio C calls alone/plain: {statistics.median(c_t) / p_med:.2f}  (durable-rules' own share: "
+        f"{statistics.median(c_t) / d_med:.0%} of the engine's time; the rest is hegui's Python around it)"
+    )
     rss = []
     for i in range(soak):
         engine.run([Context(c.scope, c.id, dict(c.facts)) for c in batches[i % n]])

@@ -14,7 +14,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from engine.errors import BadValue
+from engine.i18n import listed, message
 from engine.resources import data_dir
+from engine.text import Text
 
 _CITE = re.compile(
     r"^(?P<inst>[A-Z][A-Z0-9-]*[A-Z0-9])"
@@ -58,10 +61,7 @@ def _parse(text: str) -> Citation:
     """Citations are immutable and rulebooks cite the same few hundred over and over: parse each once."""
     m = _CITE.match(text.strip())
     if not m:
-        raise ValueError(
-            f"citation {text!r} is not of the form 'CODE art. N [para. N [item N]]' "
-            "(e.g. 'PIPL art. 13 para. 1 item 1')"
-        )
+        raise BadValue(message("citation.form", text=text))
     art, para, item = (int(g) if g else None for g in m.group("art", "para", "item"))
     return Citation(instrument=m.group("inst"), article=art, paragraph=para, item=item)
 
@@ -129,30 +129,28 @@ def is_secondary(code: str) -> bool:
     return bool(inst and inst["confidence"] == "secondary")
 
 
-def check(cite: Citation) -> str | None:
+def check(cite: Citation) -> Text | None:
     """Return why the citation does not resolve in the index, or None when it does."""
-    inst = _index().get(cite.instrument)
+    code, article = cite.instrument, cite.article
+    inst = _index().get(code)
     if inst is None:
-        return f"unknown instrument {cite.instrument!r} (known: {', '.join(sorted(_index()))})"
-    if cite.article is None:
+        return message("citation.unknown_instrument", code=code, known=listed(sorted(_index())))
+    if article is None:
         return None
-    if cite.article in inst["missing_articles"]:
-        return f"{cite.instrument} art. {cite.article} is not in the verified text (known gap)"
-    paras = inst["articles"].get(str(cite.article), "absent")
+    if article in inst["missing_articles"]:
+        return message("citation.known_gap", code=code, article=article)
+    paras = inst["articles"].get(str(article), "absent")
     if paras == "absent":
-        return f"{cite.instrument} has no article {cite.article}"
+        return message("citation.no_article", code=code, article=article)
     if cite.paragraph is None:
         return None
     if paras is None:
-        return (
-            f"{cite.instrument} art. {cite.article}: paragraph structure unknown (secondary source); "
-            "cite the article only"
-        )
+        return message("citation.paragraphs_unknown", code=code, article=article)
     if not 1 <= cite.paragraph <= len(paras):
-        return f"{cite.instrument} art. {cite.article} has {len(paras)} paragraph(s), not {cite.paragraph}"
+        return message("citation.no_paragraph", code=code, article=article, count=len(paras), paragraph=cite.paragraph)
     if cite.item is None:
         return None
     items = paras[cite.paragraph - 1]
     if not 1 <= cite.item <= items:
-        return f"{cite} does not exist: that paragraph has {items} item(s)"
+        return message("citation.no_item", cite=cite, count=items)
     return None

@@ -337,12 +337,12 @@ def rulebooks_lint() -> None:
         console = err_console()
         for p in problems:
             console.print(str(p), markup=False)
-        console.print(f"{len(problems)} problem(s)", markup=False)
+        console.print(both("rulebooks.problems", n=len(problems)), markup=False)
         raise typer.Exit(2)
+    counts = {"obligations": len(books.obligations), "derived": len(books.derived), "decisions": len(books.decisions)}
+    fixtures = sum(len(o.fixtures) for o in books.obligations.values())
     out_console().print(
-        f"OK rulebooks {books.version}: {len(books.obligations)} obligations, {len(books.derived)} derived facts, "
-        f"{len(books.decisions)} decisions, "
-        f"{sum(len(o.fixtures) for o in books.obligations.values())} obligation fixtures"
+        both("rulebooks.ok", version=books.version, fixtures=fixtures, **counts), markup=False, soft_wrap=True
     )
 
 
@@ -365,8 +365,9 @@ def rulebooks_test(
             passed += 1
         else:
             failed += 1
-            console.print(f"FAIL {case.id} ({case.file}): expected {case.fixture.expect}, got {got}", markup=False)
-    console.print(f"{passed} passed, {failed} failed", markup=False)
+            fail = both("rulebooks.fail", case=case.id, expected=case.fixture.expect, got=got)
+            console.print(f"{case.file}: {fail}", markup=False, soft_wrap=True)
+    console.print(both("rulebooks.tested", passed=passed, failed=failed), markup=False)
     if failed:
         raise typer.Exit(1)
 
@@ -379,6 +380,7 @@ def rulebooks_coverage(
     from rich.table import Table
 
     from engine.coverage import compute
+    from engine.i18n import message
     from engine.rulebook import rulebooks
 
     coverage, _ = compute(rulebooks())
@@ -399,12 +401,14 @@ def rulebooks_coverage(
         ]
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table(title="规则库覆盖 / Rulebook coverage")
-    for col in ("instrument", "articles", "obligation articles", "encoded", "missing", "%"):
-        table.add_column(col, justify="left" if col == "instrument" else "right")
+    table = Table(title=both("coverage.title"))
+    for col in ("instrument", "articles", "obligation_articles", "encoded", "missing", "percent"):
+        head = message(f"coverage.{col}")  # Chinese above English keeps the columns narrow
+        first = col == "instrument"
+        table.add_column(f"{head.zh}\n{head.en}", justify="left" if first else "right", no_wrap=first)
     for c in coverage:
         if not c.has_map:
-            table.add_row(c.instrument, str(c.articles), "no map", "", "", "")
+            table.add_row(c.instrument, str(c.articles), both("coverage.no_map"), "", "", "")
             continue
         missing = ", ".join(map(str, sorted(c.missing)))
         table.add_row(
@@ -429,7 +433,7 @@ def rulebooks_docs(
 
     books = rulebooks()
     written = generate(books, compute(books)[0], out)
-    out_console().print(f"wrote {len(written)} files to {out}")
+    out_console().print(both("rulebooks.docs_written", n=len(written), out=out), markup=False, soft_wrap=True)
 
 
 def _register_commands() -> None:

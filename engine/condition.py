@@ -18,6 +18,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from engine.errors import BadValue
+from engine.i18n import closest, listed, message
+
 FactType = Literal["bool", "int", "enum", "list", "str"]
 Op = Literal["==", "!=", "<", "<=", ">", ">="]
 _NEGATE: dict[str, Op] = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
@@ -36,7 +39,7 @@ Scalar = bool | int | float | str
 Truth = bool | None  # None = unknown
 
 
-class ConditionError(ValueError):
+class ConditionError(BadValue):
     """A condition that does not parse or does not type-check."""
 
 
@@ -108,7 +111,7 @@ def parse(source: str | bool, facts: Mapping[str, FactSpec]) -> Node:
     try:
         tree = ast.parse(source.strip(), mode="eval").body
     except SyntaxError as exc:
-        raise ConditionError(f"syntax error in condition {source!r}: {exc.msg}") from None
+        raise ConditionError(message("condition.syntax", source=source, why=exc.msg)) from None
     return _node(tree, facts, source)
 
 
@@ -132,32 +135,29 @@ def _const(expr: ast.expr, source: str) -> Scalar:
         value = expr.operand.value
         if isinstance(value, int | float) and not isinstance(value, bool):
             return -value
-    raise ConditionError(f"expected a literal value, found {ast.unparse(expr)!r} in {source!r}")
+    raise ConditionError(message("condition.literal", expr=ast.unparse(expr), source=source))
 
 
 def _spec(name: str, facts: Mapping[str, FactSpec], source: str) -> FactSpec:
     spec = facts.get(name)
     if spec is None:
-        import difflib
-
-        close = difflib.get_close_matches(name, list(facts), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise ConditionError(f"unknown fact {name!r} in {source!r}{hint}")
+        raise ConditionError(message("condition.unknown_fact", fact=name, source=source, hint=closest(name, facts)))
     return spec
 
 
 def _check_value(spec: FactSpec, op: str, value: Scalar, source: str) -> None:
-    kind = spec.type
+    kind, fact = spec.type, spec.name
     if kind == "list":
-        raise ConditionError(f"{spec.name} is a list: use '\"value\" in {spec.name}' ({source!r})")
+        raise ConditionError(message("condition.list", fact=fact, source=source))
     if kind == "bool" and (not isinstance(value, bool) or op not in ("==", "!=")):
-        raise ConditionError(f"{spec.name} is yes/no: compare it with == true/false or use it bare ({source!r})")
+        raise ConditionError(message("condition.bool", fact=fact, source=source))
     if kind == "int" and (isinstance(value, bool) or not isinstance(value, int | float)):
-        raise ConditionError(f"{spec.name} is a number, compared with {value!r} in {source!r}")
+        raise ConditionError(message("condition.number", fact=fact, value=value, source=source))
     if kind in ("enum", "str") and (not isinstance(value, str) or op not in ("==", "!=")):
-        raise ConditionError(f"{spec.name} is text: only == and != with a quoted value ({source!r})")
+        raise ConditionError(message("condition.text", fact=fact, source=source))
     if kind == "enum" and spec.domain is not None and value not in spec.domain:
-        raise ConditionError(f"{value!r} is not a value of {spec.name} (one of {', '.join(spec.domain)}) in {source!r}")
+        values = listed(spec.domain)
+        raise ConditionError(message("condition.not_a_value", value=value, fact=fact, values=values, source=source))
 
 
 def _node(expr: ast.expr, facts: Mapping[str, FactSpec], source: str) -> Node:
@@ -174,7 +174,7 @@ def _node(expr: ast.expr, facts: Mapping[str, FactSpec], source: str) -> Node:
     if name is not None:
         spec = _spec(name, facts, source)
         if spec.type != "bool":
-            raise ConditionError(f"{name} is not yes/no; compare it with a value in {source!r}")
+            raise ConditionError(message("condition.not_bool", fact=name, source=source))
         return Cmp(name, "==", True)
     if isinstance(expr, ast.Compare):
         parts: list[Node] = []
@@ -183,7 +183,7 @@ def _node(expr: ast.expr, facts: Mapping[str, FactSpec], source: str) -> Node:
             parts.append(_compare(left, op, right, facts, source))
             left = right
         return parts[0] if len(parts) == 1 else All(tuple(parts))
-    raise ConditionError(f"unsupported expression {ast.unparse(expr)!r} in {source!r}")
+    raise ConditionError(message("condition.unsupported", expr=ast.unparse(expr), source=source))
 
 
 def _compare(left: ast.expr, op: ast.cmpop, right: ast.expr, facts: Mapping[str, FactSpec], source: str) -> Node:
@@ -193,14 +193,14 @@ def _compare(left: ast.expr, op: ast.cmpop, right: ast.expr, facts: Mapping[str,
         if list_fact is not None:  # "x" in activity.data_subjects
             spec = _spec(list_fact, facts, source)
             if spec.type != "list":
-                raise ConditionError(f"{list_fact} is not a list in {source!r}")
+                raise ConditionError(message("condition.not_list", fact=list_fact, source=source))
             value = _const(left, source)
             if not isinstance(value, str) or (spec.domain is not None and value not in spec.domain):
-                raise ConditionError(f"{value!r} is not a possible item of {list_fact} in {source!r}")
+                raise ConditionError(message("condition.not_an_item", value=value, fact=list_fact, source=source))
             return Has(list_fact, value, negated)
         scalar = _fact_name(left)  # activity.legal_basis in ["consent", "contract_or_hr"]
         if scalar is None or not isinstance(right, ast.List | ast.Tuple):
-            raise ConditionError(f"'in' needs a fact and a list in {source!r}")
+            raise ConditionError(message("condition.in", source=source))
         spec = _spec(scalar, facts, source)
         eqs: list[Node] = []
         for elt in right.elts:
@@ -210,15 +210,13 @@ def _compare(left: ast.expr, op: ast.cmpop, right: ast.expr, facts: Mapping[str,
         node: Node = Any_(tuple(eqs))
         return Not(node) if negated else node
     if type(op) not in _AST_OP:
-        raise ConditionError(f"unsupported operator in {source!r}")
+        raise ConditionError(message("condition.operator", source=source))
     sym = _AST_OP[type(op)]
     name = _fact_name(left)
     if name is None:  # literal on the left: 10000 <= transfer.individuals_sensitive
         name, right, sym = _fact_name(right), left, _mirror(sym)
         if name is None:
-            raise ConditionError(
-                f"unsupported expression {ast.unparse(left)!r}: a comparison needs a fact on one side in {source!r}"
-            )
+            raise ConditionError(message("condition.no_fact", expr=ast.unparse(left), source=source))
     spec = _spec(name, facts, source)
     value = _const(right, source)
     _check_value(spec, sym, value, source)

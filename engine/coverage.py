@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine import citation
 from engine.errors import Problem
+from engine.i18n import both, listed
 from engine.resources import data_dir
 from engine.rulebook import Rulebooks
 from engine.text import Text
@@ -122,7 +123,7 @@ def compute(books: Rulebooks) -> tuple[list[InstrumentCoverage], list[Problem]]:
         out.append(cov)
     for code, (located, _) in maps.items():
         if citation.instrument(code) is None:
-            problems.append(Problem(located.file, f"unknown instrument {code!r}", "instrument"))
+            problems.append(Problem(located.file, both("rulebook.unknown_instrument", code=code), "instrument"))
     return out, problems
 
 
@@ -130,18 +131,15 @@ def _lint_map(located: Located, cmap: CoverageMap, numbers: set[int]) -> Iterato
     seen: set[int] = set()
     for i, entry in enumerate(cmap.articles):
         line, col = located.where(f"articles.{i}")
+        texts = []
         if entry.article not in numbers:
-            yield Problem(located.file, f"{cmap.instrument} has no article {entry.article}", f"articles.{i}", line, col)
+            texts.append(both("citation.no_article", code=cmap.instrument, article=entry.article))
         if entry.article in seen:
-            yield Problem(located.file, f"article {entry.article} is classified twice", f"articles.{i}", line, col)
+            texts.append(both("coverage.twice", article=entry.article))
         seen.add(entry.article)
         if entry.kind in NEEDS_REASON and entry.reason is None:
-            yield Problem(
-                located.file,
-                f"article {entry.article}: a {entry.kind} entry needs a reason",
-                f"articles.{i}",
-                line,
-                col,
-            )
+            texts.append(both("coverage.needs_reason", article=entry.article, kind=entry.kind))
+        for text in texts:
+            yield Problem(located.file, text, f"articles.{i}", line, col)
     if missing := sorted(numbers - seen):
-        yield Problem(located.file, f"articles not classified: {', '.join(map(str, missing))}", "articles")
+        yield Problem(located.file, both("coverage.unclassified", articles=listed(map(str, missing))), "articles")

@@ -53,7 +53,7 @@ class InputError(Exception):
 
 
 class BadValue(ValueError):
-    """Raised by our own model validators: pydantic reports it as `value_error`, shown in both languages."""
+    """A ValueError worded in both languages; from our model validators pydantic reports it as `value_error`."""
 
     def __init__(self, text: Text) -> None:
         super().__init__(text.en)

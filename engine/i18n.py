@@ -1,9 +1,10 @@
 """Every message the CLI prints, in Simplified Chinese and English, in one place.
 
-Workflow output (batch, questionnaire, explain, diff, init) and every input problem (FILE:LINE:COL:
-dotted.path: message, see engine/errors.py) come from MESSAGES. Problems are printed `中文 / English`
-(`both`); interactive output is in the user's language (`tr`). Placeholders are str.format fields;
-a Text value gives each language its own wording (a hint, a list, a nested message).
+Workflow output (batch, questionnaire, explain, diff, init), the rulebook tools (lint, test, coverage) and
+every input or rulebook problem (FILE:LINE:COL: dotted.path: message, see engine/errors.py) come from
+MESSAGES. Problems are printed `中文 / English` (`both`); interactive output is in the user's language
+(`tr`). Placeholders are str.format fields; a Text value gives each language its own wording (a hint, a
+list, a nested message).
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ MESSAGES: dict[str, Text] = {
     "batch.duplicate_id": Text(
         zh="评估编号 {id!r} 已被本批次中的 {other} 使用；编号必须唯一",
         en="assessment id {id!r} is already used by {other} in this batch; ids must be unique",
+    ),
+    "batch.worker_died": Text(
+        zh="评估此文件夹时工作进程意外终止（退出状态 {status}），例如规则引擎崩溃或内存耗尽",
+        en="the worker process died while assessing this folder (exit status {status}), "
+        "e.g. a crash in the rules engine or out of memory",
     ),
     # questionnaire
     "q.title": Text(zh="问卷：{title}", en="Questionnaire: {title}"),
@@ -133,6 +139,156 @@ MESSAGES: dict[str, Text] = {
     "i.created": Text(
         zh="已创建 {path}：填写标注“必填”的字段后运行 hegui validate {path}",
         en="Created {path}: fill in the fields marked required, then run hegui validate {path}",
+    ),
+    # rulebook authoring (engine/rulebook.py, engine/coverage.py, engine/condition.py, engine/citation.py, cli)
+    "rulebooks.ok": Text(
+        zh="规则库 {version} 检查通过：{obligations} 项义务，{derived} 个派生事实，{decisions} 个决策表，"
+        "{fixtures} 个义务用例",
+        en="OK rulebooks {version}: {obligations} obligations, {derived} derived facts, {decisions} decisions, "
+        "{fixtures} obligation fixtures",
+    ),
+    "rulebooks.problems": Text(zh="共 {n} 个问题", en="{n} problem(s)"),
+    "rulebooks.fail": Text(
+        zh="用例 {case} 未通过：预期 {expected}，实际 {got}", en="FAIL {case}: expected {expected}, got {got}"
+    ),
+    "rulebooks.tested": Text(zh="{passed} 个用例通过，{failed} 个未通过", en="{passed} passed, {failed} failed"),
+    "rulebooks.docs_written": Text(zh="已写入 {n} 个文件到 {out}", en="wrote {n} files to {out}"),
+    "coverage.title": Text(zh="规则库覆盖率", en="Rulebook coverage"),
+    "coverage.instrument": Text(zh="法规", en="instrument"),
+    "coverage.articles": Text(zh="条文数", en="articles"),
+    "coverage.obligation_articles": Text(zh="义务条文", en="obligation articles"),
+    "coverage.encoded": Text(zh="已编码", en="encoded"),
+    "coverage.missing": Text(zh="未编码条文", en="missing"),
+    "coverage.percent": Text(zh="覆盖率 %", en="%"),
+    "coverage.no_map": Text(zh="无分类表", en="no map"),
+    "coverage.twice": Text(zh="第 {article} 条被重复分类", en="article {article} is classified twice"),
+    "coverage.needs_reason": Text(
+        zh="第 {article} 条：{kind} 类条目须写明 reason", en="article {article}: a {kind} entry needs a reason"
+    ),
+    "coverage.unclassified": Text(zh="以下条文尚未分类：{articles}", en="articles not classified: {articles}"),
+    "rulebook.no_files": Text(zh="obligations/ 下没有规则库文件", en="no rulebook files under obligations/"),
+    "rulebook.unknown_instrument": Text(zh="未知的法规代码 {code!r}", en="unknown instrument {code!r}"),
+    "rulebook.cycle": Text(
+        zh="派生事实之间存在循环依赖：{cycle}", en="derived facts depend on each other in a cycle: {cycle}"
+    ),
+    "rulebook.condition": Text(zh="{rule} 的条件有误：{problem}", en="{rule}: {problem}"),
+    "rulebook.citation": Text(zh="{rule} 的引用有误：{problem}", en="{rule}: {problem}"),
+    "rulebook.not_visible": Text(
+        zh="{rule}：{scope}层级的规则不能使用事实 {fact}", en="{rule}: fact {fact} is not visible in {scope} rules"
+    ),
+    "rulebook.never_in_force": Text(
+        zh="{rule}：{cite} 在规则的适用期间（{start} 至 {end}）内始终未生效",
+        en="{rule}: {cite} is never in force during the rule's window {start}..{end}",
+    ),
+    "rulebook.open_end": Text(zh="长期", en="open"),
+    "rulebook.window_empty": Text(
+        zh="{rule}：in_force 排除了其所引法规生效的全部日期",
+        en="{rule}: in_force excludes every date its citations are in force",
+    ),
+    "rulebook.uncovered_day": Text(
+        zh="{rule}：{day} 当天所引法规均未生效", en="{rule}: no cited instrument is in force on {day}"
+    ),
+    "rulebook.confidence": Text(
+        zh="{rule}：当且仅当有引用依据二手来源时，confidence 才应为 'secondary'",
+        en="{rule}: confidence must be 'secondary' exactly when a citation rests on a secondary source",
+    ),
+    "rulebook.remediation": Text(
+        zh="{rule}：remediation 须在 zh 与 en 中列出同样多的整改步骤，且不能为空",
+        en="{rule}: remediation needs the same non-empty list of steps in zh and en",
+    ),
+    "rulebook.evidence": Text(
+        zh="{rule}：evidence 的 zh 与 en 列表长度不一致", en="{rule}: evidence lists differ in length between zh and en"
+    ),
+    "rulebook.fixtures_missing": Text(
+        zh="{rule}：缺少预期结果为 {outcomes} 的用例", en="{rule}: fixtures missing for {outcomes}"
+    ),
+    "rulebook.bad_expect": Text(zh="{rule}：expect 须为 {allowed} 之一", en="{rule}: expect must be one of {allowed}"),
+    "rulebook.fixture_fact": Text(
+        zh="{rule}：用例使用了未知的事实 {fact!r}", en="{rule}: fixture names unknown fact {fact!r}"
+    ),
+    "rulebook.fixture_value": Text(
+        zh="{rule}：{value!r} 不是事实 {fact} 的有效取值（类型 {type}）",
+        en="{rule}: {value!r} is not a valid {type} for {fact}",
+    ),
+    "rulebook.question_options": Text(
+        zh="问题 {id}：{type} 类型的问题须列出 options", en="{id}: a {type} question needs options"
+    ),
+    "rulebook.property_budget": Text(
+        zh="{scope}层级的上下文可能带有 {count} 个属性；durable-rules 的上限为 254（hegui 限定为 {limit}）",
+        en="{scope} contexts can carry {count} properties; durable-rules' limit is 254 (hegui keeps {limit})",
+    ),
+    "condition.syntax": Text(
+        zh="条件 {source!r} 有语法错误：{why}", en="syntax error in condition {source!r}: {why}"
+    ),
+    "condition.literal": Text(
+        zh="此处应为字面值，实为 {expr!r}（条件 {source!r}）",
+        en="expected a literal value, found {expr!r} in {source!r}",
+    ),
+    "condition.unknown_fact": Text(
+        zh="条件 {source!r} 中的事实 {fact!r} 不存在{hint}", en="unknown fact {fact!r} in {source!r}{hint}"
+    ),
+    "condition.list": Text(
+        zh="{fact} 是列表：请写作 '\"值\" in {fact}'（条件 {source!r}）",
+        en="{fact} is a list: use '\"value\" in {fact}' ({source!r})",
+    ),
+    "condition.bool": Text(
+        zh="{fact} 是“是/否”型事实：请用 == true/false 比较，或直接写事实名（条件 {source!r}）",
+        en="{fact} is yes/no: compare it with == true/false or use it bare ({source!r})",
+    ),
+    "condition.number": Text(
+        zh="{fact} 是数值，却与 {value!r} 比较（条件 {source!r}）",
+        en="{fact} is a number, compared with {value!r} in {source!r}",
+    ),
+    "condition.text": Text(
+        zh="{fact} 是文字：只能用 == 或 != 与带引号的值比较（条件 {source!r}）",
+        en="{fact} is text: only == and != with a quoted value ({source!r})",
+    ),
+    "condition.not_a_value": Text(
+        zh="{value!r} 不是 {fact} 的可选值（应为 {values} 之一；条件 {source!r}）",
+        en="{value!r} is not a value of {fact} (one of {values}) in {source!r}",
+    ),
+    "condition.not_bool": Text(
+        zh="{fact} 不是“是/否”型事实，须与某个值比较（条件 {source!r}）",
+        en="{fact} is not yes/no; compare it with a value in {source!r}",
+    ),
+    "condition.unsupported": Text(
+        zh="不支持的表达式 {expr!r}（条件 {source!r}）", en="unsupported expression {expr!r} in {source!r}"
+    ),
+    "condition.not_list": Text(zh="{fact} 不是列表（条件 {source!r}）", en="{fact} is not a list in {source!r}"),
+    "condition.not_an_item": Text(
+        zh="{value!r} 不可能是 {fact} 中的一项（条件 {source!r}）",
+        en="{value!r} is not a possible item of {fact} in {source!r}",
+    ),
+    "condition.in": Text(
+        zh="'in' 的一侧须为事实，另一侧须为列表（条件 {source!r}）", en="'in' needs a fact and a list in {source!r}"
+    ),
+    "condition.operator": Text(zh="不支持的运算符（条件 {source!r}）", en="unsupported operator in {source!r}"),
+    "condition.no_fact": Text(
+        zh="不支持的表达式 {expr!r}：比较的一侧必须是事实（条件 {source!r}）",
+        en="unsupported expression {expr!r}: a comparison needs a fact on one side in {source!r}",
+    ),
+    "citation.form": Text(
+        zh="引用 {text!r} 的格式应为 'CODE art. N [para. N [item N]]'（例如 'PIPL art. 13 para. 1 item 1'）",
+        en="citation {text!r} is not of the form 'CODE art. N [para. N [item N]]' (e.g. 'PIPL art. 13 para. 1 item 1')",
+    ),
+    "citation.unknown_instrument": Text(
+        zh="未知的法规代码 {code!r}（已知：{known}）", en="unknown instrument {code!r} (known: {known})"
+    ),
+    "citation.known_gap": Text(
+        zh="{code} 第 {article} 条不在已核验的文本中（已知缺漏）",
+        en="{code} art. {article} is not in the verified text (known gap)",
+    ),
+    "citation.no_article": Text(zh="{code} 没有第 {article} 条", en="{code} has no article {article}"),
+    "citation.paragraphs_unknown": Text(
+        zh="{code} 第 {article} 条：款的划分未知（二手来源）；请只引用到条",
+        en="{code} art. {article}: paragraph structure unknown (secondary source); cite the article only",
+    ),
+    "citation.no_paragraph": Text(
+        zh="{code} 第 {article} 条只有 {count} 款，没有第 {paragraph} 款",
+        en="{code} art. {article} has {count} paragraph(s), not {paragraph}",
+    ),
+    "citation.no_item": Text(
+        zh="{cite} 不存在：该款只有 {count} 项", en="{cite} does not exist: that paragraph has {count} item(s)"
     ),
     # ---- input problems (FILE:LINE:COL: dotted.path: message), printed `zh / en`
     # files
@@ -352,6 +508,12 @@ def closest(word: str, known: Iterable[str]) -> Text:
     """did_you_mean for the known name most like a misspelt `word`, if one is close enough."""
     close = difflib.get_close_matches(word, list(known), n=1)
     return did_you_mean(close[0] if close else None)
+
+
+def listed(values: Iterable[str]) -> Text:
+    """Names joined the way each language lists them: a、b in Chinese, a, b in English."""
+    names = list(values)
+    return Text(zh="、".join(names), en=", ".join(names))
 
 
 def value_text(value: Any, lang: str) -> str:

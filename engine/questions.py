@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.errors import InputError
-from engine.i18n import both, message
+from engine.i18n import both, listed, message
 from engine.resources import data_dir
 from engine.text import Text
 from engine.validation import pydantic_problems
@@ -47,7 +47,7 @@ class Question(BaseModel):
     def check(self, value: Any) -> Text | None:
         """Why `value` is not a valid answer, or None."""
         ok_values = [o.value for o in self.options]
-        options = Text(zh="、".join(ok_values), en=", ".join(ok_values))
+        options = listed(ok_values)
         if self.type == "bool" and not isinstance(value, bool):
             return message("answer.bool", value=value)
         if self.type == "int":

@@ -19,12 +19,14 @@ from pydantic import ValidationError
 
 from engine import citation
 from engine.condition import ConditionError, FactSpec, Node, facts_used, parse
-from engine.errors import InputError, Problem
+from engine.errors import BadValue, InputError, Problem
 from engine.facts import input_specs, question_specs, scope_of, visible
+from engine.i18n import both, listed, message
 from engine.obligation import Decision, Derived, Fixture, Obligation, RulebookFile, Window
 from engine.questions import Question, question_bank, question_files
 from engine.resources import data_dir
 from engine.taxonomy import taxonomy
+from engine.text import Text
 from engine.validation import pydantic_problems
 from engine.yamlsafe import Located, load
 
@@ -95,7 +97,7 @@ def load_rulebooks(root: Path | None = None) -> tuple[Rulebooks, list[Problem]]:
     digest = hashlib.sha256()
     paths = rulebook_files(root)
     if not paths:
-        problems.append(Problem(str(data_dir("rulebooks")), "no rulebook files under obligations/"))
+        problems.append(Problem(str(data_dir("rulebooks")), both("rulebook.no_files")))
     parsed: list[tuple[Located, RulebookFile]] = []
     for path in paths:
         digest.update(path.read_bytes())
@@ -125,7 +127,7 @@ def load_rulebooks(root: Path | None = None) -> tuple[Rulebooks, list[Problem]]:
             for i, item in enumerate(items):
                 rule_path = f"{kind}.{i}"
                 if item.id in target or item.id in books.specs:
-                    problems.append(_at(located, f"{rule_path}.id", f"duplicate id {item.id!r}"))
+                    problems.append(_at(located, f"{rule_path}.id", message("input.duplicate_id", id=item.id)))
                     continue
                 target[item.id] = item
                 books.origin[item.id] = (located.file, rule_path)
@@ -136,7 +138,7 @@ def load_rulebooks(root: Path | None = None) -> tuple[Rulebooks, list[Problem]]:
     try:
         books.derived_order()
     except ValueError as exc:
-        problems.append(Problem(str(data_dir("rulebooks")), f"derived facts depend on each other in a cycle: {exc}"))
+        problems.append(Problem(str(data_dir("rulebooks")), both("rulebook.cycle", cycle=exc)))
     problems.extend(_lint_questions(books))
     problems.extend(_lint_property_budget(books))
     return books, problems
@@ -147,9 +149,13 @@ def _manifest_version() -> str:
     return str(located.data["version"])
 
 
-def _at(located: Located, path: str, message: str) -> Problem:
+def _at(located: Located, path: str, text: Text) -> Problem:
     line, col = located.where(path)
-    return Problem(located.file, message, path, line, col)
+    return Problem(located.file, text.both(), path, line, col)
+
+
+def _not_visible(rule_id: str, fact: str, scope: str) -> Text:
+    return message("rulebook.not_visible", rule=rule_id, fact=fact, scope=message(f"scope.{scope}"))
 
 
 def _parse(
@@ -158,11 +164,11 @@ def _parse(
     try:
         node = parse(source, books.specs)
     except ConditionError as exc:
-        yield _at(located, path, f"{rule_id}: {exc}")
+        yield _at(located, path, message("rulebook.condition", rule=rule_id, problem=exc.text))
         return
     for fact in sorted(facts_used(node)):
         if not visible(scope_of(fact, books.questions), scope):  # type: ignore[arg-type]
-            yield _at(located, path, f"{rule_id}: fact {fact} is not visible in a {scope} rule")
+            yield _at(located, path, _not_visible(rule_id, fact, scope))
     books.conditions[(rule_id, which)] = node
 
 
@@ -172,22 +178,20 @@ def _lint_citations(
     for j, text in enumerate(cites):
         try:
             cite = citation.Citation.parse(text)
-        except ValueError as exc:
-            yield _at(located, f"{path}.{j}", f"{rule_id}: {exc}")
+        except BadValue as exc:
+            yield _at(located, f"{path}.{j}", message("rulebook.citation", rule=rule_id, problem=exc.text))
             continue
         why = citation.check(cite)
         if why:
-            yield _at(located, f"{path}.{j}", f"{rule_id}: {why}")
+            yield _at(located, f"{path}.{j}", message("rulebook.citation", rule=rule_id, problem=why))
             continue
         if window is not None:
             start, end = citation.in_force_window(cite.instrument)
             lo, hi = window
             if (hi is not None and hi < start) or (end is not None and lo > end):
-                yield _at(
-                    located,
-                    f"{path}.{j}",
-                    f"{rule_id}: {cite} is never in force during the rule's window {lo}..{hi or 'open'}",
-                )
+                until = hi or message("rulebook.open_end")
+                never = message("rulebook.never_in_force", rule=rule_id, cite=cite, start=lo, end=until)
+                yield _at(located, f"{path}.{j}", never)
 
 
 def obligation_window(ob: Obligation) -> tuple[date, date | None]:
@@ -213,7 +217,7 @@ def _window(citations: tuple[str, ...], narrowed: Window | None) -> tuple[date, 
 
 def _lint_file(books: Rulebooks, located: Located, rb: RulebookFile) -> Iterator[Problem]:
     if citation.instrument(rb.instrument) is None:
-        yield _at(located, "instrument", f"unknown instrument {rb.instrument!r}")
+        yield _at(located, "instrument", message("rulebook.unknown_instrument", code=rb.instrument))
     for i, d in enumerate(rb.derived):
         base = f"derived.{i}"
         yield from _parse(books, located, f"{base}.when", d.id, "when", d.when, d.scope)
@@ -228,34 +232,25 @@ def _lint_file(books: Rulebooks, located: Located, rb: RulebookFile) -> Iterator
         if not bad:
             lo, hi = obligation_window(ob)
             if hi is not None and hi < lo:
-                yield _at(
-                    located, f"{base}.in_force", f"{ob.id}: in_force excludes every date its citations are in force"
-                )
+                yield _at(located, f"{base}.in_force", message("rulebook.window_empty", rule=ob.id))
             else:
                 yield from _lint_gaps(located, base, ob)
             yield from _lint_citations(located, f"{base}.penalties", ob.id, ob.penalties, (lo, hi))
             secondary = any(citation.is_secondary(c.instrument) for c in ob.parsed_citations())
             if secondary != (ob.confidence == "secondary"):
-                yield _at(
-                    located,
-                    f"{base}.confidence",
-                    f"{ob.id}: confidence must be 'secondary' exactly when a citation rests on a secondary source",
-                )
+                yield _at(located, f"{base}.confidence", message("rulebook.confidence", rule=ob.id))
         if len(ob.remediation.zh) != len(ob.remediation.en) or not ob.remediation.zh:
-            yield _at(
-                located,
-                f"{base}.remediation",
-                f"{ob.id}: remediation needs the same non-empty list of steps in zh and en",
-            )
+            yield _at(located, f"{base}.remediation", message("rulebook.remediation", rule=ob.id))
         if len(ob.evidence.zh) != len(ob.evidence.en):
-            yield _at(located, f"{base}.evidence", f"{ob.id}: evidence lists differ in length between zh and en")
+            yield _at(located, f"{base}.evidence", message("rulebook.evidence", rule=ob.id))
         yield from _lint_fixtures(books, located, base, ob.id, ob.scope, ob.fixtures, "obligation")
         kinds = {f.expect for f in ob.fixtures}
         needed = {"met", "gap"} | ({"not_applicable"} if ob.applies_when is not True else set())
         if ob.met_when is True:
             needed.discard("gap")
         if missing := needed - kinds:
-            yield _at(located, f"{base}.fixtures", f"{ob.id}: fixtures missing for {', '.join(sorted(missing))}")
+            outcomes = listed(sorted(missing))
+            yield _at(located, f"{base}.fixtures", message("rulebook.fixtures_missing", rule=ob.id, outcomes=outcomes))
     for i, dec in enumerate(rb.decisions):
         base = f"decisions.{i}"
         for j, out in enumerate(dec.outcomes):
@@ -280,7 +275,7 @@ def _lint_gaps(located: Located, base: str, ob: Obligation) -> Iterator[Problem]
         if day < lo or (hi is not None and day > hi):
             continue
         if not any(citation.in_force(c.instrument, day) for c in cites):
-            yield _at(located, f"{base}.citations", f"{ob.id}: no cited instrument is in force on {day}")
+            yield _at(located, f"{base}.citations", message("rulebook.uncovered_day", rule=ob.id, day=day))
 
 
 def _edges(code: str) -> list[date]:
@@ -295,17 +290,17 @@ def _lint_fixtures(
     for j, fx in enumerate(fixtures):
         path = f"{base}.fixtures.{j}"
         if allowed is not None and fx.expect not in allowed:
-            yield _at(located, f"{path}.expect", f"{rule_id}: expect must be one of {', '.join(allowed)}")
+            expect = message("rulebook.bad_expect", rule=rule_id, allowed=listed(allowed))
+            yield _at(located, f"{path}.expect", expect)
         for name, value in fx.facts.items():
             spec = books.specs.get(name)
             if spec is None:
-                yield _at(located, f"{path}.facts.{name}", f"{rule_id}: fixture names unknown fact {name!r}")
+                yield _at(located, f"{path}.facts.{name}", message("rulebook.fixture_fact", rule=rule_id, fact=name))
             elif not visible(scope_of(name, books.questions), scope):  # type: ignore[arg-type]
-                yield _at(located, f"{path}.facts.{name}", f"{rule_id}: fact {name} is not visible in a {scope} rule")
+                yield _at(located, f"{path}.facts.{name}", _not_visible(rule_id, name, scope))
             elif not _value_fits(spec, value):
-                yield _at(
-                    located, f"{path}.facts.{name}", f"{rule_id}: {value!r} is not a valid {spec.type} for {name}"
-                )
+                bad = message("rulebook.fixture_value", rule=rule_id, value=value, type=spec.type, fact=name)
+                yield _at(located, f"{path}.facts.{name}", bad)
 
 
 def _value_fits(spec: FactSpec, value: Any) -> bool:
@@ -326,7 +321,7 @@ def _lint_questions(books: Rulebooks) -> Iterator[Problem]:
             if q.show_if:
                 yield from _parse(books, qfile, f"questions.{i}.show_if", q.id, "show_if", q.show_if, q.scope)
             if q.type in ("choice", "multi") and not q.options:
-                yield _at(qfile, f"questions.{i}.options", f"{q.id}: a {q.type} question needs options")
+                yield _at(qfile, f"questions.{i}.options", message("rulebook.question_options", id=q.id, type=q.type))
 
 
 def _lint_property_budget(books: Rulebooks) -> Iterator[Problem]:
@@ -334,11 +329,9 @@ def _lint_property_budget(books: Rulebooks) -> Iterator[Problem]:
         names = [n for n in books.specs if visible(scope_of(n, books.questions), scope)]
         count = len(names) + sum(1 for n in names if books.specs[n].type == "list") + 3  # + id, kind, sid
         if count > MAX_FACT_PROPERTIES:
-            yield Problem(
-                str(data_dir("rulebooks")),
-                f"{scope} contexts can carry {count} properties; durable-rules' limit is 254 "
-                f"(hegui keeps {MAX_FACT_PROPERTIES})",
-            )
+            where = message(f"scope.{scope}")
+            budget = both("rulebook.property_budget", scope=where, count=count, limit=MAX_FACT_PROPERTIES)
+            yield Problem(str(data_dir("rulebooks")), budget)
 
 
 @cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -34,7 +35,7 @@ SPECS = {
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ("org.cio", "did you mean 'org.ciio'"),
+        ("org.cio", 'did you mean "org.ciio"'),
         ('a.basis == "consnet"', "not a value of a.basis"),
         ("t.n", "not yes/no"),
         ("t.n >= 'x'", "is a number"),
@@ -46,8 +47,9 @@ SPECS = {
     ],
 )
 def test_lint_errors(source: str, message: str) -> None:
-    with pytest.raises(ConditionError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(ConditionError, match=message.replace("(", r"\(").replace(")", r"\)")) as exc:
         parse(source, SPECS)
+    assert re.search(r"[\u4e00-\u9fff]", exc.value.text.zh), exc.value.text
 
 
 def test_kleene_logic() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,11 +21,63 @@ def test_coverage_json_lists_every_instrument() -> None:
         assert row["encoded"] <= row["obligation_articles"]
 
 
+def test_coverage_table_is_bilingual() -> None:
+    result = run_cli("rulebooks", "coverage")
+    assert result.exit_code == 0, result.output
+    header = result.stdout.split("┡")[0]  # title and column headers, Chinese above English
+    for zh, en in (("规则库覆盖率", "Rulebook coverage"), ("法规", "instrument"), ("义务条文", "obligation"),
+                   ("已编码", "encoded"), ("未编码条文", "missing")):
+        assert zh in header and en in header, (zh, en, header)
+    assert "PIPL" in result.stdout.split("┡")[1]
+
+
+def test_coverage_map_problems_in_both_languages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A coverage map that classifies an article twice, names one PIPL lacks, and leaves the rest out."""
+    import engine.coverage
+    from engine.rulebook import rulebooks
+
+    cmap = tmp_path / "PIPL.yaml"
+    cmap.write_text(
+        "instrument: PIPL\narticles:\n"
+        "  - {article: 1, class: definition}\n"
+        "  - {article: 1, class: state_duty}\n"
+        "  - {article: 999, class: definition}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(engine.coverage, "coverage_files", lambda: [cmap])
+    _, problems = engine.coverage.compute(rulebooks())
+    output = "\n".join(map(str, problems))
+    here = re.escape(str(cmap))
+    assert_problem(output, rf"{here}:5:5: articles\.2", "PIPL 没有第 999 条", "PIPL has no article 999")
+    assert_problem(output, rf"{here}: articles", "以下条文尚未分类：2、3、", "articles not classified: 2, 3, ")
+    first = f"{cmap}:4:5: articles.1: "
+    twice = first + "第 1 条被重复分类 / article 1 is classified twice"
+    reason = first + "第 1 条：state_duty 类条目须写明 reason / article 1: a state_duty entry needs a reason"
+    assert {twice, reason} <= set(output.splitlines()), output
+
+
+def test_rulebooks_test_reports_a_failing_fixture_in_both_languages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real fixture run with the opposite expectation: the real engine's outcome is reported as a failure."""
+    import engine.fixtures
+
+    case = next(c for c in engine.fixtures.cases() if c.kind == "obligation" and c.fixture.expect == "met")
+    wrong = replace(case, fixture=case.fixture.model_copy(update={"expect": "gap"}))
+    monkeypatch.setattr(engine.fixtures, "cases", lambda: iter([wrong]))
+    result = run_cli("rulebooks", "test")
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == [
+        f"{case.file}: 用例 {case.id} 未通过：预期 gap，实际 met / FAIL {case.id}: expected gap, got met",
+        "0 个用例通过，1 个未通过 / 0 passed, 1 failed",
+    ]
+
+
 def test_generated_docs_are_current(tmp_path: Path) -> None:
     """docs/rules is generated from the rulebooks; regenerate with `hegui rulebooks docs`."""
-    assert run_cli("rulebooks", "docs", "--out", tmp_path).exit_code == 0
+    result = run_cli("rulebooks", "docs", "--out", tmp_path)
+    assert result.exit_code == 0
     committed = ROOT / "docs" / "rules"
     names = sorted(p.name for p in tmp_path.iterdir())
+    assert f"已写入 {len(names)} 个文件到 {tmp_path} / wrote {len(names)} files to {tmp_path}" in result.output
     assert names == sorted(p.name for p in committed.iterdir())
     for name in names:
         assert (tmp_path / name).read_text(encoding="utf-8") == (committed / name).read_text(encoding="utf-8"), name
