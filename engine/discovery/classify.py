@@ -83,7 +83,7 @@ class ColumnStats:
                         self.examples[v.rule] = v.mask(text)
             if self.sampled == PRUNE_AFTER:
                 self.by_length = [tuple(v for v in vs if self.hits[v.rule]) for vs in self.by_length]
-        if not whole:
+        if not whole and len(text) >= 6 and not text.isdigit():  # a bare number was checked whole
             for rule, masked in dict(_mentions(text[:SEARCH_CHARS])).items():
                 self.embedded[rule] += 1
                 self.embedded_examples.setdefault(rule, masked)
