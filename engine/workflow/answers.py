@@ -36,8 +36,10 @@ def scalar(value: Any) -> str:
     """One YAML value in flow form, as PyYAML writes it (quoted only when needed)."""
     if isinstance(value, date):
         return value.isoformat()
-    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1 << 16)
-    return str(text).removesuffix("\n").removesuffix("\n...").strip()
+    # text with a Unicode space at either end (U+3000, U+00A0…) is quoted: a plain scalar would lose it
+    style = "'" if isinstance(value, str) and value != value.strip() else None
+    text = yaml.safe_dump(value, default_flow_style=True, default_style=style, allow_unicode=True, width=1 << 16)
+    return str(text).removesuffix("\n").removesuffix("\n...")
 
 
 def _item(mapping: yaml.MappingNode, key: str) -> tuple[yaml.Node, yaml.Node] | None:
