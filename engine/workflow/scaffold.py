@@ -11,13 +11,13 @@ import types
 from datetime import date
 from typing import Any, Literal, Union, get_args, get_origin
 
-import yaml
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from engine.assessment import Activity, Assessment, Transfer
 from engine.questions import Question, Scope, question_bank
 from engine.text import Text
+from engine.workflow.answers import scalar
 
 T = Text
 FIELD_HELP: dict[str, Text] = {
@@ -177,14 +177,6 @@ LIVE_LISTS = {"activities"}  # lists given one live entry; the others get a comm
 ANSWER_SCOPES: dict[type[BaseModel], Scope] = {Assessment: "org", Activity: "activity", Transfer: "transfer"}
 
 
-def _yaml_scalar(value: Any) -> str:
-    return (
-        str(yaml.safe_dump(value, default_flow_style=True, allow_unicode=True))
-        .removesuffix("\n...\n")
-        .strip()
-    )
-
-
 def _choices(annotation: Any) -> list[str]:
     """Allowed values of Literal types, also inside lists and optionals."""
     if get_origin(annotation) is Literal:
@@ -249,7 +241,7 @@ class _Writer:
         if info.is_required():
             return "null"
         default = info.default_factory() if info.default_factory is not None else info.default
-        return "null" if default is PydanticUndefined else _yaml_scalar(default)
+        return "null" if default is PydanticUndefined else scalar(default)
 
     def items(
         self, name: str, model: type[BaseModel], pad: str, indent: int, prefix: str, help_: Text
