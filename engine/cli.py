@@ -14,12 +14,47 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from typer.core import TyperCommand, TyperGroup
 
 from engine import __version__
 from engine.errors import InputError
-from engine.i18n import both
+from engine.i18n import MESSAGES, both
 
-app = typer.Typer(
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _BuiltinHelp:
+    """Typer's own options (--help, shell completion) with the same `中文 / English` help as ours."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            key = f"cli.builtin.{param.name}"
+            if key in MESSAGES:
+                param.help = both(key)
+        return params
+
+
+class _Command(_BuiltinHelp, TyperCommand):
+    pass
+
+
+class _Group(_BuiltinHelp, TyperGroup):
+    pass
+
+
+class _Typer(typer.Typer):
+    """Every command and sub-command of hegui is built with the bilingual built-in options."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cls=_Group, **kwargs)
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+        decorator: Callable[[F], F] = super().command(*args, cls=_Command, **kwargs)
+        return decorator
+
+
+app = _Typer(
     name="hegui",
     pretty_exceptions_enable=False,
     help="hegui 合规 — 依据中国数据法律评估个人信息处理活动 / assess data processing against China's data laws.",
@@ -27,11 +62,8 @@ app = typer.Typer(
     add_completion=True,
     rich_markup_mode="rich",
 )
-rulebooks_app = typer.Typer(help="规则库工具 / Rulebook tools: lint, test, coverage, docs.", no_args_is_help=True)
+rulebooks_app = _Typer(help="规则库工具 / Rulebook tools: lint, test, coverage, docs.", no_args_is_help=True)
 app.add_typer(rulebooks_app, name="rulebooks")
-
-F = TypeVar("F", bound=Callable[..., Any])
-
 
 def err_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)

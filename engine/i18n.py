@@ -140,6 +140,15 @@ MESSAGES: dict[str, Text] = {
         zh="已创建 {path}：填写标注“必填”的字段后运行 hegui validate {path}",
         en="Created {path}: fill in the fields marked required, then run hegui validate {path}",
     ),
+    # Typer's built-in options, by parameter name (engine/cli.py)
+    "cli.builtin.help": Text(zh="显示此帮助并退出", en="Show this message and exit."),
+    "cli.builtin.install_completion": Text(
+        zh="为当前 shell 安装命令补全", en="Install completion for the current shell."
+    ),
+    "cli.builtin.show_completion": Text(
+        zh="显示当前 shell 的补全脚本，以便复制或自行安装",
+        en="Show completion for the current shell, to copy it or customize the installation.",
+    ),
     # rulebook authoring (engine/rulebook.py, engine/coverage.py, engine/condition.py, engine/citation.py, cli)
     "rulebooks.ok": Text(
         zh="规则库 {version} 检查通过：{obligations} 项义务，{derived} 个派生事实，{decisions} 个决策表，"
