@@ -232,15 +232,31 @@ def country_code(value: str, option: str) -> str:
     return code
 
 
+class SchemaOf(StrEnum):
+    findings = "findings"
+    assessment = "assessment"
+    datasets = "datasets"
+
+
 @app.command()
 def schema(
+    of: Annotated[
+        SchemaOf,
+        typer.Option(
+            "--of",
+            help="哪个文件的 Schema：findings.json，或供编辑器使用的 assessment.yaml / datasets.yaml "
+            "/ Which file: findings.json, or assessment.yaml / datasets.yaml for editors.",
+        ),
+    ] = SchemaOf.findings,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="写入文件 / Write to this file.")] = None,
 ) -> None:
-    """导出 findings.json 的 JSON Schema / Export the JSON Schema of findings.json."""
+    """导出 JSON Schema（结论或输入文件）/ Export the JSON Schema of findings.json or of an input file."""
     from engine.finding import json_schema
     from engine.output import write_atomic
+    from engine.workflow.schema import input_schema
 
-    text = json.dumps(json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    data = json_schema() if of is SchemaOf.findings else input_schema(of.value)
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     if out:
         write_atomic(out, text)
     else:
