@@ -36,7 +36,7 @@ def test_the_tree_has_every_command() -> None:
 @pytest.mark.parametrize(("path", "cmd"), ALL, ids=[p for p, _ in ALL])
 def test_help_is_bilingual(path: str, cmd: Any) -> None:
     assert bilingual(cmd.help), path
-    with typer.main._click.Context(cmd, info_name=path) as ctx:
+    with cmd.make_context(path, [], resilient_parsing=True) as ctx:
         params = cmd.get_params(ctx)
     assert any(p.name == "help" for p in params), path
     for param in params:
