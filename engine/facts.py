@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.assessment import DATA_SUBJECTS, LEGAL_BASES, MAINLAND, Activity, Assessment, Transfer
+from engine.assessment import DATA_SUBJECTS, LEGAL_BASES, MAINLAND, ROLES, Activity, Assessment, Transfer
 from engine.condition import FactSpec, FactType
 from engine.dataset import Dataset
-from engine.questions import Question, QuestionBank, Scope
+from engine.questions import Question, QuestionBank, Scope, question_bank
 from engine.taxonomy import Taxonomy
 
 SCOPES: tuple[Scope, ...] = ("org", "activity", "transfer")
@@ -39,6 +39,9 @@ def input_specs(taxonomy: Taxonomy) -> dict[str, FactSpec]:
         ("org.public_service_body", "bool", None),
         ("org.outside_china", "bool", None),
         ("org.outside_china_basis", "list", _enum(OutsideChinaBasis.__args__)),  # type: ignore[attr-defined]
+        ("org.processes_in_china", "bool", None),
+        ("org.networks_in_china", "bool", None),
+        ("org.roles", "list", ROLES),
         ("org.shenzhen", "bool", None),
         ("org.free_trade_zone", "bool", None),
         ("org.network_operator", "bool", None),
@@ -66,7 +69,7 @@ def input_specs(taxonomy: Taxonomy) -> dict[str, FactSpec]:
         ("activity.automated_decision", "bool", None),
         ("activity.automated_marketing", "bool", None),
         ("activity.entrusted_processing", "bool", None),
-        ("activity.acting_as_entrusted_party", "bool", None),
+        ("activity.role", "enum", ROLES),
         ("activity.provides_to_other_processor", "bool", None),
         ("activity.public_disclosure", "bool", None),
         ("activity.public_image_capture", "bool", None),
@@ -137,14 +140,18 @@ def _all_true(flags: Iterable[bool | None]) -> bool | None:
     return None if None in values else True
 
 
-def _answers(out: dict[str, Any], answers: Mapping[str, Any]) -> None:
+def _answers(out: dict[str, Any], answers: Mapping[str, Any], scope: Scope) -> None:
+    out.update(question_bank().unclaimed(scope))
     for qid, value in answers.items():
         if value is not None:
             out[f"q.{qid}"] = sorted(value) if isinstance(value, list) else value
 
 
-def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Taxonomy) -> list[Context]:
-    """Turn validated inputs into contexts; references were checked by the loader."""
+def build_contexts(
+    a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Taxonomy, exempt: frozenset[str] = frozenset()
+) -> list[Context]:
+    """Turn validated inputs into contexts; references were checked by the loader. `exempt` names the
+    transfers made under an exemption, whose people do not count toward the cumulative thresholds."""
 
     def categories(activity: Activity) -> set[str]:
         cats = {taxonomy.resolve(c) or c for c in activity.pi_categories}
@@ -161,6 +168,10 @@ def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Tax
         "org.public_service_body": org.public_service_body,
         "org.outside_china": org.outside_china,
         "org.outside_china_basis": sorted(org.outside_china_basis),
+        "org.processes_in_china": not org.outside_china or bool(org.processes_in_china),
+        "org.networks_in_china": not org.outside_china or bool(org.networks_in_china),
+        # an organisation without recorded activities is assessed as deciding its own processing
+        "org.roles": sorted({act.role for act in a.activities} or {"controller"}),
         "org.shenzhen": org.shenzhen,
         "org.free_trade_zone": org.free_trade_zone,
         "org.network_operator": org.network_operator,
@@ -174,8 +185,9 @@ def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Tax
         "org.incident_count": len(a.incidents),
         "org.max_incident_individuals": max((i.individuals_affected for i in a.incidents), default=0),
     }
-    # PI incidents (PIPL art. 57): remedied, authority and individuals told; any incident (DSL art. 29):
-    # remedied and reported, individuals told where PI was involved
+    # PI incidents (PIPL art. 57): remedied, authority and individuals told, unless the processor claims
+    # that harm was effectively avoided (art. 57 para. 2); any incident (DSL art. 29): remedied and
+    # reported, individuals told where PI was involved
     _set(
         org_facts,
         "org.incidents_handled",
@@ -183,7 +195,7 @@ def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Tax
             flag
             for i in a.incidents
             if i.pi_involved
-            for flag in (i.remedied, i.authority_notified, i.individuals_notified)
+            for flag in (i.remedied, i.authority_notified, True if i.harm_avoided else i.individuals_notified)
         ),
     )
     _set(
@@ -199,7 +211,7 @@ def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Tax
         org_facts["org.registered_users"] = org.platform.registered_users
         org_facts["org.monthly_active_users"] = org.platform.monthly_active_users
         org_facts["org.platform_complex_business_types"] = org.platform.complex_business_types
-    _answers(org_facts, a.answers)
+    _answers(org_facts, a.answers, "org")
 
     contexts = [Context("org", "org", dict(org_facts))]
     activities = {act.id: act for act in a.activities}
@@ -221,7 +233,7 @@ def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Tax
                 "activity.automated_decision": act.automated_decision,
                 "activity.automated_marketing": act.automated_marketing,
                 "activity.entrusted_processing": act.entrusted_processing,
-                "activity.acting_as_entrusted_party": act.acting_as_entrusted_party,
+                "activity.role": act.role,
                 "activity.provides_to_other_processor": act.provides_to_other_processor,
                 "activity.public_disclosure": act.public_disclosure,
                 "activity.public_image_capture": act.public_image_capture,
@@ -230,19 +242,26 @@ def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Tax
             }
         )
         _set(facts, "activity.individuals", individuals)
-        _answers(facts, act.answers)
+        _answers(facts, act.answers, "activity")
         contexts.append(Context("activity", act.id, facts))
-    totals = outbound_totals(a)
+    totals = outbound_totals(a, exempt)
     for tr in a.transfers:
         facts = transfer_facts(org_facts, tr, totals, activities, datasets, taxonomy)
         contexts.append(Context("transfer", tr.id, facts))
     return contexts
 
 
-def outbound_totals(a: Assessment) -> tuple[int, int]:
+def counted_transfers(a: Assessment, exempt: frozenset[str]) -> list[Transfer]:
+    """Transfers whose people count toward the CBDF arts 7-8 cumulative thresholds: those abroad, except
+    the ones made under an exemption (arts 3-6 and NDSMR art. 35 para. 1 item 6), which arts 7 para. 2
+    and 8 para. 2 leave to their own rule."""
+    return [t for t in a.transfers if t.destination != MAINLAND and t.id not in exempt]
+
+
+def outbound_totals(a: Assessment, exempt: frozenset[str] = frozenset()) -> tuple[int, int]:
     """The processor's cumulative outbound counts since 1 January (non-sensitive, sensitive), which the
-    CBDF thresholds test: as given for the organisation, else the sum of this assessment's transfers."""
-    abroad = [t for t in a.transfers if t.destination != MAINLAND]
+    CBDF thresholds test: as given for the organisation, else the sum of this assessment's counted transfers."""
+    abroad = counted_transfers(a, exempt)
     org = a.organisation
     non_sensitive = org.outbound_individuals_non_sensitive
     sensitive = org.outbound_individuals_sensitive
@@ -280,5 +299,5 @@ def transfer_facts(
     )
     if tr.activity is not None:
         facts["transfer.legal_basis"] = activities[tr.activity].legal_basis
-    _answers(facts, tr.answers)
+    _answers(facts, tr.answers, "transfer")
     return facts

@@ -177,6 +177,14 @@ MESSAGES: dict[str, Text] = {
     "coverage.unclassified": Text(zh="以下条文尚未分类：{articles}", en="articles not classified: {articles}"),
     "rulebook.no_files": Text(zh="obligations/ 下没有规则库文件", en="no rulebook files under obligations/"),
     "rulebook.unknown_instrument": Text(zh="未知的法规代码 {code!r}", en="unknown instrument {code!r}"),
+    "rulebook.no_reach": Text(
+        zh="{rule} 引用的 {codes} 在 manifest.yaml 的 reach 中没有适用范围事实",
+        en="{rule} cites {codes}, which have no reach fact in manifest.yaml's reach",
+    ),
+    "rulebook.binds_scope": Text(
+        zh="{rule}：manifest.yaml 的 roles 没有为{scope}层级定义角色 {role!r}",
+        en="{rule}: manifest.yaml's roles define no {role!r} gate for the {scope} scope",
+    ),
     "rulebook.cycle": Text(
         zh="派生事实之间存在循环依赖：{cycle}", en="derived facts depend on each other in a cycle: {cycle}"
     ),
@@ -322,6 +330,43 @@ MESSAGES: dict[str, Text] = {
     ),
     "yaml.bad_value": Text(zh="无法读取值 {value!r}：{why}", en="cannot read the value {value!r}: {why}"),
     # assessment folders (engine/inputs.py, engine/assessment.py, engine/assess.py)
+    # the transfer reasons: what the cumulative thresholds counted (engine/assess.py)
+    "transfer.counted_given": Text(
+        zh="累计人数取组织填写的本处理者当年1月1日起全部出境去重合计：非敏感个人信息 {non_sensitive} 人、"
+        "敏感个人信息 {sensitive} 人；依免予情形出境的人数应已剔除（这一计算方法与国家网信部门的解读一致，"
+        "属二手资料）。",
+        en="The cumulative counts are the organisation's figures for all the processor's exports since 1 January "
+        "(distinct people): {non_sensitive} non-sensitive, {sensitive} sensitive; exports under an exemption "
+        "should be left out of them (the CAC's guidance reads it this way; secondary source).",
+    ),
+    "transfer.counted_sum": Text(
+        zh="累计人数（非敏感 {non_sensitive} 人、敏感 {sensitive} 人）为本评估中计入门槛的出境之和："
+        "{counted}（非敏感/敏感）；依免予情形出境、未计入的：{excluded}。人员重叠时合计偏高。免予情形的人数"
+        "不计入（这一计算方法与国家网信部门的解读一致，属二手资料）。",
+        en="The cumulative counts ({non_sensitive} non-sensitive, {sensitive} sensitive) add up the transfers of "
+        "this assessment that count toward the thresholds: {counted} (non-sensitive/sensitive); left out as made "
+        "under an exemption: {excluded}. Overlapping people make the sum too high. Exempt exports are not "
+        "counted (the CAC's guidance reads it this way; secondary source).",
+    ),
+    # territorial reach and roles (engine/inputs.py): facts the rulebooks' reach and role gates need
+    "input.reach_required": Text(
+        zh="设立于境外的组织须填写此项（是否在中国境内{what}），以判断哪些法律适用",
+        en="required for an organisation established outside China (does it {what} in mainland China?), "
+        "to decide which laws reach it",
+    ),
+    "input.reach_domestic": Text(
+        zh="设立于境内的组织必然在境内处理数据、使用网络；此项只对境外组织填写，请删除",
+        en="an organisation established in China processes data and uses networks there; this field is only "
+        "for one established outside China, remove it",
+    ),
+    "input.joint_with_missing": Text(
+        zh="共同处理者（joint_controller）须在 joint_with 中列出共同决定处理目的和方式的其他处理者",
+        en="a joint_controller must name in joint_with the other processors that decide purposes and means with it",
+    ),
+    "input.role_field_unused": Text(
+        zh="{field} 只适用于角色 {role}，本活动的角色为 {actual}",
+        en="{field} only applies to role {role}; this activity's role is {actual}",
+    ),
     "input.total_below_transfer": Text(
         zh="当年累计出境人数 {total} 小于单项出境的 {largest} 人；应填本处理者全部出境的去重合计",
         en="the cumulative outbound count {total} is below the {largest} people of one transfer; give the "

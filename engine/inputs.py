@@ -21,6 +21,7 @@ from engine.errors import InputError, Problem
 from engine.i18n import both, closest, message
 from engine.questions import question_bank
 from engine.taxonomy import taxonomy
+from engine.text import Text
 from engine.validation import pydantic_problems
 from engine.yamlsafe import Located, load
 
@@ -76,6 +77,7 @@ def load_assessment(folder: Path) -> LoadedAssessment:
         problems.extend(_check_references(assessment, datasets, located))
         problems.extend(_check_answers(assessment, located))
         problems.extend(_check_outbound_totals(assessment, located))
+        problems.extend(_check_reach_and_roles(assessment, located))
     if problems:
         raise InputError(problems)
     assert assessment is not None
@@ -149,6 +151,37 @@ def _check_outbound_totals(a: Assessment, located: Located) -> list[Problem]:
         if total is not None and total < largest:
             message = both("input.total_below_transfer", total=total, largest=largest)
             problems += located.error(f"organisation.outbound_{field}", message).problems
+    return problems
+
+
+def _check_reach_and_roles(a: Assessment, located: Located) -> list[Problem]:
+    """The facts the reach and role gates of the rulebooks need: an offshore organisation says whether it
+    processes data and uses networks in China; a joint controller names its co-controllers."""
+    problems: list[Problem] = []
+    org = a.organisation
+    fields = (
+        ("processes_in_china", Text(zh="处理数据", en="process data")),
+        ("networks_in_china", Text(zh="建设、运营、维护或使用网络", en="build, operate, maintain or use networks")),
+    )
+    for field, what in fields:
+        value = getattr(org, field)
+        if org.outside_china and value is None:
+            why = both("input.reach_required", what=what)
+        elif not org.outside_china and value is not None:
+            why = both("input.reach_domestic")
+        else:
+            continue
+        problems += located.error(f"organisation.{field}", why).problems
+    for i, act in enumerate(a.activities):
+        if act.role == "joint_controller" and not act.joint_with:
+            problems += located.error(f"activities.{i}.role", both("input.joint_with_missing")).problems
+        for field, role, present in (
+            ("joint_with", "joint_controller", bool(act.joint_with)),
+            ("on_behalf_of", "entrusted_party", act.on_behalf_of is not None),
+        ):
+            if present and act.role != role:
+                why = both("input.role_field_unused", field=field, role=role, actual=act.role)
+                problems += located.error(f"activities.{i}.{field}", why).problems
     return problems
 
 
