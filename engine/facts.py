@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine import citation
 from engine.assessment import DATA_SUBJECTS, LEGAL_BASES, MAINLAND, ROLES, Activity, Assessment, Transfer
 from engine.condition import FactSpec, FactType
 from engine.dataset import Dataset
@@ -57,6 +58,8 @@ def input_specs(taxonomy: Taxonomy) -> dict[str, FactSpec]:
         ("org.has_transfers", "bool", None),
         ("org.incident_count", "int", None),
         ("org.max_incident_individuals", "int", None),
+        ("org.incidents_under_incident_measures", "int", None),
+        ("org.max_individuals_under_incident_measures", "int", None),
         ("org.incidents_handled", "bool", None),
         ("org.data_incidents_handled", "bool", None),
         ("activity.legal_basis", "enum", LEGAL_BASES),
@@ -161,6 +164,8 @@ def build_contexts(
 
     act_cats = {act.id: categories(act) for act in a.activities}
     org = a.organisation
+    since = citation.in_force_window("INCIDENT-MEASURES")[0]
+    reportable = [i for i in a.incidents if i.occurred >= since]
     all_tags: set[str] = set(taxonomy.tags_of(sorted(set().union(*act_cats.values())))) if act_cats else set()
     org_facts: dict[str, Any] = {
         "org.ciio": org.ciio,
@@ -184,6 +189,10 @@ def build_contexts(
         "org.has_transfers": bool(a.transfers),
         "org.incident_count": len(a.incidents),
         "org.max_incident_individuals": max((i.individuals_affected for i in a.incidents), default=0),
+        # an incident is judged by the rules in force when it occurred: the reporting hours only for
+        # incidents from the day the incident-reporting measures took effect
+        "org.incidents_under_incident_measures": len(reportable),
+        "org.max_individuals_under_incident_measures": max((i.individuals_affected for i in reportable), default=0),
     }
     # PI incidents (PIPL art. 57): remedied, authority and individuals told, unless the processor claims
     # that harm was effectively avoided (art. 57 para. 2); any incident (DSL art. 29): remedied and
