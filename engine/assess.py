@@ -14,7 +14,7 @@ from engine.assessment import PURPOSE_INSTRUMENT
 from engine.compiler import STATUSES, CompiledRulebooks, EngineError
 from engine.condition import Node, evaluate, explain
 from engine.errors import InputError
-from engine.facts import Context, build_contexts, counted_transfers
+from engine.facts import Context, build_contexts, carries_id_numbers, counted_transfers
 from engine.finding import (
     AssessmentOut,
     CitationOut,
@@ -75,7 +75,7 @@ def assess(loaded: LoadedAssessment, as_of: date | None = None) -> FindingsDocum
     exempt = threshold_exempt(engine, loaded, day)
     contexts = build_contexts(a, loaded.datasets, taxonomy(), exempt)
     fired = engine.run(contexts, day)
-    evaluator = Evaluator(books, fired, day, exempt)
+    evaluator = Evaluator(books, fired, day, exempt, id_number_reading(engine, loaded, day, exempt))
 
     findings: list[Finding] = []
     for oid in sorted(books.obligations):
@@ -117,6 +117,28 @@ def threshold_exempt(engine: CompiledRulebooks, loaded: LoadedAssessment, day: d
     engine.run(probe, day)
     fact = manifest().threshold_exempt
     return frozenset(c.id for c in probe if c.scope == "transfer" and c.facts.get(fact) is True)
+
+
+def id_number_reading(
+    engine: CompiledRulebooks, loaded: LoadedAssessment, day: date, exempt: frozenset[str]
+) -> dict[str, str]:
+    """Transfer id -> the mechanism it would get if identity-document numbers counted as sensitive PI
+    (GB/T 35273-2020 Annex B), for the transfers that export them, when the assessment follows the law's
+    categories (PIPL art. 28); empty when it already reads them as sensitive."""
+    a = loaded.assessment
+    tax = taxonomy()
+    carrying = {
+        t.id
+        for t in a.transfers
+        if t.individuals_non_sensitive and carries_id_numbers(t, loaded.datasets, tax)
+    }
+    if a.assessment.id_numbers_sensitive or not carrying:
+        return {}
+    built = build_contexts(a, loaded.datasets, tax, exempt, id_numbers_sensitive=True)
+    probe = [c for c in built if c.scope != "activity"]
+    evaluator = Evaluator(engine.books, engine.run(probe, day), day)
+    decision = manifest().mechanism_decision
+    return {c.id: evaluator.decide(decision, c).value for c in probe if c.id in carrying and c.scope == "transfer"}
 
 
 def _text(value: str | Text) -> Text:
@@ -180,9 +202,15 @@ class Evaluator:
     """Reads the engine's firings for one run: statuses, decisions and traces."""
 
     def __init__(
-        self, books: Rulebooks, fired: Mapping[str, set[str]], day: date, exempt: frozenset[str] = frozenset()
+        self,
+        books: Rulebooks,
+        fired: Mapping[str, set[str]],
+        day: date,
+        exempt: frozenset[str] = frozenset(),
+        id_reading: Mapping[str, str] | None = None,
     ) -> None:
         self.books, self.fired, self.day, self.exempt = books, fired, day, exempt
+        self.id_reading = id_reading or {}
 
     def truth(self, rule_id: str, which: str, ctx: Context) -> bool | None:
         t = ctx.key in self.fired.get(f"{rule_id}|{which}|T", ())
@@ -293,7 +321,7 @@ class Evaluator:
             important_data=tr.important_data,
             mechanism=decided.value,  # type: ignore[arg-type]
             mechanism_in_place=tr.mechanism_in_place,
-            reasons=decided.reasons + self._counted(ctx, loaded),
+            reasons=decided.reasons + self._counted(ctx, loaded) + self._id_numbers(ctx),
             citations=[c for r in decided.reasons for c in r.citations],
             tasks=decided.tasks,
             trace=decided.trace,
@@ -319,6 +347,16 @@ class Evaluator:
                 excluded=", ".join(sorted(self.exempt)) or "—",
             )
         return [Reason(text=text, citations=cites(cited, self.day))]
+
+    def _id_numbers(self, ctx: Context) -> list[Reason]:
+        """Where identity numbers leave the country: what the standard's stricter reading would decide."""
+        if ctx.id not in self.id_reading:
+            return []
+        from engine.render.words import messages  # the mechanism's label, as the reports name it
+
+        mechanism = messages()[f"mechanism.{self.id_reading[ctx.id]}"]
+        text = message("transfer.id_numbers", mechanism=mechanism)
+        return [Reason(text=text, citations=cites(["PIPL art. 28 para. 1"], self.day))]
 
     def pipia(self, contexts: list[Context]) -> PipiaRequired:
         """Required when any trigger fact (PIPL art. 55 para. 1 items) holds in any context."""

@@ -82,6 +82,11 @@ class Meta(_Model):
     assessor: Assessor
     as_of: date
     language: Literal["zh", "en"] = "zh"
+    id_numbers_sensitive: bool = Field(
+        False,
+        description="count identity-document numbers as sensitive PI, as the recommended standard "
+        "GB/T 35273-2020 Annex B does; PIPL art. 28, which hegui follows by default, does not name them",
+    )
 
 
 class Platform(_Model):

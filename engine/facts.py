@@ -151,10 +151,17 @@ def _answers(out: dict[str, Any], answers: Mapping[str, Any], scope: Scope) -> N
 
 
 def build_contexts(
-    a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Taxonomy, exempt: frozenset[str] = frozenset()
+    a: Assessment,
+    datasets: Mapping[str, Dataset],
+    taxonomy: Taxonomy,
+    exempt: frozenset[str] = frozenset(),
+    id_numbers_sensitive: bool | None = None,
 ) -> list[Context]:
     """Turn validated inputs into contexts; references were checked by the loader. `exempt` names the
-    transfers made under an exemption, whose people do not count toward the cumulative thresholds."""
+    transfers made under an exemption, whose people do not count toward the cumulative thresholds;
+    `id_numbers_sensitive` overrides the assessment's reading of identity-document numbers."""
+    reading = a.assessment.id_numbers_sensitive if id_numbers_sensitive is None else id_numbers_sensitive
+    taxonomy = taxonomy.reading(reading)
 
     def categories(activity: Activity) -> set[str]:
         cats = {taxonomy.resolve(c) or c for c in activity.pi_categories}
@@ -253,7 +260,7 @@ def build_contexts(
         _set(facts, "activity.individuals", individuals)
         _answers(facts, act.answers, "activity")
         contexts.append(Context("activity", act.id, facts))
-    totals = outbound_totals(a, exempt)
+    totals = outbound_totals(a, datasets, taxonomy, exempt)
     for tr in a.transfers:
         facts = transfer_facts(org_facts, tr, totals, activities, datasets, taxonomy)
         contexts.append(Context("transfer", tr.id, facts))
@@ -267,17 +274,34 @@ def counted_transfers(a: Assessment, exempt: frozenset[str]) -> list[Transfer]:
     return [t for t in a.transfers if t.destination != MAINLAND and t.id not in exempt]
 
 
-def outbound_totals(a: Assessment, exempt: frozenset[str] = frozenset()) -> tuple[int, int]:
+def outbound_totals(
+    a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Taxonomy, exempt: frozenset[str] = frozenset()
+) -> tuple[int, int]:
     """The processor's cumulative outbound counts since 1 January (non-sensitive, sensitive), which the
     CBDF thresholds test: as given for the organisation, else the sum of this assessment's counted transfers."""
-    abroad = counted_transfers(a, exempt)
+    counted = [people(t, datasets, taxonomy) for t in counted_transfers(a, exempt)]
     org = a.organisation
     non_sensitive = org.outbound_individuals_non_sensitive
     sensitive = org.outbound_individuals_sensitive
     return (
-        sum(t.individuals_non_sensitive for t in abroad) if non_sensitive is None else non_sensitive,
-        sum(t.individuals_sensitive for t in abroad) if sensitive is None else sensitive,
+        sum(n for n, _ in counted) if non_sensitive is None else non_sensitive,
+        sum(s for _, s in counted) if sensitive is None else sensitive,
     )
+
+
+def carries_id_numbers(tr: Transfer, datasets: Mapping[str, Dataset], taxonomy: Taxonomy) -> bool:
+    return any("government_id" in taxonomy.categories[c].tags for d in tr.datasets for c in datasets[d].categories())
+
+
+def people(tr: Transfer, datasets: Mapping[str, Dataset], taxonomy: Taxonomy) -> tuple[int, int]:
+    """A transfer's people (non-sensitive, sensitive). Where the reading makes identity numbers sensitive
+    and the transfer carries them, every person it exports has sensitive PI among it."""
+    ids_sensitive = any(
+        c.sensitive for c in taxonomy.categories.values() if "government_id" in c.tags
+    ) and carries_id_numbers(tr, datasets, taxonomy)
+    if ids_sensitive:
+        return 0, tr.individuals_non_sensitive + tr.individuals_sensitive
+    return tr.individuals_non_sensitive, tr.individuals_sensitive
 
 
 def transfer_facts(
@@ -290,12 +314,13 @@ def transfer_facts(
 ) -> dict[str, Any]:
     facts = dict(org_facts)
     cats = {c for d in tr.datasets for c in datasets[d].categories()}
+    non_sensitive, sensitive = people(tr, datasets, taxonomy)
     facts.update(
         {
             "transfer.destination": tr.destination,
             "transfer.to_mainland": tr.destination == MAINLAND,
-            "transfer.individuals_non_sensitive": tr.individuals_non_sensitive,
-            "transfer.individuals_sensitive": tr.individuals_sensitive,
+            "transfer.individuals_non_sensitive": non_sensitive,
+            "transfer.individuals_sensitive": sensitive,
             "transfer.total_non_sensitive": totals[0],
             "transfer.total_sensitive": totals[1],
             "transfer.important_data": tr.important_data,

@@ -348,6 +348,15 @@ MESSAGES: dict[str, Text] = {
         "under an exemption: {excluded}. Overlapping people make the sum too high. Exempt exports are not "
         "counted (the CAC's guidance reads it this way; secondary source).",
     ),
+    "transfer.id_numbers": Text(
+        zh="本项出境包含身份证件号码。《个人信息保护法》第二十八条未将其列为敏感个人信息，hegui 按法律的类别计数；"
+        "推荐性国家标准 GB/T 35273-2020 附录B 将其列为敏感个人信息，按该理解，这些个人应计为敏感个人信息，"
+        "出境路径将为：{mechanism}。如需全程按该理解评估，请将 assessment.id_numbers_sensitive 设为 true。",
+        en="This transfer exports identity-document numbers. PIPL art. 28 does not list them as sensitive PI and "
+        "hegui counts them as the law does; the recommended national standard GB/T 35273-2020 (Annex B) lists "
+        "them as sensitive: read that way, these people count as sensitive PI and the mechanism would be: "
+        "{mechanism}. Set assessment.id_numbers_sensitive to true to assess by that reading throughout.",
+    ),
     # territorial reach and roles (engine/inputs.py): facts the rulebooks' reach and role gates need
     "input.reach_required": Text(
         zh="设立于境外的组织须填写此项（是否在中国境内{what}），以判断哪些法律适用",

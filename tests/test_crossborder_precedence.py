@@ -103,3 +103,27 @@ def test_a_passed_security_assessment_satisfies_the_contract_tier(example_copy: 
     doc = _assess(folder, tmp_path / "out")
     assert _transfers(doc)["hk-parent-crm"]["mechanism"] == "standard_contract_or_certification"
     assert _findings(doc, "hk-parent-crm")["CBDF-8-contract-or-certification"]["status"] == "met"
+
+
+def test_identity_numbers_follow_the_law_and_name_the_standards_reading(example_copy: Any, tmp_path: Path) -> None:
+    """PIPL art. 28 does not name identity numbers; GB/T 35273-2020 Annex B does: hegui follows the law,
+    says what the standard's reading would decide, and applies that reading when the assessment asks."""
+    folder = example_copy("shenzhen-ecommerce")
+    path = folder / "datasets.yaml"
+    inventory = yaml.safe_load(path.read_text(encoding="utf-8"))
+    inventory["datasets"][0]["fields"].append({"name": "id_no", "category": "id_card_number"})
+    path.write_text(yaml.safe_dump(inventory, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    crm = _transfers(_assess(folder, tmp_path / "law"))["hk-parent-crm"]
+    assert crm["mechanism"] == "standard_contract_or_certification"  # 150,000 non-sensitive
+    note = crm["reasons"][-1]
+    assert "GB/T 35273-2020" in note["text"]["en"] and "CAC security assessment" in note["text"]["en"]
+    assert "申报数据出境安全评估" in note["text"]["zh"]
+    assert [(c["instrument"], c["article"]) for c in note["citations"]] == [("PIPL", 28)]
+
+    _edit(folder, lambda d: d["assessment"].update(id_numbers_sensitive=True))
+    doc = _assess(folder, tmp_path / "standard")
+    crm = _transfers(doc)["hk-parent-crm"]
+    assert crm["mechanism"] == "security_assessment"  # 150,000 people with sensitive PI >= 10,000
+    assert crm["processor_total_sensitive"] == 150000 and crm["processor_total_non_sensitive"] == 0
+    assert not [r for r in crm["reasons"] if "GB/T 35273" in r["text"]["en"]]

@@ -46,6 +46,12 @@ FIELD_HELP: dict[str, Text] = {
     "Meta.assessor": T(zh="评估人", en="Assessor"),
     "Meta.as_of": T(zh="评估基准日 YYYY-MM-DD", en="As-of date YYYY-MM-DD"),
     "Meta.language": T(zh="报告默认语言", en="Default report language"),
+    "Meta.id_numbers_sensitive": T(
+        zh="是否按推荐性国家标准 GB/T 35273-2020 附录B 将身份证件号码视为敏感个人信息"
+        "（默认按《个人信息保护法》第二十八条，不视为敏感）",
+        en="Count identity-document numbers as sensitive PI as GB/T 35273-2020 Annex B does (default: PIPL art. 28, "
+        "which does not name them)",
+    ),
     "Assessor.name": T(zh="评估人姓名", en="Assessor's name"),
     "Assessor.organisation": T(zh="评估人所在部门或单位", en="Assessor's department or organisation"),
     "Assessor.third_party": T(zh="参与评估的外部机构", en="External adviser or institution that took part"),
