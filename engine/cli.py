@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 from typer.core import TyperCommand, TyperGroup
 
 from engine import __version__
+from engine.console import SafeConsole
 from engine.errors import InputError
 from engine.i18n import MESSAGES, both
 
@@ -65,12 +65,13 @@ app = _Typer(
 rulebooks_app = _Typer(help="规则库工具 / Rulebook tools: lint, test, coverage, docs.", no_args_is_help=True)
 app.add_typer(rulebooks_app, name="rulebooks")
 
-def err_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+def err_console() -> SafeConsole:
+    return SafeConsole(stderr=True, soft_wrap=True)
 
 
-def out_console() -> Console:
-    return Console(highlight=False)
+def out_console() -> SafeConsole:
+    return SafeConsole()
 
 
 def input_errors_exit_2(fn: F) -> F:
@@ -210,7 +211,7 @@ def assess(
     if not quiet:
         print_summary(doc, summary_lang, out_console())
         for name in files:
-            out_console().print(f"→ {target / name}")
+            out_console().print(f"→ {target / name}", markup=False)
     if exceeds(doc, fail_on.value):
         raise typer.Exit(1)
 
