@@ -19,6 +19,7 @@ from engine import __version__
 from engine.console import SafeConsole
 from engine.errors import InputError
 from engine.i18n import MESSAGES, both
+from engine.overwrite import ForceOption
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -240,6 +241,7 @@ class SchemaOf(StrEnum):
 
 
 @app.command()
+@input_errors_exit_2
 def schema(
     of: Annotated[
         SchemaOf,
@@ -250,16 +252,21 @@ def schema(
         ),
     ] = SchemaOf.findings,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="写入文件 / Write to this file.")] = None,
+    force: ForceOption = False,
 ) -> None:
     """导出 JSON Schema（结论或输入文件）/ Export the JSON Schema of findings.json or of an input file."""
     from engine.finding import json_schema
     from engine.output import write_atomic
+    from engine.overwrite import check_output, output_errors, schema_is_ours
     from engine.workflow.schema import input_schema
 
+    if out:
+        check_output(out, force=force, ours=schema_is_ours)
     data = json_schema() if of is SchemaOf.findings else input_schema(of.value)
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     if out:
-        write_atomic(out, text)
+        with output_errors(out):
+            write_atomic(out, text)
     else:
         sys.stdout.write(text)
 
