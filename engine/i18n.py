@@ -122,6 +122,12 @@ MESSAGES: dict[str, Text] = {
     "cli.needs_value": Text(zh="选项 {option} 需要一个值", en="option {option} requires a value"),
     "cli.extra_args": Text(zh="多余的参数：{args}", en="unexpected extra arguments: {args}"),
     "cli.usage": Text(zh="命令行用法错误：{detail}", en="{detail}"),
+    "pydantic.int_parsing": Text(
+        zh="应为整数", en="Input should be a valid integer, unable to parse string as an integer"
+    ),
+    "pydantic.float_parsing": Text(
+        zh="应为数字", en="Input should be a valid number, unable to parse string as a number"
+    ),
     # explain
     "x.finding": Text(zh="义务", en="Obligation"),
     "x.status": Text(zh="状态", en="Status"),
