@@ -26,7 +26,7 @@ from typer.core import TyperCommand, TyperGroup
 from engine import __version__
 from engine.console import SafeConsole
 from engine.errors import InputError, clip
-from engine.i18n import MESSAGES, both
+from engine.i18n import MESSAGES, both, closest
 from engine.overwrite import ForceOption
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -64,6 +64,9 @@ class _Group(_BuiltinHelp, TyperGroup):
         try:
             return super().resolve_command(ctx, args)
         except UsageError as exc:
+            if args and args[0] not in self.commands:
+                text = both("cli.no_command", command=clip(args[0]), hint=closest(args[0], self.commands))
+                raise UsageError(text, exc.ctx) from None
             raise UsageError(usage_message(exc), exc.ctx) from None
 
 
@@ -93,8 +96,6 @@ def usage_message(exc: UsageError) -> str:
         return both("cli.needs_value", option=exc.option_name)
     if exc.message.startswith("Got unexpected extra argument"):
         return both("cli.extra_args", args=clip(exc.message.rpartition(" (")[2].rstrip(")")))
-    if exc.message.startswith("No such command"):
-        return both("cli.no_command", command=clip(exc.message.partition("'")[2].rstrip(".'")), hint="")
     return both("cli.usage", detail=exc.format_message())
 
 
