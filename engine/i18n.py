@@ -85,6 +85,49 @@ MESSAGES: dict[str, Text] = {
     "q.duplicate_row": Text(zh="与第 {row} 行重复", en="duplicates row {row}"),
     "q.imported": Text(zh="已从 {file} 导入 {n} 个回答", en="Imported {n} answers from {file}"),
     "q.exported": Text(zh="问卷已导出到 {file}", en="Questionnaire exported to {file}"),
+    # files: input files and terminal hardening
+    "file.control_char": Text(
+        zh="不允许的控制字符 {code}（只允许制表符和换行）",
+        en="control character {code} is not allowed (only tab and newline are)",
+    ),
+    "file.link_outside": Text(
+        zh="符号链接指向评估文件夹 {folder} 之外；请复制该文件而非链接",
+        en="symbolic link leads outside the assessment folder {folder}; copy the file instead of linking it",
+    ),
+    "file.not_regular": Text(
+        zh="不是普通文件（例如命名管道或设备）", en="not a regular file (e.g. a named pipe or a device)"
+    ),
+    "out.not_ours": Text(
+        zh="文件已存在且不是 hegui 生成的；如确需覆盖请加 --force",
+        en="the file exists and was not written by hegui; add --force to replace it",
+    ),
+    "out.is_input": Text(
+        zh="输出文件就是本次运行的输入文件 {input}；请另选输出路径",
+        en="the output is an input of this run ({input}); choose another output path",
+    ),
+    "out.is_dir": Text(zh="输出路径是一个文件夹；请给出文件名", en="the output is a folder; give a file name"),
+    "out.unwritable": Text(zh="无法写入：{why}", en="cannot write: {why}"),
+    "out.link_outside": Text(
+        zh="符号链接指向评估文件夹 {folder} 之外；拒绝写入",
+        en="symbolic link leads outside the assessment folder {folder}; not writing through it",
+    ),
+    "cli.force": Text(zh="覆盖并非 hegui 生成的已有文件", en="Replace an existing file that hegui did not write."),
+    "cli.error_title": Text(zh="错误", en="Error"),
+    "cli.try_help": Text(zh="运行 {command} 查看帮助", en="Try {command} for help."),
+    "cli.bad_value": Text(zh="{option} 的取值无效：{why}", en="invalid value for {option}: {why}"),
+    "cli.bad_choice": Text(zh="{value!r} 不是可选值之一（{choices}）", en="{value!r} is not one of {choices}"),
+    "cli.missing": Text(zh="缺少 {option}", en="missing {option}"),
+    "cli.no_option": Text(zh="没有选项 {option}{hint}", en="no such option: {option}{hint}"),
+    "cli.no_command": Text(zh="没有命令 {command!r}{hint}", en="no such command: {command!r}{hint}"),
+    "cli.needs_value": Text(zh="选项 {option} 需要一个值", en="option {option} requires a value"),
+    "cli.extra_args": Text(zh="多余的参数：{args}", en="unexpected extra arguments: {args}"),
+    "cli.usage": Text(zh="命令行用法错误：{detail}", en="{detail}"),
+    "pydantic.int_parsing": Text(
+        zh="应为整数", en="Input should be a valid integer, unable to parse string as an integer"
+    ),
+    "pydantic.float_parsing": Text(
+        zh="应为数字", en="Input should be a valid number, unable to parse string as a number"
+    ),
     # explain
     "x.finding": Text(zh="义务", en="Obligation"),
     "x.status": Text(zh="状态", en="Status"),
