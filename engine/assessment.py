@@ -195,6 +195,12 @@ class Incident(_Model):
         "not told (the regulator may still require it)",
     )
     authority_notified: bool | None = None
+    below_reporting_threshold: bool = Field(
+        False,
+        description="claims the incident stays below the thresholds at which the rules require a report to the "
+        "authority (DSL art. 29 and NDSMR art. 11 report 'as required'); PI incidents are always notified "
+        "under PIPL art. 57",
+    )
 
 
 class Waiver(_Model):

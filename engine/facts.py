@@ -57,6 +57,7 @@ def input_specs(taxonomy: Taxonomy) -> dict[str, FactSpec]:
         ("org.data_grades", "list", GRADES),
         ("org.has_transfers", "bool", None),
         ("org.incident_count", "int", None),
+        ("org.pi_incident_count", "int", None),
         ("org.max_incident_individuals", "int", None),
         ("org.incidents_under_incident_measures", "int", None),
         ("org.max_individuals_under_incident_measures", "int", None),
@@ -195,6 +196,7 @@ def build_contexts(
         "org.data_grades": sorted({d.grade for d in datasets.values()}),
         "org.has_transfers": bool(a.transfers),
         "org.incident_count": len(a.incidents),
+        "org.pi_incident_count": sum(1 for i in a.incidents if i.pi_involved),
         "org.max_incident_individuals": max((i.individuals_affected for i in a.incidents), default=0),
         # an incident is judged by the rules in force when it occurred: the reporting hours only for
         # incidents from the day the incident-reporting measures took effect
@@ -202,8 +204,8 @@ def build_contexts(
         "org.max_individuals_under_incident_measures": max((i.individuals_affected for i in reportable), default=0),
     }
     # PI incidents (PIPL art. 57): remedied, authority and individuals told, unless the processor claims
-    # that harm was effectively avoided (art. 57 para. 2); any incident (DSL art. 29): remedied and
-    # reported, individuals told where PI was involved
+    # that harm was effectively avoided (art. 57 para. 2); any incident (DSL art. 29): remedied, reported
+    # where the rules require it (unless claimed below their thresholds), individuals told where PI was involved
     _set(
         org_facts,
         "org.incidents_handled",
@@ -220,7 +222,11 @@ def build_contexts(
         _all_true(
             flag
             for i in a.incidents
-            for flag in (i.remedied, i.authority_notified, *((i.individuals_notified,) if i.pi_involved else ()))
+            for flag in (
+                i.remedied,
+                True if i.below_reporting_threshold else i.authority_notified,
+                *((i.individuals_notified,) if i.pi_involved else ()),
+            )
         ),
     )
     if org.platform is not None:

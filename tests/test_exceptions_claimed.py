@@ -63,3 +63,15 @@ def test_unanswered_notice_exemption_leaves_a_gap(example_copy: Any, tmp_path: P
     findings = _run(folder, tmp_path / "b", exemption)
     assert findings[f"PIPL-17-notice@{act}"]["status"] == "met"
     assert findings[f"SZDR-14-notice@{act}"]["status"] == "met"  # SZDR art. 15 para. 2
+
+
+def test_data_incident_report_only_where_the_rules_require_it(example_copy: Any, tmp_path: Path) -> None:
+    """DSL art. 29 reports 'as required': a claimed sub-threshold incident needs no report; PIPL art. 57
+    still wants every PI incident notified to the regulator."""
+    folder = example_copy("shenzhen-ecommerce")
+    outage = {**INCIDENT, "id": "ddos", "pi_involved": False, "authority_notified": False}
+    silent = _run(folder, tmp_path / "a", lambda d: d.update(incidents=[outage]))
+    assert silent["DSL-29-incident-handling"]["status"] == "gap"
+    assert "PIPL-57-breach" not in silent  # no PI: no PIPL art. 57 duty
+    claimed = _run(folder, tmp_path / "b", lambda d: d["incidents"][0].update(below_reporting_threshold=True))
+    assert claimed["DSL-29-incident-handling"]["status"] == "met"

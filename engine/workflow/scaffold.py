@@ -183,6 +183,10 @@ FIELD_HELP: dict[str, Text] = {
     "Incident.pi_involved": T(zh="是否涉及个人信息", en="Personal information involved?"),
     "Incident.remedied": T(zh="是否已采取补救措施", en="Remedied?"),
     "Incident.individuals_notified": T(zh="是否已通知个人", en="Individuals notified?"),
+    "Incident.below_reporting_threshold": T(
+        zh="是否主张该事件低于规定须向主管部门报告的标准（《数据安全法》第二十九条“按照规定”报告）",
+        en="Claims the incident is below the thresholds that require a report to the authority (DSL art. 29)?",
+    ),
     "Incident.harm_avoided": T(
         zh="是否主张已采取的措施能够有效避免危害、因而未通知个人（《个人信息保护法》第五十七条第二款）",
         en="Claims the measures taken effectively avoid harm, so individuals were not told (PIPL art. 57 para. 2)?",
