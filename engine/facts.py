@@ -91,6 +91,7 @@ def input_specs(taxonomy: Taxonomy) -> dict[str, FactSpec]:
         ("transfer.ftz_negative_list", "enum", ("none", "outside", "listed")),
         ("transfer.mechanism_in_place", "enum", ("none", "security_assessment", "standard_contract", "certification")),
         ("transfer.legal_basis", "enum", LEGAL_BASES),
+        ("transfer.role", "enum", ROLES),
         ("transfer.pi_tags", "list", tags),
     ]
     return {name: FactSpec(name, kind, domain) for name, kind, domain in raw}
@@ -337,6 +338,8 @@ def transfer_facts(
             "transfer.pi_tags": taxonomy.tags_of(sorted(cats)),
         }
     )
+    # the organisation's role in the activity the transfer serves (its own processing when unlinked)
+    facts["transfer.role"] = activities[tr.activity].role if tr.activity is not None else "controller"
     if tr.activity is not None:
         facts["transfer.legal_basis"] = activities[tr.activity].legal_basis
     _answers(facts, tr.answers, "transfer")

@@ -61,10 +61,12 @@ def _binding(role: str) -> list[Case]:
 @pytest.mark.parametrize("case", _binding("controller"), ids=[c.id for c in _binding("controller")])
 def test_controller_duties_spare_the_entrusted_party(case: Case) -> None:
     scope = rulebooks().obligations[case.rule].scope
-    other = {"activity.role": "entrusted_party"} if scope == "activity" else {"org.roles": ["entrusted_party"]}
-    assert _replay(case, **other) == "not_applicable"
-    joint = {"activity.role": "joint_controller"} if scope == "activity" else {"org.roles": ["joint_controller"]}
-    assert _replay(case, **joint) == case.fixture.expect  # joint controllers bear them in full (art. 20)
+
+    def role(value: str) -> dict[str, Any]:
+        return {"org.roles": [value]} if scope == "org" else {f"{scope}.role": value}
+
+    assert _replay(case, **role("entrusted_party")) == "not_applicable"
+    assert _replay(case, **role("joint_controller")) == case.fixture.expect  # joint controllers bear them (art. 20)
 
 
 @pytest.mark.parametrize("case", _binding("entrusted_party"), ids=[c.id for c in _binding("entrusted_party")])
@@ -72,13 +74,14 @@ def test_entrusted_party_duties_spare_the_controller(case: Case) -> None:
     assert _replay(case, **{"activity.role": "controller"}) == "not_applicable"
 
 
-def test_every_pipl_activity_duty_names_its_role() -> None:
-    """An activity-level PIPL duty binds the controller or the entrusted party: a new rule must say which."""
+def test_every_pipl_activity_and_transfer_duty_names_its_role() -> None:
+    """An activity- or transfer-level PIPL duty binds the controller or the entrusted party: a new rule
+    must say which."""
     books = rulebooks()
     silent = [
         oid
         for oid, ob in books.obligations.items()
-        if ob.scope == "activity" and oid.startswith("PIPL-") and ob.binds is None
+        if ob.scope in ("activity", "transfer") and oid.startswith("PIPL-") and ob.binds is None
     ]
     assert silent == []
 
@@ -198,3 +201,20 @@ def test_reach_and_role_inputs_are_checked(example_copy: Any, change: Any, where
     result = run_cli("validate", folder)
     assert result.exit_code == 2
     assert_problem(result.stderr, rf"assessment\.yaml:\d+:\d+: {where}", zh, en)
+
+
+def test_export_for_a_client_is_the_clients(tmp_path: Path, example_copy: Any) -> None:
+    """A transfer serving an activity processed on a client's behalf: no exporter duties for the org."""
+    folder = example_copy("shenzhen-ecommerce")
+
+    def marketing_for_client(d: dict[str, Any]) -> None:
+        entry = next(a for a in d["activities"] if a["id"] == "personalised-marketing")
+        entry.update(role="entrusted_party", on_behalf_of="Brand Co.")
+
+    _edit(folder, marketing_for_client)
+    doc = _assess(folder, tmp_path / "out")
+    on_transfer = {f["obligation"] for f in doc["findings"] if f["subject"] == "hk-parent-crm"}
+    books = rulebooks()
+    assert not [o for o in on_transfer if books.obligations[o].binds == "controller"]
+    assert "CBDF-11-security-measures" in on_transfer  # securing exported data binds whoever sends it
+    assert "hk-parent-crm" not in doc["pipia_required"]["subjects"]
