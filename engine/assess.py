@@ -285,14 +285,9 @@ class Evaluator:
             result = self.truth(decision.id, f"outcome{i}", ctx)
             trace = self.trace(self.books.cond(decision.id, f"outcome{i}"), ctx)
             if result is None:
-                missing = [e.fact for e in _flatten(trace) if e.value is None]
-                reason = Reason(
-                    text=Text(
-                        zh="缺少判断所需的事实：" + "、".join(missing),
-                        en="Facts needed for the decision are missing: " + ", ".join(missing),
-                    ),
-                    citations=[],
-                )
+                missing = [self._name(e.fact) for e in _flatten(trace) if e.value is None]
+                facts = Text(zh="；".join(m.zh for m in missing), en="; ".join(m.en for m in missing))
+                reason = Reason(text=message("transfer.missing_facts", facts=facts), citations=[])
                 return Decided("undetermined", [reason], [], trace)
             if result:
                 tasks = [
@@ -326,6 +321,14 @@ class Evaluator:
             tasks=decided.tasks,
             trace=decided.trace,
         )
+
+    def _name(self, fact: str) -> Text:
+        """A fact as a person reads it: the question asked, or the derived fact's title."""
+        if fact.startswith("q.") and (q := self.books.questions.get(fact[2:])) is not None:
+            return q.text
+        if fact in self.books.derived:
+            return self.books.derived[fact].title
+        return Text(zh=fact, en=fact)
 
     def _counted(self, ctx: Context, loaded: LoadedAssessment) -> list[Reason]:
         """Which people the cumulative thresholds counted for this transfer, and which they left out."""

@@ -52,6 +52,7 @@ def input_specs(taxonomy: Taxonomy) -> dict[str, FactSpec]:
         ("org.platform_complex_business_types", "bool", None),
         ("org.individuals_total", "int", None),
         ("org.important_data_processor", "bool", None),
+        ("org.important_data_sharing", "list", ("provides", "entrusts", "joint_processing")),
         ("org.pi_tags", "list", tags),
         ("org.data_subjects", "list", DATA_SUBJECTS),
         ("org.data_grades", "list", GRADES),
@@ -145,6 +146,16 @@ def _all_true(flags: Iterable[bool | None]) -> bool | None:
     return None if None in values else True
 
 
+def _important_sharing(a: Assessment, datasets: Mapping[str, Dataset]) -> set[str]:
+    """Ways activities share datasets graded important: providing them or entrusting their processing."""
+    out: set[str] = set()
+    for act in a.activities:
+        if any(datasets[d].grade == "important" for d in act.datasets):
+            out |= {"provides"} if act.provides_to_other_processor else set()
+            out |= {"entrusts"} if act.entrusted_processing else set()
+    return out
+
+
 def _answers(out: dict[str, Any], answers: Mapping[str, Any], scope: Scope) -> None:
     out.update(question_bank().unclaimed(scope))
     for qid, value in answers.items():
@@ -192,6 +203,7 @@ def build_contexts(
         "org.internet_platform": org.platform is not None,
         "org.individuals_total": org.individuals_total,
         "org.important_data_processor": org.important_data_processor,
+        "org.important_data_sharing": sorted(set(org.important_data_sharing) | _important_sharing(a, datasets)),
         "org.pi_tags": sorted(all_tags),
         "org.data_subjects": sorted({s for act in a.activities for s in act.data_subjects}),
         "org.data_grades": sorted({d.grade for d in datasets.values()}),

@@ -374,6 +374,9 @@ MESSAGES: dict[str, Text] = {
     "yaml.bad_value": Text(zh="无法读取值 {value!r}：{why}", en="cannot read the value {value!r}: {why}"),
     # assessment folders (engine/inputs.py, engine/assessment.py, engine/assess.py)
     # the transfer reasons: what the cumulative thresholds counted (engine/assess.py)
+    "transfer.missing_facts": Text(
+        zh="缺少判断出境路径所需的回答：{facts}", en="Answers needed to decide the mechanism are missing: {facts}"
+    ),
     "transfer.counted_given": Text(
         zh="累计人数取组织填写的本处理者当年1月1日起全部出境去重合计：非敏感个人信息 {non_sensitive} 人、"
         "敏感个人信息 {sensitive} 人；依免予情形出境的人数应已剔除（这一计算方法与国家网信部门的解读一致，"

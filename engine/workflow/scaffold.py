@@ -93,6 +93,10 @@ FIELD_HELP: dict[str, Text] = {
         zh="处理其个人信息的个人总数", en="Individuals whose PI is processed, in total"
     ),
     "Organisation.important_data_processor": T(zh="是否为重要数据处理者", en="Processes important data?"),
+    "Organisation.important_data_sharing": T(
+        zh="重要数据（无论是否含个人信息）的共享方式：provides 提供、entrusts 委托处理、joint_processing 共同处理",
+        en="How important data (personal or not) is shared: provides, entrusts (processing), joint_processing",
+    ),
     "Organisation.outbound_individuals_non_sensitive": T(
         zh="本处理者当年1月1日起全部出境累计的非敏感个人信息人数（去重，不含依免予情形出境的；不填则合计本评估中非免予的出境）",
         en="Processor-wide distinct people, non-sensitive PI sent abroad since 1 January, exempt exports left out "
