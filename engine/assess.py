@@ -75,7 +75,8 @@ def assess(loaded: LoadedAssessment, as_of: date | None = None) -> FindingsDocum
     exempt = threshold_exempt(engine, loaded, day)
     contexts = build_contexts(a, loaded.datasets, taxonomy(), exempt)
     fired = engine.run(contexts, day)
-    evaluator = Evaluator(books, fired, day, exempt, id_number_reading(engine, loaded, day, exempt))
+    incident_days = tuple(sorted({i.occurred for i in a.incidents if i.occurred <= day}))
+    evaluator = Evaluator(books, fired, day, exempt, id_number_reading(engine, loaded, day, exempt), incident_days)
 
     findings: list[Finding] = []
     for oid in sorted(books.obligations):
@@ -156,13 +157,16 @@ def purpose_not_in_force(purpose: str, day: date) -> str | None:
     return both("input.purpose_not_in_force", purpose=purpose, instrument=name, since=since, day=day)
 
 
-def cites(texts: Iterable[str], day: date | None, reached: Callable[[str], bool] | None = None) -> list[CitationOut]:
-    """Citations in force on `day` (all of them when day is None) of instruments that reach the
-    organisation (all when `reached` is None), in Chinese and structured form."""
+def cites(
+    texts: Iterable[str], day: date | Iterable[date] | None, reached: Callable[[str], bool] | None = None
+) -> list[CitationOut]:
+    """Citations in force on `day` (or on any of several days; all of them when None) of instruments
+    that reach the organisation (all when `reached` is None), in Chinese and structured form."""
+    days = None if day is None else (day,) if isinstance(day, date) else tuple(day)
     out = []
     for t in texts:
         c = citation.Citation.parse(t)
-        if day is not None and not citation.in_force(c.instrument, day):
+        if days is not None and not any(citation.in_force(c.instrument, d) for d in days):
             continue
         if reached is not None and not reached(c.instrument):
             continue
@@ -208,9 +212,11 @@ class Evaluator:
         day: date,
         exempt: frozenset[str] = frozenset(),
         id_reading: Mapping[str, str] | None = None,
+        incident_days: tuple[date, ...] = (),
     ) -> None:
         self.books, self.fired, self.day, self.exempt = books, fired, day, exempt
         self.id_reading = id_reading or {}
+        self.incident_days = incident_days
 
     def truth(self, rule_id: str, which: str, ctx: Context) -> bool | None:
         t = ctx.key in self.fired.get(f"{rule_id}|{which}|T", ())
@@ -254,6 +260,10 @@ class Evaluator:
         def reached(code: str) -> bool:  # an obligation that applies cites at least one such instrument
             return ctx.facts.get(self.books.reach.get(code, ""), True) is not False
 
+        # incidents judged by the versions in force when they occurred (those the obligation covers)
+        conduct_days = [d for d in self.incident_days if holds_on(ob, d)] if ob.conduct == "incidents" else []
+        when: date | list[date] = conduct_days or self.day
+
         return Finding(
             id=ob.id if ctx.scope == "org" else f"{ob.id}@{ctx.id}",
             obligation=ob.id,
@@ -264,8 +274,8 @@ class Evaluator:
             confidence=ob.confidence,
             title=ob.title,
             summary=ob.summary,
-            citations=cites(ob.citations, self.day, reached),
-            penalties=cites(ob.penalties, self.day, reached),
+            citations=cites(ob.citations, when, reached),
+            penalties=cites(ob.penalties, when, reached),
             trace=Trace(
                 applies=applies_trace,
                 met=met_trace,
