@@ -218,3 +218,18 @@ def test_export_for_a_client_is_the_clients(tmp_path: Path, example_copy: Any) -
     assert not [o for o in on_transfer if books.obligations[o].binds == "controller"]
     assert "CBDF-11-security-measures" in on_transfer  # securing exported data binds whoever sends it
     assert "hk-parent-crm" not in doc["pipia_required"]["subjects"]
+
+
+def test_joint_controller_keeps_controller_duties_and_must_agree_them(tmp_path: Path, example_copy: Any) -> None:
+    folder = example_copy("shenzhen-ecommerce")
+
+    def joint(d: dict[str, Any]) -> None:
+        entry = next(a for a in d["activities"] if a["id"] == "face-login")
+        entry.update(role="joint_controller", joint_with=["Pengcheng Pay Ltd."])
+        entry["answers"]["joint_agreement"] = False
+
+    _edit(folder, joint)
+    by_id = {f["id"]: f for f in _assess(folder, tmp_path / "out")["findings"]}
+    assert by_id["PIPL-20-joint-processing@face-login"]["status"] == "gap"
+    assert "PIPL-29-separate-consent-sensitive@face-login" in by_id  # PIPL art. 20: each bears the duties
+    assert "PIPL-20-joint-processing@order-fulfilment" not in by_id
