@@ -22,6 +22,7 @@ from engine.finding import (
     Finding,
     FindingsDocument,
     PipiaRequired,
+    ReachOut,
     Reason,
     Summary,
     TaskOut,
@@ -104,6 +105,7 @@ def assess(loaded: LoadedAssessment, as_of: date | None = None) -> FindingsDocum
         engine=EngineOut(version=__version__, rulebook_version=books.version),
         summary=_summary(findings),
         pipia_required=evaluator.pipia(contexts),
+        reach=_reach(books, contexts[0], day),
         transfers=transfers,
         findings=findings,
     )
@@ -129,9 +131,7 @@ def id_number_reading(
     a = loaded.assessment
     tax = taxonomy()
     carrying = {
-        t.id
-        for t in a.transfers
-        if t.individuals_non_sensitive and carries_id_numbers(t, loaded.datasets, tax)
+        t.id for t in a.transfers if t.individuals_non_sensitive and carries_id_numbers(t, loaded.datasets, tax)
     }
     if a.assessment.id_numbers_sensitive or not carrying:
         return {}
@@ -140,6 +140,22 @@ def id_number_reading(
     evaluator = Evaluator(engine.books, engine.run(probe, day), day)
     decision = manifest().mechanism_decision
     return {c.id: evaluator.decide(decision, c).value for c in probe if c.id in carrying and c.scope == "transfer"}
+
+
+def _reach(books: Rulebooks, org: Context, day: date) -> list[ReachOut]:
+    """Each reach fact of the manifest, whether it holds for the organisation and which instruments it
+    opens (those in force on the day)."""
+    out = []
+    for fact in sorted(set(books.reach.values())):
+        codes = sorted(c for c, f in books.reach.items() if f == fact and citation.in_force(c, day))
+        derived = books.derived[fact]
+        holds = org.facts.get(fact) is True
+        out.append(
+            ReachOut(
+                fact=fact, title=derived.title, holds=holds, instruments=codes, citations=cites(derived.citations, day)
+            )
+        )
+    return out
 
 
 def _text(value: str | Text) -> Text:
@@ -253,7 +269,12 @@ class Evaluator:
             return None
         status: Status = outcome  # type: ignore[assignment]
         applies = evaluate(self.books.cond(ob.id, "applies"), ctx.facts)
-        applies_trace = self.trace(self.books.cond(ob.id, "applies"), ctx)
+        # a reach or role gate that holds is true of every finding of the organisation: not repeated in each
+        applies_trace = [
+            e
+            for e in self.trace(self.books.cond(ob.id, "applies"), ctx)
+            if not (e.fact in self.books.gates and e.value is True)
+        ]
         met_trace = self.trace(self.books.cond(ob.id, "met"), ctx) if applies else []
         unknown = sorted({e.fact for e in _flatten(applies_trace + met_trace) if e.value is None})
 

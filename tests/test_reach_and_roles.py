@@ -111,6 +111,11 @@ def test_offshore_saas_gets_pipl_not_network_duties(tmp_path: Path, example_copy
     doc = _assess(EXAMPLES / "offshore-saas", tmp_path / "as-is")
     by_id = {f["id"]: f for f in doc["findings"]}
     assert "PIPL-53-representative" in by_id  # within PIPL by art. 3 para. 2
+    reach = {r["fact"]: r for r in doc["reach"]}
+    assert {f for f, r in reach.items() if r["holds"]} == {"org.within_pipl", "org.within_ndsmr"}
+    assert "CSL2025" in reach["org.within_csl"]["instruments"]
+    assert [(c["article"], c["paragraph"]) for c in reach["org.within_dsl"]["citations"]] == [(2, 1)]
+    assert by_id["PIPL-17-notice@learner-accounts"]["trace"]["applies"] == []  # gates that hold: not repeated
     assert _instruments(doc) & {"CSL2016", "CSL2025", "CIIO-REG", "ALGO-REC", "DSL", "INCIDENT-MEASURES"} == set()
     assert "NDSMR-29-identify-important-data" not in by_id  # NDSMR reaches it for PI only
     assert not [f for f in doc["findings"] if f["obligation"].startswith("CSL-")]
