@@ -1,19 +1,47 @@
-"""Atomic file output: a reader never sees a half-written file."""
+"""Atomic file output: a reader never sees a half-written file, nor half of a set of files.
+
+An OS error while writing (a full disk, a file where a folder should be, no permission) is reported
+as a located problem (exit code 2) naming the file that could not be written, never a traceback.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
+
+from engine.errors import InputError
+from engine.i18n import MESSAGES, both, message
+from engine.text import Text
 
 
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def reason(exc: OSError) -> Text:
+    """Why an OS call failed, in both languages (the system's own words for the rarer errors)."""
+    name = errno.errorcode.get(exc.errno or 0, "")
+    if f"out.{name}" in MESSAGES:
+        return message(f"out.{name}")
+    text = exc.strerror or str(exc)
+    return Text(zh=text, en=text)
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Turn an OS error inside the block into the located problem `path: 无法写入：… / cannot write: …`."""
+    try:
+        yield
+    except OSError as exc:
+        raise InputError.one(str(path), both("out.cannot_write", why=reason(exc))) from None
 
 
 @contextmanager
@@ -34,5 +62,24 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
-    with atomic_file(path) as fh:
+    with writing(path), atomic_file(path) as fh:
         fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def write_files(folder: Path, files: Mapping[str, bytes]) -> None:
+    """All of `files` into `folder`, or none of them: each is written in full into a temporary folder
+    beside them first (where a full disk fails), and only then renamed into place."""
+    with writing(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".hegui-", suffix=".tmp", dir=folder))
+    try:
+        for name, data in files.items():
+            with writing(folder / name), (staging / name).open("wb") as fh:  # mode from the umask
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for name in files:
+            with writing(folder / name):
+                os.replace(staging / name, folder / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
