@@ -494,7 +494,10 @@ COLUMNS: list[tuple[str, str]] = [  # key, bilingual header for people (xlsx)
     ("folder", "文件夹 / Folder"),
     ("as_of", "评估基准日 / As of"),
     ("status", "状态 / Status"),
-    *((f"gaps_{s}", f"{z}差距 / {s} gaps") for s, z in zip(SEVERITIES, ("严重", "高", "中", "低"), strict=True)),
+    *(
+        (f"gaps_{s}", f"{z}差距 / {s} gaps")
+        for s, z in zip(SEVERITIES, ("严重", "高", "中", "低"), strict=True)
+    ),
     ("unknown", "待确认 / Unknown"),
     ("waived", "已豁免 / Waived"),
     ("pipia_required", "须开展影响评估 / PIPIA required"),
@@ -526,7 +529,9 @@ def write_summaries(rows: list[Row], out: Path) -> None:
 
     from engine.rulebook import rulebooks
 
-    totals = {s: sum(1 for r in rows if r.status == s) for s in ("assessed", "unchanged", "invalid", "failed")}
+    totals = {
+        s: sum(1 for r in rows if r.status == s) for s in ("assessed", "unchanged", "invalid", "failed")
+    }
     doc = {
         "engine": {"version": __version__, "rulebook_version": rulebooks().version},
         "totals": {
