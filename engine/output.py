@@ -78,6 +78,10 @@ def write_files(folder: Path, files: Mapping[str, bytes]) -> None:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
+        for name in files:  # a folder in a file's place would stop the renames half-way: refused first
+            if (folder / name).is_dir():
+                with writing(folder / name):
+                    raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
         for name in files:
             with writing(folder / name):
                 os.replace(staging / name, folder / name)

@@ -77,6 +77,15 @@ def test_out_at_a_file_or_under_a_file(tmp_path: Path) -> None:
     assert blocker.read_text(encoding="utf-8") == "mine\n"
 
 
+def test_a_folder_where_a_report_goes_stops_the_set_before_any_file_is_renamed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "checklist.csv").mkdir(parents=True)
+    result = run_cli("assess", str(EXAMPLE), "--out", str(out), "--format", "json,csv", "-q")
+    assert result.exit_code == 2
+    assert_problem(result.stderr, r"/out/checklist\.csv", "此处已有同名文件夹", "a folder is in the way")
+    assert sorted(p.name for p in out.iterdir()) == ["checklist.csv"]  # no findings.json without its checklist
+
+
 def test_an_unwritable_out(tmp_path: Path) -> None:
     if os.geteuid() == 0:  # permissions do not stop root; a pseudo file system does
         target = Path("/sys/hegui-out")

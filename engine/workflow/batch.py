@@ -352,8 +352,9 @@ def run_batch(
 def locked(out: Path) -> Iterator[None]:
     """Hold DIR's lock file for the block: a second batch into DIR meanwhile is refused, since the state
     each keeps in memory and saves at its end would lose what the other recorded."""
-    with writing(out / LOCK_FILE):
+    with writing(out):
         out.mkdir(parents=True, exist_ok=True)
+    with writing(out / LOCK_FILE):
         fd = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         try:

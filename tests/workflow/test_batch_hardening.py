@@ -221,11 +221,11 @@ def test_out_at_a_file_or_under_a_file(hegui: Run, example: Path, tmp_path: Path
     blocker.write_text("mine\n", encoding="utf-8")
     result = hegui("batch", example, "-o", blocker)
     assert result.exit_code == 2, result.output
-    assert_problem(result.stderr, "/portfolio/.hegui-batch.lock", "此处已有同名文件", "a file is in the way")
+    assert_problem(result.stderr, "/portfolio", "此处已有同名文件", "a file is in the way")
     result = hegui("batch", example, "-o", blocker / "sub")
     assert result.exit_code == 2, result.output
     assert_problem(
-        result.stderr, "/portfolio/sub/.hegui-batch.lock", "路径中有一部分是文件", "part of the path is a file"
+        result.stderr, "/portfolio/sub", "路径中有一部分是文件", "part of the path is a file"
     )
     assert blocker.read_text(encoding="utf-8") == "mine\n"
 
