@@ -327,14 +327,14 @@ def run_batch(
     with locked(out):
         state = State.load(out, damaged_ok=force)
         ids = declared_ids(folders)
-        rows = list(shared_ids(ids).values())
-        for row in rows:
-            on_done(row)
-        skip = {Path(r.folder) for r in rows}
+        rejected = shared_ids(ids)
         tasks = [
-            Task(f, options, None if force else state.previous_key(ids.get(f), out)) for f in folders if f not in skip
+            Task(f, options, None if force else state.previous_key(ids.get(f), out))
+            for f in folders
+            if f not in rejected
         ]
         claimed: dict[str, str] = {}  # assessment id -> folder, should an id change while the batch runs
+        rows: list[Row] = []
         try:
             with closing(_outcomes(tasks, jobs)) as outcomes:  # its workers stop however this loop ends
                 for outcome in outcomes:
@@ -343,6 +343,9 @@ def run_batch(
                     on_done(row)
         finally:
             state.save(out)
+        for row in rejected.values():  # reported last: a progress bar's thread must not start before the fork
+            rows.append(row)
+            on_done(row)
         rows.sort(key=lambda r: r.folder)
         write_summaries(rows, out)
     return BatchResult(rows)
