@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 from workflow_support import EXAMPLE, Run, edit
 
-from engine.workflow.batch import STATE_FILE, STATE_VERSION
+from engine.workflow.batch import STATE_FILE, STATE_VERSION, declared_id
+from engine.yamlsafe import load
 from tests.conftest import ROOT, assert_problem
 
 IDENT = "shenzhen-ecommerce-2026"
@@ -102,6 +103,32 @@ def test_an_output_changed_by_hand_is_written_again(hegui: Run, example: Path, t
     assert hegui("batch", example, "-o", out, "--fail-on", "none").exit_code == 0
     assert summary(out)["shenzhen"]["status"] == "assessed"
     assert (out / IDENT / "findings.json").read_bytes() == written
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("assessment:\n  id: a-1\n", "a-1"),
+        (
+            "# c\nactivities:\n  - id: no\n    answers: {id: no}\nassessment:\n  title: {zh: 标题, en: t}\n"
+            "  assessor: {name: x}\n  id: 'b-2'  # late\n",
+            "b-2",
+        ),
+        ('{"assessment": {"as_of": [1, {id: no}], "id": "c-3"}}', "c-3"),
+        ("id: no\nassessment: {title: t}\n", None),
+        ("assessment: [id, no]\n", None),
+        ("assessment:\n  ? [complex]\n  : 1\n  id: d\n", None),  # refused by the full load too
+        ("assessment:\n  id: [\n", None),  # broken YAML
+        ("- assessment: {id: no}\n", None),
+    ],
+)
+def test_the_declared_id_is_the_one_a_full_load_finds(tmp_path: Path, text: str, expected: str | None) -> None:
+    path = tmp_path / "assessment.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert declared_id(path) == expected
+    if expected is not None:
+        assert load(path).data["assessment"]["id"] == expected
+    assert declared_id(EXAMPLE / "assessment.yaml") == IDENT
 
 
 # --------------------------------------------------------------------------- item 11: one batch per --out
@@ -224,9 +251,7 @@ def test_out_at_a_file_or_under_a_file(hegui: Run, example: Path, tmp_path: Path
     assert_problem(result.stderr, "/portfolio", "此处已有同名文件", "a file is in the way")
     result = hegui("batch", example, "-o", blocker / "sub")
     assert result.exit_code == 2, result.output
-    assert_problem(
-        result.stderr, "/portfolio/sub", "路径中有一部分是文件", "part of the path is a file"
-    )
+    assert_problem(result.stderr, "/portfolio/sub", "路径中有一部分是文件", "part of the path is a file")
     assert blocker.read_text(encoding="utf-8") == "mine\n"
 
 
