@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -14,7 +14,7 @@ from engine.assessment import PURPOSE_INSTRUMENT
 from engine.compiler import STATUSES, CompiledRulebooks, EngineError
 from engine.condition import Node, evaluate, explain
 from engine.errors import InputError
-from engine.facts import Context, build_contexts
+from engine.facts import Context, build_contexts, carries_id_numbers, counted_transfers
 from engine.finding import (
     AssessmentOut,
     CitationOut,
@@ -30,11 +30,11 @@ from engine.finding import (
     TransferOut,
     WaiverOut,
 )
-from engine.i18n import both
+from engine.i18n import both, message
 from engine.inputs import LoadedAssessment
 from engine.obligation import SEVERITIES, Obligation, Status
 from engine.resources import data_dir
-from engine.rulebook import Rulebooks, obligation_window, rulebooks
+from engine.rulebook import Rulebooks, holds_on, rulebooks
 from engine.taxonomy import taxonomy
 from engine.text import Text
 from engine.yamlsafe import load
@@ -44,12 +44,13 @@ from engine.yamlsafe import load
 class Manifest:
     pipia_triggers: tuple[str, ...]
     mechanism_decision: str
+    threshold_exempt: str
 
 
 @cache
 def manifest() -> Manifest:
     data = load(data_dir("rulebooks") / "manifest.yaml").data
-    return Manifest(tuple(data["pipia_triggers"]), data["mechanism_decision"])
+    return Manifest(tuple(data["pipia_triggers"]), data["mechanism_decision"], data["threshold_exempt"])
 
 
 @cache
@@ -71,14 +72,15 @@ def assess(loaded: LoadedAssessment, as_of: date | None = None) -> FindingsDocum
     ]
     if problems:
         raise InputError(problems)
-    contexts = build_contexts(a, loaded.datasets, taxonomy())
-    fired = engine.run(contexts)
-    evaluator = Evaluator(books, fired, day)
+    exempt = threshold_exempt(engine, loaded, day)
+    contexts = build_contexts(a, loaded.datasets, taxonomy(), exempt)
+    fired = engine.run(contexts, day)
+    evaluator = Evaluator(books, fired, day, exempt, id_number_reading(engine, loaded, day, exempt))
 
     findings: list[Finding] = []
     for oid in sorted(books.obligations):
         ob = books.obligations[oid]
-        if not in_force(ob, day):
+        if not holds_on(ob, day):
             continue
         for ctx in contexts:
             if ctx.scope == ob.scope and (f := evaluator.finding(ob, ctx)) is not None:
@@ -106,6 +108,39 @@ def assess(loaded: LoadedAssessment, as_of: date | None = None) -> FindingsDocum
     )
 
 
+def threshold_exempt(engine: CompiledRulebooks, loaded: LoadedAssessment, day: date) -> frozenset[str]:
+    """The transfers made under an exemption, decided by the rulebooks in a first pass over the transfers
+    (the exemptions do not depend on the cumulative counts they are then left out of)."""
+    probe = [c for c in build_contexts(loaded.assessment, loaded.datasets, taxonomy()) if c.scope != "activity"]
+    if not any(c.scope == "transfer" for c in probe):
+        return frozenset()
+    engine.run(probe, day)
+    fact = manifest().threshold_exempt
+    return frozenset(c.id for c in probe if c.scope == "transfer" and c.facts.get(fact) is True)
+
+
+def id_number_reading(
+    engine: CompiledRulebooks, loaded: LoadedAssessment, day: date, exempt: frozenset[str]
+) -> dict[str, str]:
+    """Transfer id -> the mechanism it would get if identity-document numbers counted as sensitive PI
+    (GB/T 35273-2020 Annex B), for the transfers that export them, when the assessment follows the law's
+    categories (PIPL art. 28); empty when it already reads them as sensitive."""
+    a = loaded.assessment
+    tax = taxonomy()
+    carrying = {
+        t.id
+        for t in a.transfers
+        if t.individuals_non_sensitive and carries_id_numbers(t, loaded.datasets, tax)
+    }
+    if a.assessment.id_numbers_sensitive or not carrying:
+        return {}
+    built = build_contexts(a, loaded.datasets, tax, exempt, id_numbers_sensitive=True)
+    probe = [c for c in built if c.scope != "activity"]
+    evaluator = Evaluator(engine.books, engine.run(probe, day), day)
+    decision = manifest().mechanism_decision
+    return {c.id: evaluator.decide(decision, c).value for c in probe if c.id in carrying and c.scope == "transfer"}
+
+
 def _text(value: str | Text) -> Text:
     return value if isinstance(value, Text) else Text(zh=value, en=value)
 
@@ -121,17 +156,15 @@ def purpose_not_in_force(purpose: str, day: date) -> str | None:
     return both("input.purpose_not_in_force", purpose=purpose, instrument=name, since=since, day=day)
 
 
-def in_force(ob: Obligation, day: date) -> bool:
-    lo, hi = obligation_window(ob)
-    return lo <= day and (hi is None or day <= hi)
-
-
-def cites(texts: Iterable[str], day: date | None) -> list[CitationOut]:
-    """Citations in force on `day` (all of them when day is None), in Chinese and structured form."""
+def cites(texts: Iterable[str], day: date | None, reached: Callable[[str], bool] | None = None) -> list[CitationOut]:
+    """Citations in force on `day` (all of them when day is None) of instruments that reach the
+    organisation (all when `reached` is None), in Chinese and structured form."""
     out = []
     for t in texts:
         c = citation.Citation.parse(t)
         if day is not None and not citation.in_force(c.instrument, day):
+            continue
+        if reached is not None and not reached(c.instrument):
             continue
         out.append(
             CitationOut(
@@ -168,8 +201,16 @@ class Decided:
 class Evaluator:
     """Reads the engine's firings for one run: statuses, decisions and traces."""
 
-    def __init__(self, books: Rulebooks, fired: Mapping[str, set[str]], day: date) -> None:
-        self.books, self.fired, self.day = books, fired, day
+    def __init__(
+        self,
+        books: Rulebooks,
+        fired: Mapping[str, set[str]],
+        day: date,
+        exempt: frozenset[str] = frozenset(),
+        id_reading: Mapping[str, str] | None = None,
+    ) -> None:
+        self.books, self.fired, self.day, self.exempt = books, fired, day, exempt
+        self.id_reading = id_reading or {}
 
     def truth(self, rule_id: str, which: str, ctx: Context) -> bool | None:
         t = ctx.key in self.fired.get(f"{rule_id}|{which}|T", ())
@@ -209,6 +250,10 @@ class Evaluator:
         applies_trace = self.trace(self.books.cond(ob.id, "applies"), ctx)
         met_trace = self.trace(self.books.cond(ob.id, "met"), ctx) if applies else []
         unknown = sorted({e.fact for e in _flatten(applies_trace + met_trace) if e.value is None})
+
+        def reached(code: str) -> bool:  # an obligation that applies cites at least one such instrument
+            return ctx.facts.get(self.books.reach.get(code, ""), True) is not False
+
         return Finding(
             id=ob.id if ctx.scope == "org" else f"{ob.id}@{ctx.id}",
             obligation=ob.id,
@@ -219,8 +264,8 @@ class Evaluator:
             confidence=ob.confidence,
             title=ob.title,
             summary=ob.summary,
-            citations=cites(ob.citations, self.day),
-            penalties=cites(ob.penalties, self.day),
+            citations=cites(ob.citations, self.day, reached),
+            penalties=cites(ob.penalties, self.day, reached),
             trace=Trace(
                 applies=applies_trace,
                 met=met_trace,
@@ -276,11 +321,42 @@ class Evaluator:
             important_data=tr.important_data,
             mechanism=decided.value,  # type: ignore[arg-type]
             mechanism_in_place=tr.mechanism_in_place,
-            reasons=decided.reasons,
+            reasons=decided.reasons + self._counted(ctx, loaded) + self._id_numbers(ctx),
             citations=[c for r in decided.reasons for c in r.citations],
             tasks=decided.tasks,
             trace=decided.trace,
         )
+
+    def _counted(self, ctx: Context, loaded: LoadedAssessment) -> list[Reason]:
+        """Which people the cumulative thresholds counted for this transfer, and which they left out."""
+        cited = ["CBDF-PROVISIONS art. 7 para. 2", "CBDF-PROVISIONS art. 8 para. 2"]
+        if ctx.facts.get("transfer.exports_pi") is not True or ctx.id in self.exempt or not cites(cited, self.day):
+            return []  # earlier regimes counted otherwise (see the decision's own reasons)
+        org = loaded.assessment.organisation
+        totals = (ctx.facts["transfer.total_non_sensitive"], ctx.facts["transfer.total_sensitive"])
+        if org.outbound_individuals_non_sensitive is not None and org.outbound_individuals_sensitive is not None:
+            text = message("transfer.counted_given", non_sensitive=totals[0], sensitive=totals[1])
+        else:
+            counted = counted_transfers(loaded.assessment, self.exempt)
+            parts = ", ".join(f"{t.id} ({t.individuals_non_sensitive}/{t.individuals_sensitive})" for t in counted)
+            text = message(
+                "transfer.counted_sum",
+                non_sensitive=totals[0],
+                sensitive=totals[1],
+                counted=parts,
+                excluded=", ".join(sorted(self.exempt)) or "—",
+            )
+        return [Reason(text=text, citations=cites(cited, self.day))]
+
+    def _id_numbers(self, ctx: Context) -> list[Reason]:
+        """Where identity numbers leave the country: what the standard's stricter reading would decide."""
+        if ctx.id not in self.id_reading:
+            return []
+        from engine.render.words import messages  # the mechanism's label, as the reports name it
+
+        mechanism = messages()[f"mechanism.{self.id_reading[ctx.id]}"]
+        text = message("transfer.id_numbers", mechanism=mechanism)
+        return [Reason(text=text, citations=cites(["PIPL art. 28 para. 1"], self.day))]
 
     def pipia(self, contexts: list[Context]) -> PipiaRequired:
         """Required when any trigger fact (PIPL art. 55 para. 1 items) holds in any context."""

@@ -47,6 +47,8 @@ DataSubject = Literal[
 ]
 DATA_SUBJECTS: tuple[str, ...] = DataSubject.__args__  # type: ignore[attr-defined]
 
+Role = Literal["controller", "joint_controller", "entrusted_party"]
+ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 OutsideChinaBasis = Literal["offering_goods_services", "analysing_behaviour", "other_legal"]
 TransferPurpose = Literal[
     "general",  # none of the special cases below
@@ -80,6 +82,11 @@ class Meta(_Model):
     assessor: Assessor
     as_of: date
     language: Literal["zh", "en"] = "zh"
+    id_numbers_sensitive: bool = Field(
+        False,
+        description="count identity-document numbers as sensitive PI, as the recommended standard "
+        "GB/T 35273-2020 Annex B does; PIPL art. 28, which hegui follows by default, does not name them",
+    )
 
 
 class Platform(_Model):
@@ -101,19 +108,30 @@ class Organisation(_Model):
     )
     outside_china: bool = Field(False, description="established outside mainland China")
     outside_china_basis: list[OutsideChinaBasis] = Field(default_factory=list)
+    # PIPL art. 3 para. 1, DSL art. 2, NDSMR art. 2 para. 1 reach processing in China; CSL art. 2 networks
+    # in China. For an organisation established in China both hold; one established outside must say.
+    processes_in_china: bool | None = Field(
+        None, description="established outside China: also processes data in mainland China (servers, staff, offices)"
+    )
+    networks_in_china: bool | None = Field(
+        None, description="established outside China: builds, operates, maintains or uses networks in mainland China"
+    )
     shenzhen: bool = False
     free_trade_zone: bool = False
     network_operator: bool = True
     platform: Platform | None = None
     individuals_total: Count = Field(description="individuals whose PI the organisation processes")
     important_data_processor: bool = False
-    # CBDF arts 5, 7 and 8 count per processor, all transfers together, since 1 January: when these are
-    # left out, hegui adds up the assessment's outbound transfers (an upper bound if people overlap)
+    # CBDF arts 5, 7 and 8 count per processor, all transfers together, since 1 January, except those made
+    # under an exemption (arts 7 para. 2, 8 para. 2): when these are left out, hegui adds up the assessment's
+    # other outbound transfers (an upper bound if people overlap)
     outbound_individuals_non_sensitive: Count | None = Field(
-        None, description="distinct people whose non-sensitive PI the processor has sent abroad since 1 January"
+        None,
+        description="distinct people whose non-sensitive PI the processor has sent abroad since 1 January, leaving "
+        "out exports under an exemption (CBDF-PROVISIONS arts 3-6, NDSMR art. 35 para. 1 item 6)",
     )
     outbound_individuals_sensitive: Count | None = Field(
-        None, description="distinct people whose sensitive PI the processor has sent abroad since 1 January"
+        None, description="the same for sensitive PI"
     )
 
 
@@ -128,8 +146,14 @@ class Activity(_Model):
     individuals: Count | None = None
     automated_decision: bool = False
     automated_marketing: bool = Field(False, description="push or marketing by automated decision-making")
+    role: Role = Field(
+        "controller",
+        description="controller (decides purposes and means, PIPL art. 73 item 1), joint_controller (decides them "
+        "with others, PIPL art. 20) or entrusted_party (processes on a client's behalf, PIPL art. 21)",
+    )
+    joint_with: list[str] = Field(default_factory=list, description="the other processors of a joint_controller")
+    on_behalf_of: str | None = Field(None, description="the client whose instructions an entrusted_party follows")
     entrusted_processing: bool = Field(False, description="entrusts processing to another party")
-    acting_as_entrusted_party: bool = Field(False, description="processes PI on behalf of another processor")
     provides_to_other_processor: bool = False
     public_disclosure: bool = False
     public_image_capture: bool = Field(False, description="image capture / identity recognition in public places")
@@ -165,7 +189,18 @@ class Incident(_Model):
     pi_involved: bool = True
     remedied: bool | None = None
     individuals_notified: bool | None = None
+    harm_avoided: bool = Field(
+        False,
+        description="claims PIPL art. 57 para. 2: the measures taken effectively avoid harm, so individuals were "
+        "not told (the regulator may still require it)",
+    )
     authority_notified: bool | None = None
+    below_reporting_threshold: bool = Field(
+        False,
+        description="claims the incident stays below the thresholds at which the rules require a report to the "
+        "authority (DSL art. 29 and NDSMR art. 11 report 'as required'); PI incidents are always notified "
+        "under PIPL art. 57",
+    )
 
 
 class Waiver(_Model):

@@ -13,12 +13,21 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
+from typer import rich_utils
+from typer._click.exceptions import (  # typer's vendored click: the classes of its usage errors
+    BadOptionUsage,
+    BadParameter,
+    MissingParameter,
+    NoSuchOption,
+    UsageError,
+)
 from typer.core import TyperCommand, TyperGroup
 
 from engine import __version__
-from engine.errors import InputError
-from engine.i18n import MESSAGES, both
+from engine.console import SafeConsole
+from engine.errors import InputError, clip
+from engine.i18n import MESSAGES, both, closest
+from engine.overwrite import ForceOption
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,12 +44,66 @@ class _BuiltinHelp:
         return params
 
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Usage errors (bad option values, missing or unknown options) worded from the catalogue."""
+        try:
+            parsed: list[str] = super().parse_args(ctx, args)  # type: ignore[misc]
+        except UsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # shows the help, not an error
+                raise
+            raise UsageError(usage_message(exc), exc.ctx) from None
+        return parsed
+
+
 class _Command(_BuiltinHelp, TyperCommand):
     pass
 
 
 class _Group(_BuiltinHelp, TyperGroup):
-    pass
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as exc:
+            if args and args[0] not in self.commands:
+                text = both("cli.no_command", command=clip(args[0]), hint=closest(args[0], self.commands))
+                raise UsageError(text, exc.ctx) from None
+            raise UsageError(usage_message(exc), exc.ctx) from None
+
+
+def usage_message(exc: UsageError) -> str:
+    """A command-line usage error in both languages (typer's own text is English only)."""
+    from pydantic import ValidationError
+
+    from engine.i18n import did_you_mean, listed, message
+    from engine.validation import error_text
+
+    if isinstance(exc, MissingParameter):
+        return both("cli.missing", option=_hint(exc))
+    if isinstance(exc, BadParameter):
+        cause, why = exc.__cause__, message("cli.usage", detail=exc.message)
+        if isinstance(cause, ValidationError) and (err := cause.errors(include_url=False)):
+            choices = getattr(getattr(exc.param, "type_descriptor", None), "choices", None)
+            if choices and err[0]["type"] == "value_error":
+                names = listed(str(getattr(c, "value", c)) for c in choices)
+                why = message("cli.bad_choice", value=clip(err[0]["input"]), choices=names)
+            else:
+                why = error_text(err[0])
+        return both("cli.bad_value", option=_hint(exc), why=why)
+    if isinstance(exc, NoSuchOption):
+        near = sorted(exc.possibilities or [])
+        return both("cli.no_option", option=clip(exc.option_name), hint=did_you_mean(near[0] if near else None))
+    if isinstance(exc, BadOptionUsage) and "requires an argument" in exc.message:
+        return both("cli.needs_value", option=exc.option_name)
+    if exc.message.startswith("Got unexpected extra argument"):
+        return both("cli.extra_args", args=clip(exc.message.rpartition(" (")[2].rstrip(")")))
+    return both("cli.usage", detail=exc.format_message())
+
+
+def _hint(exc: BadParameter) -> str:
+    """The option or argument a usage error is about, as the user wrote it (--report-lang, PATH)."""
+    if exc.param_hint is not None:
+        return exc.param_hint if isinstance(exc.param_hint, str) else " / ".join(exc.param_hint)
+    return str(exc.param.get_error_hint()) if exc.param is not None else "?"
 
 
 class _Typer(typer.Typer):
@@ -62,15 +125,19 @@ app = _Typer(
     add_completion=True,
     rich_markup_mode="rich",
 )
+# typer prints usage errors in a panel with these two English texts of its own
+rich_utils.ERRORS_PANEL_TITLE = both("cli.error_title")
+rich_utils.RICH_HELP = both("cli.try_help", command="[blue]'{command_path} {help_option}'[/]")
 rulebooks_app = _Typer(help="规则库工具 / Rulebook tools: lint, test, coverage, docs.", no_args_is_help=True)
 app.add_typer(rulebooks_app, name="rulebooks")
 
-def err_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+def err_console() -> SafeConsole:
+    return SafeConsole(stderr=True, soft_wrap=True)
 
 
-def out_console() -> Console:
-    return Console(highlight=False)
+def out_console() -> SafeConsole:
+    return SafeConsole()
 
 
 def input_errors_exit_2(fn: F) -> F:
@@ -209,7 +276,7 @@ def assess(
     if not quiet:
         print_summary(doc, summary_lang, out_console())
         for name in files:
-            out_console().print(f"→ {target / name}")
+            out_console().print(f"→ {target / name}", markup=False)
     if exceeds(doc, fail_on.value):
         raise typer.Exit(1)
 
@@ -238,6 +305,7 @@ class SchemaOf(StrEnum):
 
 
 @app.command()
+@input_errors_exit_2
 def schema(
     of: Annotated[
         SchemaOf,
@@ -248,16 +316,21 @@ def schema(
         ),
     ] = SchemaOf.findings,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="写入文件 / Write to this file.")] = None,
+    force: ForceOption = False,
 ) -> None:
     """导出 JSON Schema（结论或输入文件）/ Export the JSON Schema of findings.json or of an input file."""
     from engine.finding import json_schema
     from engine.output import write_atomic
+    from engine.overwrite import check_output, output_errors, schema_is_ours
     from engine.workflow.schema import input_schema
 
+    if out:
+        check_output(out, force=force, ours=schema_is_ours)
     data = json_schema() if of is SchemaOf.findings else input_schema(of.value)
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     if out:
-        write_atomic(out, text)
+        with output_errors(out):
+            write_atomic(out, text)
     else:
         sys.stdout.write(text)
 

@@ -18,13 +18,14 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import durable_rules_engine as dre
 
 from engine.condition import All, Any_, Node, facts_used, key, length_key, negate, to_durable
 from engine.facts import Context
-from engine.rulebook import Rulebooks
+from engine.rulebook import Rulebooks, holds_on
 
 # durable-rules fails (error 303) when one fact matches more than 64 alpha branches in a ruleset; rules are
 # packed into rulesets so that the distinct tests of each (an upper bound of those branches) stay below this.
@@ -182,6 +183,7 @@ class CompiledRulebooks:
 
     def __init__(self, books: Rulebooks, alpha_budget: int = ALPHA_BUDGET) -> None:
         self.books = books
+        self.levels = books.derived_order()
         self.strata: list[list[_Ruleset]] = []
         self.names: dict[str, tuple[str, ...]] = {}  # durable-rules rule id -> the names it stands for
         tag = f"hegui{os.getpid()}_{next(_names)}"
@@ -207,8 +209,10 @@ class CompiledRulebooks:
     def rule_count(self) -> int:
         return len(self.names)
 
-    def run(self, contexts: list[Context]) -> dict[str, set[str]]:
-        """Evaluate every stratum; returns fired rule name -> context keys, and fills derived facts."""
+    def run(self, contexts: list[Context], day: date | None = None) -> dict[str, set[str]]:
+        """Evaluate every stratum; returns fired rule name -> context keys, and fills derived facts.
+        On `day`, a derived fact whose instruments are not in force is false (the rule it names did not
+        exist then), whatever its condition says; without a day, every derived fact is computed."""
         fired: dict[str, set[str]] = defaultdict(set)
         by_scope: dict[str, list[Context]] = defaultdict(list)
         for ctx in contexts:
@@ -225,9 +229,19 @@ class CompiledRulebooks:
                     layer[name].add(fact_id)
             if index < last:  # derived facts: into the contexts, for the strata that use them
                 _apply_derived(layer, contexts)
+                if day is not None:
+                    self._retire(self.levels[index], contexts, day)
                 for name, keys in layer.items():
                     fired[name] |= keys
         return fired
+
+    def _retire(self, level: list[str], contexts: list[Context], day: date) -> None:
+        for fid in level:
+            derived = self.books.derived[fid]
+            if not holds_on(derived, day):
+                for ctx in contexts:
+                    if derived.scope == "org" or ctx.scope == derived.scope:
+                        ctx.facts[fid] = False
 
     @staticmethod
     def _assert(handle: int, fact: dict[str, Any]) -> int:

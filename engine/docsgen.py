@@ -32,7 +32,8 @@ def obligation_page(ob: Obligation, books: Rulebooks) -> str:
         "",
         f"**{ob.title.zh}** / {ob.title.en}",
         "",
-        f"- Scope: {ob.scope}; severity: {ob.severity}; confidence: {ob.confidence}",
+        f"- Scope: {ob.scope}; severity: {ob.severity}; confidence: {ob.confidence}; "
+        f"binds: {ob.binds or 'any processor the cited instruments reach'}",
         f"- Citations: {_cites(ob.citations)}",
         f"- Penalties: {_cites(ob.penalties) or '—'}",
         f"- Applies when: `{condition_text(books.cond(ob.id, 'applies'))}`",

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from engine.text import Text
+
+# C0 and C1 control characters and DEL, except tab and newline (which free text may hold)
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# the same as written in a file, where a carriage return is part of a CRLF line break
+RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+MAX_ECHO = 40
+
+
+def clip(value: object, limit: int = MAX_ECHO) -> str:
+    """User text as a message echoes it: cut to `limit` characters, so a message names a value, never copies a file."""
+    text = str(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 @dataclass(frozen=True)
@@ -20,7 +33,8 @@ class Problem:
         where = self.file
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
-        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        path = ".".join(clip(part) for part in self.path.split("."))  # a key may be a whole line of a file
+        text = f"{where}: {path}: {self.message}" if self.path else f"{where}: {self.message}"
         return _printable(text)
 
 

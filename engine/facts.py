@@ -13,10 +13,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.assessment import DATA_SUBJECTS, LEGAL_BASES, MAINLAND, Activity, Assessment, Transfer
+from engine import citation
+from engine.assessment import DATA_SUBJECTS, LEGAL_BASES, MAINLAND, ROLES, Activity, Assessment, Transfer
 from engine.condition import FactSpec, FactType
 from engine.dataset import Dataset
-from engine.questions import Question, QuestionBank, Scope
+from engine.questions import Question, QuestionBank, Scope, question_bank
 from engine.taxonomy import Taxonomy
 
 SCOPES: tuple[Scope, ...] = ("org", "activity", "transfer")
@@ -39,6 +40,9 @@ def input_specs(taxonomy: Taxonomy) -> dict[str, FactSpec]:
         ("org.public_service_body", "bool", None),
         ("org.outside_china", "bool", None),
         ("org.outside_china_basis", "list", _enum(OutsideChinaBasis.__args__)),  # type: ignore[attr-defined]
+        ("org.processes_in_china", "bool", None),
+        ("org.networks_in_china", "bool", None),
+        ("org.roles", "list", ROLES),
         ("org.shenzhen", "bool", None),
         ("org.free_trade_zone", "bool", None),
         ("org.network_operator", "bool", None),
@@ -53,7 +57,10 @@ def input_specs(taxonomy: Taxonomy) -> dict[str, FactSpec]:
         ("org.data_grades", "list", GRADES),
         ("org.has_transfers", "bool", None),
         ("org.incident_count", "int", None),
+        ("org.pi_incident_count", "int", None),
         ("org.max_incident_individuals", "int", None),
+        ("org.incidents_under_incident_measures", "int", None),
+        ("org.max_individuals_under_incident_measures", "int", None),
         ("org.incidents_handled", "bool", None),
         ("org.data_incidents_handled", "bool", None),
         ("activity.legal_basis", "enum", LEGAL_BASES),
@@ -66,7 +73,7 @@ def input_specs(taxonomy: Taxonomy) -> dict[str, FactSpec]:
         ("activity.automated_decision", "bool", None),
         ("activity.automated_marketing", "bool", None),
         ("activity.entrusted_processing", "bool", None),
-        ("activity.acting_as_entrusted_party", "bool", None),
+        ("activity.role", "enum", ROLES),
         ("activity.provides_to_other_processor", "bool", None),
         ("activity.public_disclosure", "bool", None),
         ("activity.public_image_capture", "bool", None),
@@ -137,14 +144,25 @@ def _all_true(flags: Iterable[bool | None]) -> bool | None:
     return None if None in values else True
 
 
-def _answers(out: dict[str, Any], answers: Mapping[str, Any]) -> None:
+def _answers(out: dict[str, Any], answers: Mapping[str, Any], scope: Scope) -> None:
+    out.update(question_bank().unclaimed(scope))
     for qid, value in answers.items():
         if value is not None:
             out[f"q.{qid}"] = sorted(value) if isinstance(value, list) else value
 
 
-def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Taxonomy) -> list[Context]:
-    """Turn validated inputs into contexts; references were checked by the loader."""
+def build_contexts(
+    a: Assessment,
+    datasets: Mapping[str, Dataset],
+    taxonomy: Taxonomy,
+    exempt: frozenset[str] = frozenset(),
+    id_numbers_sensitive: bool | None = None,
+) -> list[Context]:
+    """Turn validated inputs into contexts; references were checked by the loader. `exempt` names the
+    transfers made under an exemption, whose people do not count toward the cumulative thresholds;
+    `id_numbers_sensitive` overrides the assessment's reading of identity-document numbers."""
+    reading = a.assessment.id_numbers_sensitive if id_numbers_sensitive is None else id_numbers_sensitive
+    taxonomy = taxonomy.reading(reading)
 
     def categories(activity: Activity) -> set[str]:
         cats = {taxonomy.resolve(c) or c for c in activity.pi_categories}
@@ -154,6 +172,8 @@ def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Tax
 
     act_cats = {act.id: categories(act) for act in a.activities}
     org = a.organisation
+    since = citation.in_force_window("INCIDENT-MEASURES")[0]
+    reportable = [i for i in a.incidents if i.occurred >= since]
     all_tags: set[str] = set(taxonomy.tags_of(sorted(set().union(*act_cats.values())))) if act_cats else set()
     org_facts: dict[str, Any] = {
         "org.ciio": org.ciio,
@@ -161,6 +181,10 @@ def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Tax
         "org.public_service_body": org.public_service_body,
         "org.outside_china": org.outside_china,
         "org.outside_china_basis": sorted(org.outside_china_basis),
+        "org.processes_in_china": not org.outside_china or bool(org.processes_in_china),
+        "org.networks_in_china": not org.outside_china or bool(org.networks_in_china),
+        # an organisation without recorded activities is assessed as deciding its own processing
+        "org.roles": sorted({act.role for act in a.activities} or {"controller"}),
         "org.shenzhen": org.shenzhen,
         "org.free_trade_zone": org.free_trade_zone,
         "org.network_operator": org.network_operator,
@@ -172,10 +196,16 @@ def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Tax
         "org.data_grades": sorted({d.grade for d in datasets.values()}),
         "org.has_transfers": bool(a.transfers),
         "org.incident_count": len(a.incidents),
+        "org.pi_incident_count": sum(1 for i in a.incidents if i.pi_involved),
         "org.max_incident_individuals": max((i.individuals_affected for i in a.incidents), default=0),
+        # an incident is judged by the rules in force when it occurred: the reporting hours only for
+        # incidents from the day the incident-reporting measures took effect
+        "org.incidents_under_incident_measures": len(reportable),
+        "org.max_individuals_under_incident_measures": max((i.individuals_affected for i in reportable), default=0),
     }
-    # PI incidents (PIPL art. 57): remedied, authority and individuals told; any incident (DSL art. 29):
-    # remedied and reported, individuals told where PI was involved
+    # PI incidents (PIPL art. 57): remedied, authority and individuals told, unless the processor claims
+    # that harm was effectively avoided (art. 57 para. 2); any incident (DSL art. 29): remedied, reported
+    # where the rules require it (unless claimed below their thresholds), individuals told where PI was involved
     _set(
         org_facts,
         "org.incidents_handled",
@@ -183,7 +213,7 @@ def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Tax
             flag
             for i in a.incidents
             if i.pi_involved
-            for flag in (i.remedied, i.authority_notified, i.individuals_notified)
+            for flag in (i.remedied, i.authority_notified, True if i.harm_avoided else i.individuals_notified)
         ),
     )
     _set(
@@ -192,14 +222,18 @@ def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Tax
         _all_true(
             flag
             for i in a.incidents
-            for flag in (i.remedied, i.authority_notified, *((i.individuals_notified,) if i.pi_involved else ()))
+            for flag in (
+                i.remedied,
+                True if i.below_reporting_threshold else i.authority_notified,
+                *((i.individuals_notified,) if i.pi_involved else ()),
+            )
         ),
     )
     if org.platform is not None:
         org_facts["org.registered_users"] = org.platform.registered_users
         org_facts["org.monthly_active_users"] = org.platform.monthly_active_users
         org_facts["org.platform_complex_business_types"] = org.platform.complex_business_types
-    _answers(org_facts, a.answers)
+    _answers(org_facts, a.answers, "org")
 
     contexts = [Context("org", "org", dict(org_facts))]
     activities = {act.id: act for act in a.activities}
@@ -221,7 +255,7 @@ def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Tax
                 "activity.automated_decision": act.automated_decision,
                 "activity.automated_marketing": act.automated_marketing,
                 "activity.entrusted_processing": act.entrusted_processing,
-                "activity.acting_as_entrusted_party": act.acting_as_entrusted_party,
+                "activity.role": act.role,
                 "activity.provides_to_other_processor": act.provides_to_other_processor,
                 "activity.public_disclosure": act.public_disclosure,
                 "activity.public_image_capture": act.public_image_capture,
@@ -230,26 +264,50 @@ def build_contexts(a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Tax
             }
         )
         _set(facts, "activity.individuals", individuals)
-        _answers(facts, act.answers)
+        _answers(facts, act.answers, "activity")
         contexts.append(Context("activity", act.id, facts))
-    totals = outbound_totals(a)
+    totals = outbound_totals(a, datasets, taxonomy, exempt)
     for tr in a.transfers:
         facts = transfer_facts(org_facts, tr, totals, activities, datasets, taxonomy)
         contexts.append(Context("transfer", tr.id, facts))
     return contexts
 
 
-def outbound_totals(a: Assessment) -> tuple[int, int]:
+def counted_transfers(a: Assessment, exempt: frozenset[str]) -> list[Transfer]:
+    """Transfers whose people count toward the CBDF arts 7-8 cumulative thresholds: those abroad, except
+    the ones made under an exemption (arts 3-6 and NDSMR art. 35 para. 1 item 6), which arts 7 para. 2
+    and 8 para. 2 leave to their own rule."""
+    return [t for t in a.transfers if t.destination != MAINLAND and t.id not in exempt]
+
+
+def outbound_totals(
+    a: Assessment, datasets: Mapping[str, Dataset], taxonomy: Taxonomy, exempt: frozenset[str] = frozenset()
+) -> tuple[int, int]:
     """The processor's cumulative outbound counts since 1 January (non-sensitive, sensitive), which the
-    CBDF thresholds test: as given for the organisation, else the sum of this assessment's transfers."""
-    abroad = [t for t in a.transfers if t.destination != MAINLAND]
+    CBDF thresholds test: as given for the organisation, else the sum of this assessment's counted transfers."""
+    counted = [people(t, datasets, taxonomy) for t in counted_transfers(a, exempt)]
     org = a.organisation
     non_sensitive = org.outbound_individuals_non_sensitive
     sensitive = org.outbound_individuals_sensitive
     return (
-        sum(t.individuals_non_sensitive for t in abroad) if non_sensitive is None else non_sensitive,
-        sum(t.individuals_sensitive for t in abroad) if sensitive is None else sensitive,
+        sum(n for n, _ in counted) if non_sensitive is None else non_sensitive,
+        sum(s for _, s in counted) if sensitive is None else sensitive,
     )
+
+
+def carries_id_numbers(tr: Transfer, datasets: Mapping[str, Dataset], taxonomy: Taxonomy) -> bool:
+    return any("government_id" in taxonomy.categories[c].tags for d in tr.datasets for c in datasets[d].categories())
+
+
+def people(tr: Transfer, datasets: Mapping[str, Dataset], taxonomy: Taxonomy) -> tuple[int, int]:
+    """A transfer's people (non-sensitive, sensitive). Where the reading makes identity numbers sensitive
+    and the transfer carries them, every person it exports has sensitive PI among it."""
+    ids_sensitive = any(
+        c.sensitive for c in taxonomy.categories.values() if "government_id" in c.tags
+    ) and carries_id_numbers(tr, datasets, taxonomy)
+    if ids_sensitive:
+        return 0, tr.individuals_non_sensitive + tr.individuals_sensitive
+    return tr.individuals_non_sensitive, tr.individuals_sensitive
 
 
 def transfer_facts(
@@ -262,12 +320,13 @@ def transfer_facts(
 ) -> dict[str, Any]:
     facts = dict(org_facts)
     cats = {c for d in tr.datasets for c in datasets[d].categories()}
+    non_sensitive, sensitive = people(tr, datasets, taxonomy)
     facts.update(
         {
             "transfer.destination": tr.destination,
             "transfer.to_mainland": tr.destination == MAINLAND,
-            "transfer.individuals_non_sensitive": tr.individuals_non_sensitive,
-            "transfer.individuals_sensitive": tr.individuals_sensitive,
+            "transfer.individuals_non_sensitive": non_sensitive,
+            "transfer.individuals_sensitive": sensitive,
             "transfer.total_non_sensitive": totals[0],
             "transfer.total_sensitive": totals[1],
             "transfer.important_data": tr.important_data,
@@ -280,5 +339,5 @@ def transfer_facts(
     )
     if tr.activity is not None:
         facts["transfer.legal_basis"] = activities[tr.activity].legal_basis
-    _answers(facts, tr.answers)
+    _answers(facts, tr.answers, "transfer")
     return facts

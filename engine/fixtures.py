@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from engine.assess import Evaluator, compiled, in_force
+from engine.assess import Evaluator, compiled
 from engine.facts import Context
 from engine.obligation import Fixture
+from engine.questions import question_bank
+from engine.rulebook import fixture_defaults, holds_on
 
 
 @dataclass(frozen=True)
@@ -45,11 +47,14 @@ def run_case(case: Case) -> str:
         "derived": lambda: books.derived[case.rule].scope,
         "decision": lambda: books.decisions[case.rule].scope,
     }[case.kind]()
-    ctx = Context(scope, "fixture", dict(case.fixture.facts))
+    defaults = {k: v for k, v in fixture_defaults().items() if k.startswith(("org.", f"{scope}."))}
+    defaults.update(question_bank().unclaimed("org"))
+    defaults.update(question_bank().unclaimed(scope))
+    ctx = Context(scope, "fixture", {**defaults, **case.fixture.facts})
     contexts = [ctx]
     if scope != "org":  # organisation-level derived facts are computed in the organisation context
         contexts.append(Context("org", "org", {k: v for k, v in ctx.facts.items() if k.startswith("org.")}))
-    fired = engine.run(contexts)
+    fired = engine.run(contexts, day)
     evaluator = Evaluator(books, fired, day)
     if case.kind == "derived":
         value = ctx.facts.get(case.rule)
@@ -57,7 +62,7 @@ def run_case(case: Case) -> str:
     if case.kind == "decision":
         return evaluator.decide(case.rule, ctx).value
     ob = books.obligations[case.rule]
-    if not in_force(ob, day):
+    if not holds_on(ob, day):
         return "not_applicable"
     finding = evaluator.finding(ob, ctx)
     return "not_applicable" if finding is None else finding.status

@@ -58,7 +58,6 @@ MESSAGES: dict[str, Text] = {
         zh="批处理状态文件已损坏（{why}）；删除该文件，或加 --force 重新评估全部",
         en="the batch state file is damaged ({why}); delete it, or run with --force to assess everything again",
     ),
-    "out.cannot_write": Text(zh="无法写入：{why}", en="cannot write: {why}"),
     "out.ENOSPC": Text(zh="磁盘空间不足", en="no space left on device"),
     "out.EDQUOT": Text(zh="超出磁盘配额", en="disk quota exceeded"),
     "out.EFBIG": Text(zh="文件超过允许的大小", en="file too large"),
@@ -110,6 +109,49 @@ MESSAGES: dict[str, Text] = {
     "q.duplicate_row": Text(zh="与第 {row} 行重复", en="duplicates row {row}"),
     "q.imported": Text(zh="已从 {file} 导入 {n} 个回答", en="Imported {n} answers from {file}"),
     "q.exported": Text(zh="问卷已导出到 {file}", en="Questionnaire exported to {file}"),
+    # files: input files and terminal hardening
+    "file.control_char": Text(
+        zh="不允许的控制字符 {code}（只允许制表符和换行）",
+        en="control character {code} is not allowed (only tab and newline are)",
+    ),
+    "file.link_outside": Text(
+        zh="符号链接指向评估文件夹 {folder} 之外；请复制该文件而非链接",
+        en="symbolic link leads outside the assessment folder {folder}; copy the file instead of linking it",
+    ),
+    "file.not_regular": Text(
+        zh="不是普通文件（例如命名管道或设备）", en="not a regular file (e.g. a named pipe or a device)"
+    ),
+    "out.not_ours": Text(
+        zh="文件已存在且不是 hegui 生成的；如确需覆盖请加 --force",
+        en="the file exists and was not written by hegui; add --force to replace it",
+    ),
+    "out.is_input": Text(
+        zh="输出文件就是本次运行的输入文件 {input}；请另选输出路径",
+        en="the output is an input of this run ({input}); choose another output path",
+    ),
+    "out.is_dir": Text(zh="输出路径是一个文件夹；请给出文件名", en="the output is a folder; give a file name"),
+    "out.unwritable": Text(zh="无法写入：{why}", en="cannot write: {why}"),
+    "out.link_outside": Text(
+        zh="符号链接指向评估文件夹 {folder} 之外；拒绝写入",
+        en="symbolic link leads outside the assessment folder {folder}; not writing through it",
+    ),
+    "cli.force": Text(zh="覆盖并非 hegui 生成的已有文件", en="Replace an existing file that hegui did not write."),
+    "cli.error_title": Text(zh="错误", en="Error"),
+    "cli.try_help": Text(zh="运行 {command} 查看帮助", en="Try {command} for help."),
+    "cli.bad_value": Text(zh="{option} 的取值无效：{why}", en="invalid value for {option}: {why}"),
+    "cli.bad_choice": Text(zh="{value!r} 不是可选值之一（{choices}）", en="{value!r} is not one of {choices}"),
+    "cli.missing": Text(zh="缺少 {option}", en="missing {option}"),
+    "cli.no_option": Text(zh="没有选项 {option}{hint}", en="no such option: {option}{hint}"),
+    "cli.no_command": Text(zh="没有命令 {command!r}{hint}", en="no such command: {command!r}{hint}"),
+    "cli.needs_value": Text(zh="选项 {option} 需要一个值", en="option {option} requires a value"),
+    "cli.extra_args": Text(zh="多余的参数：{args}", en="unexpected extra arguments: {args}"),
+    "cli.usage": Text(zh="命令行用法错误：{detail}", en="{detail}"),
+    "pydantic.int_parsing": Text(
+        zh="应为整数", en="Input should be a valid integer, unable to parse string as an integer"
+    ),
+    "pydantic.float_parsing": Text(
+        zh="应为数字", en="Input should be a valid number, unable to parse string as a number"
+    ),
     # explain
     "x.finding": Text(zh="义务", en="Obligation"),
     "x.status": Text(zh="状态", en="Status"),
@@ -202,6 +244,14 @@ MESSAGES: dict[str, Text] = {
     "coverage.unclassified": Text(zh="以下条文尚未分类：{articles}", en="articles not classified: {articles}"),
     "rulebook.no_files": Text(zh="obligations/ 下没有规则库文件", en="no rulebook files under obligations/"),
     "rulebook.unknown_instrument": Text(zh="未知的法规代码 {code!r}", en="unknown instrument {code!r}"),
+    "rulebook.no_reach": Text(
+        zh="{rule} 引用的 {codes} 在 manifest.yaml 的 reach 中没有适用范围事实",
+        en="{rule} cites {codes}, which have no reach fact in manifest.yaml's reach",
+    ),
+    "rulebook.binds_scope": Text(
+        zh="{rule}：manifest.yaml 的 roles 没有为{scope}层级定义角色 {role!r}",
+        en="{rule}: manifest.yaml's roles define no {role!r} gate for the {scope} scope",
+    ),
     "rulebook.cycle": Text(
         zh="派生事实之间存在循环依赖：{cycle}", en="derived facts depend on each other in a cycle: {cycle}"
     ),
@@ -347,6 +397,52 @@ MESSAGES: dict[str, Text] = {
     ),
     "yaml.bad_value": Text(zh="无法读取值 {value!r}：{why}", en="cannot read the value {value!r}: {why}"),
     # assessment folders (engine/inputs.py, engine/assessment.py, engine/assess.py)
+    # the transfer reasons: what the cumulative thresholds counted (engine/assess.py)
+    "transfer.counted_given": Text(
+        zh="累计人数取组织填写的本处理者当年1月1日起全部出境去重合计：非敏感个人信息 {non_sensitive} 人、"
+        "敏感个人信息 {sensitive} 人；依免予情形出境的人数应已剔除（这一计算方法与国家网信部门的解读一致，"
+        "属二手资料）。",
+        en="The cumulative counts are the organisation's figures for all the processor's exports since 1 January "
+        "(distinct people): {non_sensitive} non-sensitive, {sensitive} sensitive; exports under an exemption "
+        "should be left out of them (the CAC's guidance reads it this way; secondary source).",
+    ),
+    "transfer.counted_sum": Text(
+        zh="累计人数（非敏感 {non_sensitive} 人、敏感 {sensitive} 人）为本评估中计入门槛的出境之和："
+        "{counted}（非敏感/敏感）；依免予情形出境、未计入的：{excluded}。人员重叠时合计偏高。免予情形的人数"
+        "不计入（这一计算方法与国家网信部门的解读一致，属二手资料）。",
+        en="The cumulative counts ({non_sensitive} non-sensitive, {sensitive} sensitive) add up the transfers of "
+        "this assessment that count toward the thresholds: {counted} (non-sensitive/sensitive); left out as made "
+        "under an exemption: {excluded}. Overlapping people make the sum too high. Exempt exports are not "
+        "counted (the CAC's guidance reads it this way; secondary source).",
+    ),
+    "transfer.id_numbers": Text(
+        zh="本项出境包含身份证件号码。《个人信息保护法》第二十八条未将其列为敏感个人信息，hegui 按法律的类别计数；"
+        "推荐性国家标准 GB/T 35273-2020 附录B 将其列为敏感个人信息，按该理解，这些个人应计为敏感个人信息，"
+        "出境路径将为：{mechanism}。如需全程按该理解评估，请将 assessment.id_numbers_sensitive 设为 true。",
+        en="This transfer exports identity-document numbers. PIPL art. 28 does not list them as sensitive PI and "
+        "hegui counts them as the law does; the recommended national standard GB/T 35273-2020 (Annex B) lists "
+        "them as sensitive: read that way, these people count as sensitive PI and the mechanism would be: "
+        "{mechanism}. Set assessment.id_numbers_sensitive to true to assess by that reading throughout.",
+    ),
+    # territorial reach and roles (engine/inputs.py): facts the rulebooks' reach and role gates need
+    "input.reach_required": Text(
+        zh="设立于境外的组织须填写此项（是否在中国境内{what}），以判断哪些法律适用",
+        en="required for an organisation established outside China (does it {what} in mainland China?), "
+        "to decide which laws reach it",
+    ),
+    "input.reach_domestic": Text(
+        zh="设立于境内的组织必然在境内处理数据、使用网络；此项只对境外组织填写，请删除",
+        en="an organisation established in China processes data and uses networks there; this field is only "
+        "for one established outside China, remove it",
+    ),
+    "input.joint_with_missing": Text(
+        zh="共同处理者（joint_controller）须在 joint_with 中列出共同决定处理目的和方式的其他处理者",
+        en="a joint_controller must name in joint_with the other processors that decide purposes and means with it",
+    ),
+    "input.role_field_unused": Text(
+        zh="{field} 只适用于角色 {role}，本活动的角色为 {actual}",
+        en="{field} only applies to role {role}; this activity's role is {actual}",
+    ),
     "input.total_below_transfer": Text(
         zh="当年累计出境人数 {total} 小于单项出境的 {largest} 人；应填本处理者全部出境的去重合计",
         en="the cumulative outbound count {total} is below the {largest} people of one transfer; give the "

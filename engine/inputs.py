@@ -17,12 +17,13 @@ from pydantic import ValidationError
 from engine.assessment import MAINLAND, Assessment
 from engine.dataset import Dataset, Inventory
 from engine.discovery.hints import unknown_category
-from engine.errors import InputError, Problem
+from engine.errors import RAW_CONTROL, InputError, Problem
 from engine.i18n import both, closest, message
 from engine.questions import question_bank
 from engine.taxonomy import taxonomy
+from engine.text import Text
 from engine.validation import pydantic_problems
-from engine.yamlsafe import Located, load
+from engine.yamlsafe import Located, control_text, parse, read_input
 
 ASSESSMENT_FILE = "assessment.yaml"
 DATASETS_YAML = "datasets.yaml"
@@ -47,8 +48,9 @@ def load_assessment(folder: Path) -> LoadedAssessment:
     if not main.is_file():
         raise InputError.one(str(folder), both("input.no_assessment", file=ASSESSMENT_FILE))
     digest = hashlib.sha256()
-    located = load(main)
-    digest.update(main.read_bytes())
+    raw = read_input(main, folder=folder)
+    digest.update(raw)
+    located = parse(raw, str(main))
     problems: list[Problem] = []
     if not isinstance(located.data, dict):
         raise located.error("", both("input.not_mapping"))
@@ -61,10 +63,11 @@ def load_assessment(folder: Path) -> LoadedAssessment:
     datasets: dict[str, Dataset] = {}
     for name, reader in ((DATASETS_YAML, _datasets_yaml), (DATASETS_CSV, _datasets_csv)):
         path = folder / name
-        if path.is_file():
-            digest.update(path.read_bytes())
+        if path.exists() or path.is_symlink():  # a pipe or a dangling link is refused, not skipped
             try:
-                for ds, where in reader(path):
+                raw = read_input(path, folder=folder)
+                digest.update(raw)
+                for ds, where in reader(path, raw):
                     if ds.id in datasets:
                         twice = both("input.dataset_twice", id=ds.id)
                         problems.append(Problem(str(path), twice, where[0], where[1], where[2]))
@@ -76,6 +79,7 @@ def load_assessment(folder: Path) -> LoadedAssessment:
         problems.extend(_check_references(assessment, datasets, located))
         problems.extend(_check_answers(assessment, located))
         problems.extend(_check_outbound_totals(assessment, located))
+        problems.extend(_check_reach_and_roles(assessment, located))
     if problems:
         raise InputError(problems)
     assert assessment is not None
@@ -85,8 +89,8 @@ def load_assessment(folder: Path) -> LoadedAssessment:
 Where = tuple[str, int | None, int | None]  # dotted path (YAML) or column (CSV), line, column
 
 
-def _datasets_yaml(path: Path) -> list[tuple[Dataset, Where]]:
-    located = load(path)
+def _datasets_yaml(path: Path, raw: bytes) -> list[tuple[Dataset, Where]]:
+    located = parse(raw, str(path))
     try:
         inv = Inventory.model_validate(located.data if located.data is not None else {})
     except ValidationError as exc:
@@ -98,11 +102,21 @@ def _datasets_yaml(path: Path) -> list[tuple[Dataset, Where]]:
     return out
 
 
-def _datasets_csv(path: Path) -> list[tuple[Dataset, Where]]:
-    """One row per field; dataset columns repeat and agree between rows (parser shared with imports)."""
-    from engine.discovery.tabular import parse, read_csv
+def _datasets_csv(path: Path, raw: bytes) -> list[tuple[Dataset, Where]]:
+    """One row per field; dataset columns repeat and agree between rows (parser shared with imports).
 
-    return [(p.dataset, p.where) for p in parse(read_csv(path))]
+    `raw` was read and checked by read_input; the shared reader opens the (checked) file again."""
+    from engine.discovery import tabular
+
+    grid = tabular.read_csv(path)
+    if bad := [
+        grid.problem(line, i + 1, control_text(found.group()).both())
+        for line, cells in grid.rows
+        for i, cell in enumerate(cells)
+        if (found := RAW_CONTROL.search(cell))
+    ]:
+        raise InputError(bad)
+    return [(p.dataset, p.where) for p in tabular.parse(grid)]
 
 
 def _check_categories(ds: Dataset, file: str, where: Where) -> list[Problem]:
@@ -149,6 +163,37 @@ def _check_outbound_totals(a: Assessment, located: Located) -> list[Problem]:
         if total is not None and total < largest:
             message = both("input.total_below_transfer", total=total, largest=largest)
             problems += located.error(f"organisation.outbound_{field}", message).problems
+    return problems
+
+
+def _check_reach_and_roles(a: Assessment, located: Located) -> list[Problem]:
+    """The facts the reach and role gates of the rulebooks need: an offshore organisation says whether it
+    processes data and uses networks in China; a joint controller names its co-controllers."""
+    problems: list[Problem] = []
+    org = a.organisation
+    fields = (
+        ("processes_in_china", Text(zh="处理数据", en="process data")),
+        ("networks_in_china", Text(zh="建设、运营、维护或使用网络", en="build, operate, maintain or use networks")),
+    )
+    for field, what in fields:
+        value = getattr(org, field)
+        if org.outside_china and value is None:
+            why = both("input.reach_required", what=what)
+        elif not org.outside_china and value is not None:
+            why = both("input.reach_domestic")
+        else:
+            continue
+        problems += located.error(f"organisation.{field}", why).problems
+    for i, act in enumerate(a.activities):
+        if act.role == "joint_controller" and not act.joint_with:
+            problems += located.error(f"activities.{i}.role", both("input.joint_with_missing")).problems
+        for field, role, present in (
+            ("joint_with", "joint_controller", bool(act.joint_with)),
+            ("on_behalf_of", "entrusted_party", act.on_behalf_of is not None),
+        ):
+            if present and act.role != role:
+                why = both("input.role_field_unused", field=field, role=role, actual=act.role)
+                problems += located.error(f"activities.{i}.{field}", why).problems
     return problems
 
 

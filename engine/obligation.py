@@ -55,6 +55,8 @@ class Derived(_Model):
     title: Text
     when: str
     citations: list[str] = Field(default_factory=list)
+    # like an obligation's: false on days when none of its cited instruments is in force (or outside this)
+    in_force: Window | None = None
     note: Text | None = None
     fixtures: list[Fixture] = Field(default_factory=list)
 
@@ -75,6 +77,10 @@ class Obligation(_Model):
     remediation: TextList
     evidence: TextList
     penalties: list[str] = Field(default_factory=list)
+    # who the duty binds, where the law names a role: the processor that decides purposes and means
+    # (PIPL art. 73 item 1; joint controllers too, art. 20) or the entrusted party (arts 21, 59).
+    # Absent: every organisation the cited instruments reach, whatever its role.
+    binds: Literal["controller", "entrusted_party"] | None = None
     in_force: Window | None = None
     confidence: Literal["official", "secondary"] = "official"
     note: Text | None = None

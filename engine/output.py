@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -35,22 +36,34 @@ def reason(exc: OSError) -> Text:
     return Text(zh=text, en=text)
 
 
+def unwritable(path: Path, exc: OSError) -> InputError:
+    """The located problem `path: 无法写入：… / cannot write: …` (exit 2)."""
+    return InputError.one(str(path), both("out.unwritable", why=reason(exc)))
+
+
 @contextmanager
-def writing(path: Path) -> Iterator[None]:
-    """Turn an OS error inside the block into the located problem `path: 无法写入：… / cannot write: …`."""
+def output_errors(path: Path) -> Iterator[None]:
+    """An OS error inside the block (writing `path`) becomes the located problem (exit 2)."""
     try:
         yield
     except OSError as exc:
-        raise InputError.one(str(path), both("out.cannot_write", why=reason(exc))) from None
+        raise unwritable(path, exc) from None
 
 
 @contextmanager
-def atomic_file(path: Path) -> Iterator[BinaryIO]:
-    """A file that appears at `path`, complete, only when the block ends without an error."""
+def atomic_file(path: Path, like: os.stat_result | None = None) -> Iterator[BinaryIO]:
+    """A file that appears at `path`, complete, only when the block ends without an error.
+
+    `like`: the status of the file being rewritten, whose mode and owner the new file keeps."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give outputs the usual permissions
+        if like is None:
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give outputs the usual permissions
+        else:
+            if (like.st_uid, like.st_gid) != (os.getuid(), os.getgid()):
+                os.chown(tmp, like.st_uid, like.st_gid)
+            os.chmod(tmp, stat.S_IMODE(like.st_mode))
         with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()
@@ -61,29 +74,29 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    with writing(path), atomic_file(path) as fh:
+def write_atomic(path: Path, data: bytes | str, like: os.stat_result | None = None) -> None:
+    with output_errors(path), atomic_file(path, like) as fh:
         fh.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def write_files(folder: Path, files: Mapping[str, bytes]) -> None:
     """All of `files` into `folder`, or none of them: each is written in full into a temporary folder
     beside them first (where a full disk fails), and only then renamed into place."""
-    with writing(folder):
+    with output_errors(folder):
         folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".hegui-", suffix=".tmp", dir=folder))
     try:
         for name, data in files.items():
-            with writing(folder / name), (staging / name).open("wb") as fh:  # mode from the umask
+            with output_errors(folder / name), (staging / name).open("wb") as fh:  # mode from the umask
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
         for name in files:  # a folder in a file's place would stop the renames half-way: refused first
             if (folder / name).is_dir():
-                with writing(folder / name):
+                with output_errors(folder / name):
                     raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
         for name in files:
-            with writing(folder / name):
+            with output_errors(folder / name):
                 os.replace(staging / name, folder / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

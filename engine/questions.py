@@ -37,6 +37,9 @@ class Question(BaseModel):
     help: Text
     options: list[Option] = Field(default_factory=list)
     show_if: str | None = None
+    # a statutory exception the processor must claim: unanswered means not claimed (false), so an
+    # unanswered exception never turns a failed duty into "unknown"
+    claim: bool = False
     min: int | None = None
     max: int | None = None
 
@@ -78,6 +81,10 @@ class QuestionBank(BaseModel):
 
     def in_scope(self, scope: Scope) -> list[Question]:
         return [q for q in self.questions if q.scope == scope]
+
+    def unclaimed(self, scope: Scope) -> dict[str, bool]:
+        """The exception questions of a scope as not claimed, to be overridden by the answers given."""
+        return {q.fact: False for q in self.in_scope(scope) if q.claim}
 
 
 def question_files() -> list[Path]:

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine import citation
-from engine.condition import ConditionError, FactSpec, Node, facts_used, parse
+from engine.condition import All, Always, Any_, Cmp, ConditionError, FactSpec, Node, facts_used, parse
 from engine.errors import BadValue, InputError, Problem
 from engine.facts import input_specs, question_specs, scope_of, visible
 from engine.i18n import both, listed, message
@@ -46,6 +46,7 @@ class Rulebooks:
     questions: dict[str, Question]
     conditions: dict[tuple[str, str], Node] = field(default_factory=dict)
     origin: dict[str, tuple[str, str]] = field(default_factory=dict)  # rule id -> (file, dotted path)
+    reach: dict[str, str] = field(default_factory=dict)  # instrument code -> fact: it reaches the organisation
     version: str = ""
 
     def cond(self, rule_id: str, which: str) -> Node:
@@ -111,7 +112,7 @@ def load_rulebooks(root: Path | None = None) -> tuple[Rulebooks, list[Problem]]:
             problems.extend(pydantic_problems(exc, located))
     for extra in [
         *question_files(),
-        *(data_dir("rulebooks") / x for x in ("taxonomy/pi-categories.yaml", "citation-index.json")),
+        *(data_dir("rulebooks") / x for x in ("taxonomy/pi-categories.yaml", "citation-index.json", "manifest.yaml")),
     ]:
         digest.update(extra.read_bytes())
     books.version = f"{_manifest_version()}+{digest.hexdigest()[:12]}"
@@ -135,6 +136,7 @@ def load_rulebooks(root: Path | None = None) -> tuple[Rulebooks, list[Problem]]:
                     specs[item.id] = FactSpec(item.id, "bool")
     for located, rb in parsed:
         problems.extend(_lint_file(books, located, rb))
+    problems.extend(_gate(books, located_manifest()))
     try:
         books.derived_order()
     except ValueError as exc:
@@ -144,9 +146,64 @@ def load_rulebooks(root: Path | None = None) -> tuple[Rulebooks, list[Problem]]:
     return books, problems
 
 
+def located_manifest() -> Located:
+    return load(data_dir("rulebooks") / "manifest.yaml")
+
+
 def _manifest_version() -> str:
-    located = load(data_dir("rulebooks") / "manifest.yaml")
-    return str(located.data["version"])
+    return str(located_manifest().data["version"])
+
+
+def _gate(books: Rulebooks, manifest: Located) -> Iterator[Problem]:
+    """Narrow every obligation's `applies` to whom its law binds: one of its cited instruments must reach
+    the organisation (manifest `reach`), and where it `binds` a role the activity or organisation must
+    hold it (manifest `roles`). Done here, once, so the engine, traces, docs and fixtures all see it."""
+    reach: dict[str, str] = manifest.data.get("reach", {})
+    books.reach = dict(reach)
+    roles: dict[str, dict[str, str]] = manifest.data.get("roles", {})
+    for oid in sorted(books.obligations):
+        ob = books.obligations[oid]
+        node = books.conditions.get((oid, "applies"))
+        if node is None or any(_cite_error(c) for c in ob.citations):
+            continue  # already a lint problem
+        file, path = books.origin[oid]
+        located = books.files[file]
+        codes = sorted({c.instrument for c in ob.parsed_citations()})
+        if missing := [code for code in codes if code not in reach]:
+            yield _at(located, f"{path}.citations", message("rulebook.no_reach", rule=oid, codes=listed(missing)))
+            continue
+        facts = sorted({reach[code] for code in codes})
+        gates: list[Node] = [_any(tuple(Cmp(f, "==", True) for f in facts))]
+        if ob.binds is not None:
+            role_fact = roles.get(ob.binds, {}).get(ob.scope)
+            if role_fact is None:
+                bad = message("rulebook.binds_scope", rule=oid, role=ob.binds, scope=message(f"scope.{ob.scope}"))
+                yield _at(located, f"{path}.binds", bad)
+                continue
+            gates.append(Cmp(role_fact, "==", True))
+        for fact in sorted({f for g in gates for f in facts_used(g)}):
+            if fact not in books.specs or not visible(scope_of(fact, books.questions), ob.scope):
+                yield _at(located, f"{path}.applies_when", _not_visible(oid, fact, ob.scope))
+        books.conditions[(oid, "applies")] = _all((*gates, node))
+
+
+def _any(nodes: tuple[Node, ...]) -> Node:
+    return nodes[0] if len(nodes) == 1 else Any_(nodes)
+
+
+def _all(nodes: tuple[Node, ...]) -> Node:
+    """A conjunction, flattened, without `true` parts."""
+    parts: list[Node] = []
+    for n in nodes:
+        if isinstance(n, Always) and n.value:
+            continue
+        parts.extend(n.children if isinstance(n, All) else (n,))
+    return Always(True) if not parts else parts[0] if len(parts) == 1 else All(tuple(parts))
+
+
+def fixture_defaults() -> dict[str, Any]:
+    """Facts every fixture starts from (manifest `fixture_defaults`): inside the reach and role gates."""
+    return dict(located_manifest().data.get("fixture_defaults", {}))
 
 
 def _at(located: Located, path: str, text: Text) -> Problem:
@@ -194,9 +251,19 @@ def _lint_citations(
                 yield _at(located, f"{path}.{j}", never)
 
 
-def obligation_window(ob: Obligation) -> tuple[date, date | None]:
-    """The dates an obligation can apply: when any cited instrument is in force, narrowed by in_force."""
+def obligation_window(ob: Obligation | Derived) -> tuple[date, date | None]:
+    """The dates an obligation (or a derived fact) can hold: when any cited instrument is in force,
+    narrowed by in_force; a derived fact without citations holds on every day its condition does."""
+    if not ob.citations:
+        return (ob.in_force.start if ob.in_force and ob.in_force.start else date.min), (
+            ob.in_force.end if ob.in_force else None
+        )
     return _window(tuple(ob.citations), ob.in_force)
+
+
+def holds_on(item: Obligation | Derived, day: date) -> bool:
+    lo, hi = obligation_window(item)
+    return lo <= day and (hi is None or day <= hi)
 
 
 @cache

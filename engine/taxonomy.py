@@ -45,6 +45,18 @@ class Taxonomy(BaseModel):
                 tags.add("sensitive")
         return sorted(tags)
 
+    def reading(self, id_numbers_sensitive: bool) -> Taxonomy:
+        """The taxonomy as the assessment reads it: PIPL art. 28 does not name identity-document numbers
+        as sensitive, the recommended standard GB/T 35273-2020 (Annex B) does; the second reading marks
+        every `government_id` category sensitive."""
+        if not id_numbers_sensitive:
+            return self
+        cats = {
+            k: c.model_copy(update={"sensitive": True}) if "government_id" in c.tags else c
+            for k, c in self.categories.items()
+        }
+        return self.model_copy(update={"categories": cats})
+
     def all_tags(self) -> tuple[str, ...]:
         return tuple(sorted({t for c in self.categories.values() for t in c.tags} | {"sensitive"}))
 

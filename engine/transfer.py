@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from engine.assess import Decided, Evaluator, compiled, in_force, manifest, purpose_not_in_force
+from engine.assess import Decided, Evaluator, compiled, manifest, purpose_not_in_force
 from engine.assessment import MAINLAND, Transfer, TransferPurpose
 from engine.errors import InputError
 from engine.facts import Context, transfer_facts
 from engine.finding import Finding
+from engine.rulebook import holds_on
 from engine.taxonomy import taxonomy
 
 
@@ -52,16 +53,26 @@ def decide_transfer(
             "ftz_negative_list": "outside" if ftz_outside_list else None,
         }
     )
-    org: dict[str, Any] = {"org.ciio": ciio, "org.free_trade_zone": free_trade_zone}
+    # a processor established in China, deciding its own processing: the reach and role gates hold
+    org: dict[str, Any] = {
+        "org.ciio": ciio,
+        "org.free_trade_zone": free_trade_zone,
+        "org.state_organ": False,
+        "org.outside_china": False,
+        "org.outside_china_basis": [],
+        "org.processes_in_china": True,
+        "org.networks_in_china": True,
+        "org.roles": ["controller"],
+    }
     # one transfer stands for the processor's whole outbound volume since 1 January (CBDF counts per processor)
     totals = (0, 0) if tr.destination == MAINLAND else (non_sensitive, sensitive)
     ctx = Context("transfer", tr.id, transfer_facts(org, tr, totals, {}, {}, taxonomy()))
     engine = compiled()
-    fired = engine.run([Context("org", "org", dict(org)), ctx])
+    fired = engine.run([Context("org", "org", dict(org)), ctx], day)
     evaluator = Evaluator(engine.books, fired, day)
     duties = []
     for oid in sorted(engine.books.obligations):
         ob = engine.books.obligations[oid]
-        if ob.scope == "transfer" and in_force(ob, day) and (f := evaluator.finding(ob, ctx)) is not None:
+        if ob.scope == "transfer" and holds_on(ob, day) and (f := evaluator.finding(ob, ctx)) is not None:
             duties.append(f)
     return QuickTransfer(evaluator.decide(manifest().mechanism_decision, ctx), duties)

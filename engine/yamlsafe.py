@@ -2,11 +2,18 @@
 
 PyYAML's SafeLoader builds plain data; we compose the node tree ourselves so that every dotted path
 (`activities.0.legal_basis`) maps to its line and column for error messages. Aliases are refused
-outright (no alias blow-up) and files are size-limited before parsing.
+outright (no alias blow-up); files are checked (a regular file, inside the assessment folder, within
+the size limit) before a bounded read; control characters are refused where they stand. Plain values
+resolve as in the YAML 1.2 core schema (true/false, null, decimal numbers) plus dates: PyYAML's
+YAML 1.1 readings (`no` as false, `0x10` as 16, `190:20:30` as a number) stay text, which the
+models then reject by type.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,8 +21,9 @@ from typing import Any
 
 import yaml
 
-from engine.errors import InputError
-from engine.i18n import both
+from engine.errors import CONTROL, RAW_CONTROL, InputError, clip
+from engine.i18n import both, message
+from engine.text import Text
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -45,7 +53,34 @@ class Located:
 
 
 # libyaml's C loader when available (about ten times faster); the pure-Python one otherwise
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[valid-type,misc]
+    """The safe loader with YAML 1.2 core scalar types (and dates) instead of YAML 1.1's."""
+
+
+def _core_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    return int(loader.construct_scalar(node), 10)  # 010 is ten, as in YAML 1.2
+
+
+_TIMESTAMP = next(rx for tag, rx in yaml.SafeLoader.yaml_implicit_resolvers["2"] if tag.endswith(":timestamp"))
+_Loader.yaml_implicit_resolvers = {}
+for _tag, _rx, _first in (
+    ("null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]),
+    ("bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")),
+    ("int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")),
+    (
+        "float",
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+        list("-+.0123456789"),
+    ),
+    ("timestamp", _TIMESTAMP, list("0123456789")),
+):
+    _Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", _rx, _first)
+_Loader.add_constructor("tag:yaml.org,2002:int", _core_int)
 
 
 class _Refused(Exception):
@@ -87,10 +122,24 @@ def _construct(
 def _scalar(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     """A plain value; one YAML resolves but Python cannot build (2026-13-01) is the user's error."""
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except (ValueError, OverflowError) as exc:
         key = "yaml.bad_date" if node.tag.endswith(":timestamp") else "yaml.bad_value"
-        raise _Refused(both(key, value=node.value, why=exc), node.start_mark) from None
+        raise _Refused(both(key, value=clip(node.value), why=clip(exc, 80)), node.start_mark) from None
+    if isinstance(value, str) and (found := CONTROL.search(value)):  # written as an escape such as "\e"
+        raise _Refused(control_text(found.group()).both(), node.start_mark)
+    return value
+
+
+def control_text(char: str) -> Text:
+    """The problem with a control character in an input (any but tab and newline)."""
+    return message("file.control_char", code=f"U+{ord(char):04X}")
+
+
+def position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index in `text`."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
 
 
 def _at(file: str, message: str, mark: yaml.Mark | None) -> InputError:
@@ -105,6 +154,8 @@ def too_large(file: str, limit: int = MAX_BYTES) -> InputError:
 def loads(text: str, file: str) -> Located:
     if len(text.encode("utf-8", errors="replace")) > MAX_BYTES:
         raise too_large(file)
+    if found := RAW_CONTROL.search(text):
+        raise InputError.one(file, control_text(found.group()).both(), "", *position(text, found.start()))
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
@@ -122,14 +173,44 @@ def loads(text: str, file: str) -> Located:
     return Located(data, positions, file)
 
 
-def load(path: Path) -> Located:
+def read_input(path: Path, limit: int = MAX_BYTES, folder: Path | None = None) -> bytes:
+    """An input file's bytes, checked before reading: a regular file (not a FIFO or device), within
+    `limit` (stat, then a read of at most limit + 1 bytes), and inside `folder` after links are followed."""
+    file = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise too_large(str(path))
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError.one(str(path), both("file.not_utf8", reason=exc.reason, byte=exc.start)) from None
+        if folder is not None and not path.resolve().is_relative_to(folder.resolve()):
+            raise InputError.one(file, both("file.link_outside", folder=folder))
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise InputError.one(file, both("file.not_regular"))
+            if info.st_size > limit:
+                raise too_large(file, limit)
+            data = fh.read(limit + 1)
     except OSError as exc:
-        raise InputError.one(str(path), both("file.unreadable", why=exc.strerror)) from None
-    return loads(text, str(path))
+        raise InputError.one(file, both("file.unreadable", why=exc.strerror)) from None
+    if len(data) > limit:
+        raise too_large(file, limit)
+    return data
+
+
+def decode(data: bytes, file: str) -> str:
+    """UTF-8 text, or the located problem (LINE:COL of the first byte that is not UTF-8)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start].decode("utf-8")
+        line, col = position(before, len(before))
+        message = both("file.not_utf8", reason=exc.reason, byte=exc.start)
+        raise InputError.one(file, message, "", line, col) from None
+
+
+def parse(data: bytes, file: str) -> Located:
+    """Parse the bytes of a YAML file."""
+    return loads(decode(data, file), file)
+
+
+def load(path: Path, folder: Path | None = None) -> Located:
+    """Read (see read_input) and parse one YAML file."""
+    return parse(read_input(path, folder=folder), str(path))

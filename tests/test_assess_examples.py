@@ -68,9 +68,15 @@ def test_fail_on_and_as_of(tmp_path: Path) -> None:
     assert result.exit_code == 0
     _, before = _assess("shenzhen-ecommerce", tmp_path / "y", "--as-of", "2024-01-15")
     assert before["assessment"]["as_of"] == "2024-01-15"
-    assert before["transfers"][0]["mechanism"] == "undetermined"  # CBDF not yet in force
+    # CBDF not yet in force: SA-MEASURES art. 4 item 3 decides (150,000 people this year alone reach 100,000)
+    (transfer,) = before["transfers"]
+    assert transfer["mechanism"] == "security_assessment"
+    assert {(c["instrument"], c["article"]) for c in transfer["citations"]} >= {("SA-MEASURES", 4)}
+    assert "CBDF-PROVISIONS" not in {c["instrument"] for r in transfer["reasons"] for c in r["citations"]}
     ids = {f["obligation"] for f in before["findings"]}
     assert "CBDF-8-contract-or-certification" not in ids
+    _, earlier = _assess("shenzhen-ecommerce", tmp_path / "z", "--as-of", "2022-08-31")
+    assert earlier["transfers"][0]["mechanism"] == "undetermined"  # before SA-MEASURES: no thresholds yet
 
 
 def test_expired_waiver_is_a_gap_again(tmp_path: Path) -> None:

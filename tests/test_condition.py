@@ -152,7 +152,7 @@ def test_rulesets_stay_under_the_alpha_branch_limit() -> None:
         assert sum(len(c) for c in chunks) == len(scoped)
         for chunk in chunks:
             assert len(set().union(*(_tests(p, set()) for _, p in chunk))) <= ALPHA_BUDGET
-    small = list(_pack(scoped, 8))
+    small = list(_pack(scoped, 12))
     assert len(small) > len(chunks)
 
 

@@ -157,7 +157,7 @@ def test_duplicate_key_and_bad_encoding_are_refused(tmp_path: Path) -> None:
     assert_problem(_assert_rejected(tmp_path), r"/assessment\.yaml:2:1", "键 'assessment' 重复", "duplicate key")
     (tmp_path / "assessment.yaml").write_bytes("assessment: 评估\n".encode("gbk"))
     stderr = _assert_rejected(tmp_path)
-    assert_problem(stderr, r"/assessment\.yaml", "不是 UTF-8 文本", "not UTF-8 text")
+    assert_problem(stderr, r"/assessment\.yaml:1:13", "不是 UTF-8 文本", "not UTF-8 text")
 
 
 @pytest.mark.parametrize("bad", ["2026-13-01", "2026-02-30"])

@@ -97,7 +97,10 @@ def test_generated_docs_are_current(tmp_path: Path) -> None:
         (["--purpose", "contract_with_individual", "--non-sensitive", "5000000"], "exempt"),
         (["--free-trade-zone", "--ftz-outside-list", "--non-sensitive", "5000000"], "exempt"),
         (["--destination", "CN", "--non-sensitive", "5000000"], "not_a_transfer"),
-        (["--non-sensitive", "500000", "--as-of", "2024-03-21"], "undetermined"),
+        # before CBDF: SA-MEASURES art. 4 (100,000 people since 1 January of the previous year)
+        (["--non-sensitive", "500000", "--as-of", "2024-03-21"], "security_assessment"),
+        (["--non-sensitive", "50000", "--as-of", "2024-03-21"], "undetermined"),
+        (["--non-sensitive", "500000", "--as-of", "2022-08-31"], "undetermined"),
         (["--ciio", "--purpose", "legal_duty", "--non-sensitive", "5000000"], "exempt"),  # NDSMR art. 35(1)(6)
         (["--important-data", "--purpose", "legal_duty", "--non-sensitive", "5"], "security_assessment"),
     ],

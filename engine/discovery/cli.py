@@ -9,6 +9,7 @@ import typer
 
 from engine.discovery import SourceFormat
 from engine.i18n import both
+from engine.overwrite import ForceOption, check_output, yaml_is_ours
 from engine.text import Text
 
 if TYPE_CHECKING:
@@ -60,11 +61,13 @@ def register(app: typer.Typer) -> None:
         system: Annotated[
             str | None, typer.Option("--system", help="系统名称 / System label (default: from the URL).")
         ] = None,
+        force: ForceOption = False,
     ) -> None:
         """只读扫描数据库并建议个人信息类别 / Scan a database read-only; propose PI categories."""
         from engine.discovery.emit import inventory_writer
         from engine.discovery.scan import Scan, ScanOptions
 
+        check_output(out, force=force, ours=yaml_is_ours, inputs=_database_file(url))
         patterns = [p.strip() for t in tables or [] for p in t.split(",") if p.strip()]
         found = Scan(url, ScanOptions(patterns, sample, country_code(location, "--location"), system))
         with inventory_writer(out, found.header()) as writer:  # table by table: memory stays flat
@@ -92,13 +95,27 @@ def register(app: typer.Typer) -> None:
             typer.Option("--sheet", help="XLSX 工作表（默认第一个）/ XLSX sheet (default: the first)."),
         ] = None,
         location: LocationOption = "CN",
+        force: ForceOption = False,
     ) -> None:
         """导入数据集清单为 datasets.yaml / Import a dataset inventory into datasets.yaml."""
         from engine.discovery.emit import write
         from engine.discovery.imports import import_inventory
 
+        check_output(out, force=force, ours=yaml_is_ours, inputs=[source])
         imported = import_inventory(source, fmt, sheet, country_code(location, "--location"))
         written = write(imported.drafts, imported.header, out)
         for warning in imported.warnings:
             err_console().print(str(warning), markup=False)
         report(written, out)
+
+
+def _database_file(url: str) -> list[Path]:
+    """The file of an SQLite URL (an input of the scan: never its output); none for a server."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return []  # the scan itself reports a bad URL
+    return [Path(parsed.database)] if parsed.get_backend_name() == "sqlite" and parsed.database else []

@@ -19,6 +19,7 @@ import yaml
 
 from engine.dataset import DataField, Dataset, Inventory
 from engine.output import atomic_file
+from engine.overwrite import YAML_MARK, output_errors
 from engine.taxonomy import taxonomy
 from engine.text import Text
 from engine.yamlsafe import loads
@@ -98,6 +99,7 @@ class InventoryWriter:
     def __init__(self, fh: BinaryIO, file: str) -> None:
         self._fh, self._file = fh, file
         self.written = Written()
+        self._lines([YAML_MARK])  # how hegui knows it may replace this file (engine/overwrite.py)
 
     def _lines(self, lines: list[str]) -> None:
         self._fh.write(("\n".join(lines) + "\n").encode("utf-8"))
@@ -121,7 +123,7 @@ class InventoryWriter:
 @contextmanager
 def inventory_writer(out: Path, header: list[Text]) -> Iterator[InventoryWriter]:
     """A writer for `out`, which appears (atomically) only if the block completes."""
-    with atomic_file(out) as fh:
+    with output_errors(out), atomic_file(out) as fh:
         writer = InventoryWriter(fh, str(out))
         for t in header:
             writer.note(t)

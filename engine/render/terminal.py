@@ -1,10 +1,11 @@
-"""The terminal summary of one assessment (rich)."""
+"""The terminal summary of one assessment (rich); user text (title, ids) is escaped with `safe`."""
 
 from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
 
+from engine.console import safe
 from engine.finding import FindingsDocument
 from engine.obligation import SEVERITIES
 
@@ -32,7 +33,7 @@ LABELS = {
         "gaps": "差距（按严重程度）",
         "security_assessment": "安全评估",
         "standard_contract_or_certification": "标准合同或认证",
-        "exempt": "免予申报",
+        "exempt": "免予评估、合同和认证",
         "not_a_transfer": "不属于出境",
         "undetermined": "无法判断",
         "top": "主要差距",
@@ -62,7 +63,7 @@ LABELS = {
         "gaps": "Gaps by severity",
         "security_assessment": "security assessment",
         "standard_contract_or_certification": "standard contract or certification",
-        "exempt": "exempt",
+        "exempt": "exempt from all three",
         "not_a_transfer": "not a transfer",
         "undetermined": "undetermined",
         "top": "Gaps",
@@ -75,7 +76,7 @@ LABELS = {
 def print_summary(doc: FindingsDocument, lang: str, console: Console) -> None:
     t = LABELS[lang]
     a = doc.assessment
-    console.print(f"[bold]{t['title']}[/bold]: {a.title.get(lang)} ({a.id}, {a.as_of})")
+    console.print(f"[bold]{t['title']}[/bold]: {safe(a.title.get(lang))} ({safe(a.id)}, {a.as_of})")
     overview = Table(show_header=True)
     overview.add_column(t["status"])
     overview.add_column(t["count"], justify="right")
@@ -100,7 +101,9 @@ def print_summary(doc: FindingsDocument, lang: str, console: Console) -> None:
         tt.add_column(t["mechanism"])
         tt.add_column(t["citation"])
         for tr in doc.transfers:
-            tt.add_row(f"{tr.id} → {tr.destination}", t[tr.mechanism], ", ".join(c.label() for c in tr.citations))
+            tt.add_row(
+                f"{safe(tr.id)} → {safe(tr.destination)}", t[tr.mechanism], ", ".join(c.label() for c in tr.citations)
+            )
         console.print(tt)
 
     open_gaps = [f for f in doc.findings if f.status == "gap"]
@@ -111,6 +114,8 @@ def print_summary(doc: FindingsDocument, lang: str, console: Console) -> None:
         table.add_column(t["citation"])
         for f in open_gaps:
             table.add_row(
-                t[f.severity], f"{f.title.get(lang)}\n[dim]{f.id}[/dim]", ", ".join(c.label() for c in f.citations)
+                t[f.severity],
+                f"{safe(f.title.get(lang))}\n[dim]{safe(f.id)}[/dim]",
+                ", ".join(c.label() for c in f.citations),
             )
         console.print(table)

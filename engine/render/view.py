@@ -30,8 +30,8 @@ STATUS_ORDER = ("gap", "unknown", "waived", "met")
 # Findings about the purpose, basis and necessity of processing (PIPL art. 56 para. 1 item 1):
 # principles (arts 5-7), legal bases and consent (arts 13-17), retention (art. 19), sensitive PI (arts 28-30).
 LAWFULNESS_ARTICLES = {5, 6, 7, 13, 14, 15, 16, 17, 19, 28, 29, 30}
-FLAGS = ("automated_decision", "automated_marketing", "entrusted_processing", "acting_as_entrusted_party",
-         "provides_to_other_processor", "public_disclosure", "public_image_capture", "publicly_available_pi")
+FLAGS = ("automated_decision", "automated_marketing", "entrusted_processing", "provides_to_other_processor",
+         "public_disclosure", "public_image_capture", "publicly_available_pi")
 
 # Report outlines: (heading key, section template or None for a heading that only groups).
 Outline = list[tuple[str, str | None, list[tuple[str, str]]]]
@@ -131,7 +131,8 @@ class Report:
 
     def activity_flags(self, act: Activity) -> list[str]:
         """Message keys of the features that make an activity notable (PIPL art. 55 triggers among them)."""
-        return [f"flag.{name}" for name in FLAGS if getattr(act, name)]
+        role = [] if act.role == "controller" else [f"flag.{act.role}"]
+        return role + [f"flag.{name}" for name in FLAGS if getattr(act, name)]
 
     def subject_names(self, act: Activity) -> str:
         return self.words.items([self.words.say(f"subject.{s}") for s in act.data_subjects])

@@ -17,6 +17,7 @@ import yaml
 from engine.errors import InputError
 from engine.i18n import both
 from engine.output import write_atomic
+from engine.overwrite import output_errors
 from engine.questions import Scope
 
 LISTS: dict[str, str] = {"activity": "activities", "transfer": "transfers"}
@@ -112,8 +113,15 @@ def set_answer(text: str, answer: Answer, file: str) -> str:
 
 
 def write_answers(path: Path, answers: Iterable[Answer]) -> None:
-    """Apply `answers` to the file in order and write it once, atomically."""
-    text = path.read_text(encoding="utf-8")
-    for answer in answers:
-        text = set_answer(text, answer, str(path))
-    write_atomic(path, text)
+    """Apply `answers` to the file in order and write it once, atomically.
+
+    The file stays what it was: a link is written through to its target (which must be inside the
+    assessment folder), and the new file keeps the old one's mode and owner."""
+    target = path.resolve()
+    if not target.is_relative_to(path.parent.resolve()):
+        raise InputError.one(str(path), both("out.link_outside", folder=path.parent))
+    with output_errors(path):
+        text = target.read_text(encoding="utf-8")
+        for answer in answers:
+            text = set_answer(text, answer, str(path))
+        write_atomic(target, text, like=target.stat())

@@ -42,7 +42,7 @@ from engine.errors import InputError
 from engine.i18n import both, message
 from engine.inputs import ASSESSMENT_FILE
 from engine.obligation import SEVERITIES
-from engine.output import reason, write_atomic, write_files, writing
+from engine.output import output_errors, reason, write_atomic, write_files
 from engine.text import Text
 from engine.validation import dotted, error_text
 from engine.yamlsafe import _Loader
@@ -377,9 +377,9 @@ def run_batch(
 def locked(out: Path) -> Iterator[None]:
     """Hold DIR's lock file for the block: a second batch into DIR meanwhile is refused, since the state
     each keeps in memory and saves at its end would lose what the other recorded."""
-    with writing(out):
+    with output_errors(out):
         out.mkdir(parents=True, exist_ok=True)
-    with writing(out / LOCK_FILE):
+    with output_errors(out / LOCK_FILE):
         fd = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         try:

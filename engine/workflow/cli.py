@@ -23,6 +23,7 @@ from engine.cli import (
     parse_formats,
 )
 from engine.errors import InputError
+from engine.overwrite import ForceOption
 
 LangOption = Annotated[Lang, typer.Option("--lang", help="界面语言 / Language of the output.")]
 
@@ -113,11 +114,13 @@ def questionnaire(
         Path | None,
         typer.Option("--import", help="导入填好的 Excel 问卷 / Import a filled Excel questionnaire."),
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """逐题填写问卷，每答一题即保存 / Answer the questions that apply, saved after every answer."""
     from engine.i18n import both, tr
-    from engine.inputs import ASSESSMENT_FILE, load_assessment
+    from engine.inputs import ASSESSMENT_FILE, DATASETS_CSV, DATASETS_YAML, load_assessment
     from engine.output import write_atomic
+    from engine.overwrite import check_output, output_errors, workbook_is_ours
     from engine.workflow import questionnaire as qn
     from engine.workflow.answers import write_answers
     from engine.workflow.workbook import changed, export_workbook, read_workbook
@@ -128,7 +131,11 @@ def questionnaire(
     if export is not None and import_ is not None:
         raise InputError.one("--export/--import", both("q.one_of"))
     if export is not None:
-        write_atomic(export, export_workbook(qn.slots(loaded), ident))
+        inputs = [loaded.folder / name for name in (ASSESSMENT_FILE, DATASETS_YAML, DATASETS_CSV)]
+        check_output(export, force=force, ours=workbook_is_ours, inputs=inputs)
+        data = export_workbook(qn.slots(loaded), ident)
+        with output_errors(export):
+            write_atomic(export, data)
         console.print(tr("q.exported", lang.value, file=export), markup=False)
         return
     if import_ is not None:

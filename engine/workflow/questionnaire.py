@@ -16,16 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 
 from engine.assessment import Assessment
 from engine.condition import evaluate
+from engine.console import safe
+from engine.errors import CONTROL
 from engine.facts import Context
 from engine.i18n import message, tr, value_text
 from engine.inputs import ASSESSMENT_FILE, LoadedAssessment, load_assessment
 from engine.questions import Question, Scope, question_bank
 from engine.text import Text
 from engine.workflow.answers import Answer, write_answers
+from engine.yamlsafe import control_text
 
 TRUE_WORDS = {"y", "yes", "true", "t", "1", "是", "是的", "对"}
 FALSE_WORDS = {"n", "no", "false", "f", "0", "否", "不是", "不"}
@@ -96,6 +98,8 @@ def coerce(q: Question, raw: Any) -> tuple[Any, Text | None]:
     """A typed answer from what a person entered (text or a spreadsheet cell), or why it is not one."""
     if isinstance(raw, str) and q.type != "text":
         raw = raw.strip()
+    if isinstance(raw, str) and (found := CONTROL.search(raw)):  # assessment.yaml would refuse it
+        return None, control_text(found.group())
     value: Any = raw
     if q.type == "bool" and isinstance(raw, str):
         word = raw.lower()
@@ -114,11 +118,7 @@ def coerce(q: Question, raw: Any) -> tuple[Any, Text | None]:
     elif q.type == "choice" and isinstance(raw, str):
         value = _option(q, raw)
     elif q.type == "multi" and isinstance(raw, str):
-        value = (
-            []
-            if raw == EMPTY_LIST
-            else [_option(q, part) for part in re.split(r"[,，、]\s*", raw) if part.strip()]
-        )
+        value = [] if raw == EMPTY_LIST else [_option(q, part) for part in re.split(r"[,，、]\s*", raw) if part.strip()]
     elif q.type == "text" and isinstance(raw, int | float) and not isinstance(raw, bool):
         value = str(raw)
     elif q.type == "date" and isinstance(raw, datetime):
@@ -184,18 +184,18 @@ def _hint(q: Question, lang: str) -> str:
 def _ask(slot: Slot, left: int, lang: str, console: Console, read: Reader) -> Any:
     """Ask until the answer is valid; None when skipped."""
     q = slot.question
-    console.print(f"\n[bold]{escape(q.text.get(lang))}[/bold]  [dim]({q.id}, {left})[/dim]")
-    console.print(f"  {tr('q.help', lang)}: {escape(q.help.get(lang))}", markup=True)
+    console.print(f"\n[bold]{safe(q.text.get(lang))}[/bold]  [dim]({q.id}, {left})[/dim]")
+    console.print(f"  {tr('q.help', lang)}: {safe(q.help.get(lang))}", markup=True)
     why = list(reasons(q.id, lang))
     if why:
         console.print(f"  {tr('q.why', lang)}:")
         for line in why:
-            console.print(f"    • {escape(line)}")
+            console.print(f"    • {safe(line)}")
     for i, opt in enumerate(q.options, start=1):
-        console.print(f"  {i}. {escape(getattr(opt, lang))} [dim]({opt.value})[/dim]")
+        console.print(f"  {i}. {safe(getattr(opt, lang))} [dim]({opt.value})[/dim]")
     while True:
         try:
-            raw = read(f"  → {escape('[' + _hint(q, lang) + ']')} ")
+            raw = read(f"  → {safe('[' + _hint(q, lang) + ']')} ")
         except (EOFError, KeyboardInterrupt):
             raise Stop from None
         text = raw if q.type == "text" else raw.strip()
@@ -206,7 +206,7 @@ def _ask(slot: Slot, left: int, lang: str, console: Console, read: Reader) -> An
         value, error = coerce(q, text.strip())
         if error is None:
             return value
-        console.print(f"  [red]{escape(tr('q.invalid', lang, why=error))}[/red]")
+        console.print(f"  [red]{safe(tr('q.invalid', lang, why=error))}[/red]")
 
 
 def run(folder: Path, lang: str, console: Console, read: Reader) -> LoadedAssessment:
@@ -214,8 +214,8 @@ def run(folder: Path, lang: str, console: Console, read: Reader) -> LoadedAssess
     loaded = load_assessment(folder)
     path = loaded.folder / ASSESSMENT_FILE
     console.print(
-        f"[bold]{escape(tr('q.title', lang, title=_label(loaded.assessment.assessment.title).get(lang)))}"
-        f"[/bold]\n[dim]{escape(tr('q.keys', lang))}[/dim]"
+        f"[bold]{safe(tr('q.title', lang, title=_label(loaded.assessment.assessment.title).get(lang)))}"
+        f"[/bold]\n[dim]{safe(tr('q.keys', lang))}[/dim]"
     )
     skipped: set[tuple[str, str, str]] = set()
     heading = ""
@@ -224,15 +224,15 @@ def run(folder: Path, lang: str, console: Console, read: Reader) -> LoadedAssess
             slot = pending[0]
             here = f"{tr('q.' + slot.scope, lang)}: {slot.label.get(lang)}"
             if here != heading:
-                console.rule(escape(here))
+                console.rule(safe(here))
                 heading = here
             value = _ask(slot, len(pending), lang, console, read)
             if value is None:
                 skipped.add(slot.key)
                 continue
             write_answers(path, [slot.answer(value)])
-            saved = escape(tr("q.saved", lang, path=path))
-            console.print(f"  [green]✓ {escape(value_text(value, lang))}[/green] [dim]{saved}[/dim]")
+            saved = safe(tr("q.saved", lang, path=path))
+            console.print(f"  [green]✓ {safe(value_text(value, lang))}[/green] [dim]{saved}[/dim]")
             loaded = load_assessment(loaded.folder)
         console.print(f"\n{tr('q.done', lang)}")
     except Stop:
@@ -252,10 +252,8 @@ def print_unknown(loaded: LoadedAssessment, lang: str, console: Console) -> None
     if open_questions:
         console.print(f"[bold]{tr('q.unanswered', lang)}[/bold] ({len(open_questions)})")
         for s in open_questions:
-            console.print(
-                f"  {escape(s.label.get(lang))} · {s.question.id}: {escape(s.question.text.get(lang))}"
-            )
+            console.print(f"  {safe(s.label.get(lang))} · {s.question.id}: {safe(s.question.text.get(lang))}")
     if unknown:
         console.print(f"[bold]{tr('q.unknown_findings', lang)}[/bold] ({len(unknown)})")
         for f in unknown:
-            console.print(f"  {escape(f.id)}: {escape(', '.join(f.trace.unknown))}")
+            console.print(f"  {safe(f.id)}: {safe(', '.join(f.trace.unknown))}")

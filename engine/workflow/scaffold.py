@@ -46,6 +46,12 @@ FIELD_HELP: dict[str, Text] = {
     "Meta.assessor": T(zh="评估人", en="Assessor"),
     "Meta.as_of": T(zh="评估基准日 YYYY-MM-DD", en="As-of date YYYY-MM-DD"),
     "Meta.language": T(zh="报告默认语言", en="Default report language"),
+    "Meta.id_numbers_sensitive": T(
+        zh="是否按推荐性国家标准 GB/T 35273-2020 附录B 将身份证件号码视为敏感个人信息"
+        "（默认按《个人信息保护法》第二十八条，不视为敏感）",
+        en="Count identity-document numbers as sensitive PI as GB/T 35273-2020 Annex B does (default: PIPL art. 28, "
+        "which does not name them)",
+    ),
     "Assessor.name": T(zh="评估人姓名", en="Assessor's name"),
     "Assessor.organisation": T(zh="评估人所在部门或单位", en="Assessor's department or organisation"),
     "Assessor.third_party": T(zh="参与评估的外部机构", en="External adviser or institution that took part"),
@@ -65,6 +71,16 @@ FIELD_HELP: dict[str, Text] = {
     "Organisation.outside_china_basis": T(
         zh="境外处理者适用《个人信息保护法》的情形", en="Why PIPL reaches a processor outside China"
     ),
+    "Organisation.processes_in_china": T(
+        zh="境外组织：是否也在中国境内处理数据（服务器、人员、机构）；境内组织不填",
+        en="Established outside China: does it also process data in mainland China (servers, staff, offices)? "
+        "Leave out otherwise",
+    ),
+    "Organisation.networks_in_china": T(
+        zh="境外组织：是否在中国境内建设、运营、维护或使用网络；境内组织不填",
+        en="Established outside China: does it build, operate, maintain or use networks in mainland China? "
+        "Leave out otherwise",
+    ),
     "Organisation.shenzhen": T(
         zh="是否在深圳（适用《深圳经济特区数据条例》）", en="Located in Shenzhen (Shenzhen Data Regulations)?"
     ),
@@ -78,12 +94,14 @@ FIELD_HELP: dict[str, Text] = {
     ),
     "Organisation.important_data_processor": T(zh="是否为重要数据处理者", en="Processes important data?"),
     "Organisation.outbound_individuals_non_sensitive": T(
-        zh="本处理者当年1月1日起全部出境累计的非敏感个人信息人数（去重；不填则合计本评估各出境）",
-        en="Processor-wide distinct people, non-sensitive PI sent abroad since 1 January (default: sum of transfers)",
+        zh="本处理者当年1月1日起全部出境累计的非敏感个人信息人数（去重，不含依免予情形出境的；不填则合计本评估中非免予的出境）",
+        en="Processor-wide distinct people, non-sensitive PI sent abroad since 1 January, exempt exports left out "
+        "(default: sum of the non-exempt transfers)",
     ),
     "Organisation.outbound_individuals_sensitive": T(
-        zh="本处理者当年1月1日起全部出境累计的敏感个人信息人数（去重；不填则合计本评估各出境）",
-        en="Processor-wide distinct people, sensitive PI sent abroad since 1 January (default: sum of transfers)",
+        zh="本处理者当年1月1日起全部出境累计的敏感个人信息人数（去重，不含依免予情形出境的；不填则合计本评估中非免予的出境）",
+        en="Processor-wide distinct people, sensitive PI sent abroad since 1 January, exempt exports left out "
+        "(default: sum of the non-exempt transfers)",
     ),
     "Platform.registered_users": T(zh="注册用户数", en="Registered users"),
     "Platform.monthly_active_users": T(zh="月活跃用户数", en="Monthly active users"),
@@ -112,9 +130,13 @@ FIELD_HELP: dict[str, Text] = {
         zh="是否通过自动化决策进行信息推送、商业营销", en="Push content or marketing by automated decisions?"
     ),
     "Activity.entrusted_processing": T(zh="是否委托他人处理", en="Entrusts processing to another party?"),
-    "Activity.acting_as_entrusted_party": T(
-        zh="是否受他人委托处理", en="Processes PI on behalf of another processor?"
+    "Activity.role": T(
+        zh="角色：controller 自主决定处理目的和方式，joint_controller 与他人共同决定，entrusted_party 受他人委托处理",
+        en="Role: controller decides purposes and means, joint_controller decides them with others, "
+        "entrusted_party processes on a client's behalf",
     ),
+    "Activity.joint_with": T(zh="共同处理者：其他共同决定的处理者名称", en="Joint controller: the other processors"),
+    "Activity.on_behalf_of": T(zh="受托处理：委托方名称", en="Entrusted party: the client"),
     "Activity.provides_to_other_processor": T(
         zh="是否向其他处理者提供个人信息", en="Provides PI to another processor?"
     ),
@@ -161,6 +183,14 @@ FIELD_HELP: dict[str, Text] = {
     "Incident.pi_involved": T(zh="是否涉及个人信息", en="Personal information involved?"),
     "Incident.remedied": T(zh="是否已采取补救措施", en="Remedied?"),
     "Incident.individuals_notified": T(zh="是否已通知个人", en="Individuals notified?"),
+    "Incident.below_reporting_threshold": T(
+        zh="是否主张该事件低于规定须向主管部门报告的标准（《数据安全法》第二十九条“按照规定”报告）",
+        en="Claims the incident is below the thresholds that require a report to the authority (DSL art. 29)?",
+    ),
+    "Incident.harm_avoided": T(
+        zh="是否主张已采取的措施能够有效避免危害、因而未通知个人（《个人信息保护法》第五十七条第二款）",
+        en="Claims the measures taken effectively avoid harm, so individuals were not told (PIPL art. 57 para. 2)?",
+    ),
     "Incident.authority_notified": T(zh="是否已报告监管部门", en="Authority notified?"),
     "Waiver.finding": T(
         zh="豁免的义务结论编号（如 PIPL-51-access-training）",

@@ -33,7 +33,7 @@ def test_datasets_and_notes_interleave_and_read_back(tmp_path: Path) -> None:
         writer.note(Text(zh="跳过 t2：无法读取", en="skipped t2: cannot read"))
         writer.add(draft("users", None))
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("# 草稿\n# Draft\ndatasets:\n")
+    assert text.startswith("# hegui:generated\n# 草稿\n# Draft\ndatasets:\n")
     assert "  # 跳过 t2：无法读取\n  # skipped t2: cannot read\n" in text
     inv = read(out)
     assert [d.id for d in inv.datasets] == ["orders", "users"]
