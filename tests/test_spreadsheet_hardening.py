@@ -12,6 +12,7 @@ import shutil
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -279,13 +280,25 @@ def test_questionnaire_import_refuses_hostile_workbooks(tmp_path: Path, name: st
     assert (folder / "assessment.yaml").read_bytes() == before
 
 
-def test_entities_are_never_expanded_nor_resolved() -> None:
-    """openpyxl parses with defusedxml (a dependency): a DOCTYPE is refused, not expanded or fetched."""
+DTD = (
+    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY ext SYSTEM "file:///etc/passwd">]>'
+)
+
+
+@pytest.mark.parametrize("part", [SHEET1, "xl/workbook.xml", "xl/styles.xml", "[Content_Types].xml"])
+def test_entities_are_never_expanded_nor_resolved(part: str) -> None:
+    """openpyxl parses with defusedxml (a dependency): a DOCTYPE in any part is refused, not expanded or fetched."""
     from engine.errors import InputError
     from engine.xlsxsafe import open_xlsx
 
-    with pytest.raises(InputError) as caught, open_xlsx(rewrite(inventory_bytes(), {SHEET1: XXE}), "x.xlsx") as book:
-        list(book.rows(book.sheet(None)))
+    data = inventory_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        original = re.sub(rb"^<\?xml[^>]*>", b"", z.read(part))
+    hostile = rewrite(data, {part: XXE if part == SHEET1 else DTD + original})
+    problems: list[Any] = []
+    with pytest.raises(InputError) as caught, open_xlsx(hostile, "x.xlsx") as book:
+        list(book.rows(book.sheet(None), problems))
     text = str(caught.value.problems[0])
     assert "lollol" not in text and "root:" not in text and "DOCTYPE" in text
 
