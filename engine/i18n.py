@@ -60,6 +60,12 @@ MESSAGES: dict[str, Text] = {
     "xlsx.too_many_rows": Text(
         zh="工作表超过 {max:,} 行（hegui 读取的上限）", en="the sheet has more than {max:,} rows (hegui's limit)"
     ),
+    "xlsx.too_many_cells": Text(
+        zh="超过 {max:,} 个单元格（hegui 读取的上限）", en="more than {max:,} cells (hegui's limit)"
+    ),
+    "xlsx.too_many_strings": Text(
+        zh="共享字符串表超过 {max:,} 项（hegui 读取的上限）", en="more than {max:,} shared strings (hegui's limit)"
+    ),
     "xlsx.too_many_columns": Text(
         zh="此行超过 {max} 列（hegui 读取的上限）", en="this row has more than {max} columns (hegui's limit)"
     ),

@@ -19,7 +19,7 @@ import yaml
 from openpyxl import Workbook, load_workbook
 
 from engine import xlsxsafe
-from engine.xlsxsafe import MAX_COLUMNS, MAX_ROWS
+from engine.xlsxsafe import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_STRINGS
 from tests.conftest import EXAMPLES, assert_problem, run_cli
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
@@ -199,6 +199,25 @@ XXE = (
     b'<c r="A1" t="inlineStr"><is><t>&lol3;&ext;</t></is></c></row></sheetData></worksheet>'
 )
 
+
+def with_strings(data: bytes) -> bytes:
+    """A string table of 1,100,000 short strings (registered in [Content_Types].xml, as openpyxl needs)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        types = z.read("[Content_Types].xml")
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    types = types.replace(
+        b"</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kind}"/></Types>'.encode()
+    )
+
+    def strings() -> Iterator[bytes]:
+        yield b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        for start in range(0, 1_100_000, 100_000):
+            yield "".join(f"<si><t>{i}</t></si>" for i in range(start, start + 100_000)).encode()
+        yield b"</sst>"
+
+    return rewrite(data, {"xl/sharedStrings.xml": strings, "[Content_Types].xml": types})
+
+
 # name → (what to do to a valid workbook, where the problem is, English words of the message)
 HOSTILE_BOOKS: dict[str, tuple[Callable[[bytes], bytes], str, str]] = {
     "zip bomb": (lambda d: rewrite(d, {SHEET1: _bomb}), "", "compressed"),
@@ -221,6 +240,15 @@ HOSTILE_BOOKS: dict[str, tuple[Callable[[bytes], bytes], str, str]] = {
         f"清单!A{MAX_ROWS + 1}",
         f"more than {MAX_ROWS:,} rows",
     ),
+    "2.1M cells in 100,000 rows": (
+        lambda d: rewrite(
+            d,
+            {SHEET1: sheet_rows(f'<row r="{r}">' + "<c><v>1</v></c>" * 21 + "</row>" for r in range(1, MAX_ROWS + 1))},
+        ),
+        SHEET1,
+        f"more than {MAX_CELLS:,} cells",
+    ),
+    "1.1M shared strings": (with_strings, "xl/sharedStrings.xml", f"more than {MAX_STRINGS:,} shared strings"),
     "too many columns": (
         lambda d: rewrite(d, {SHEET1: sheet_rows([HEADER_ROW, '<row r="2">' + inline("XFD2", "x") + "</row>"])}),
         "清单!XFD2",
