@@ -6,7 +6,7 @@ scope, subject and question id (so sorting or filtering the sheet is harmless); 
 through the same validation as the interactive questionnaire, and each bad cell is reported as
 `Sheet!F12`. A blank answer cell means unanswered; a formula is an error at its cell (hegui reads
 values, and a formula written by another program has no value). Text that a spreadsheet would run
-(=, +, -, @, TAB, CR first) is exported behind a single quote and read back without it.
+(=, +, -, @, TAB, CR or LF first) is exported behind a single quote and read back without it.
 """
 
 from __future__ import annotations
