@@ -71,7 +71,9 @@ def test_checklist_names_never_become_formulas(tmp_path: Path, lang: str) -> Non
     folder = tmp_path / "a"
     shutil.copytree(EXAMPLES / "shenzhen-ecommerce", folder)
     doc = yaml.safe_load((folder / "assessment.yaml").read_text(encoding="utf-8"))
-    h = HOSTILE  # the third activity has no action in the checklist: four named places per language
+    # CR is refused in assessment.yaml itself (it stays covered by folder names and answers); the third
+    # activity has no action in the checklist: four named places per language
+    h = [*HOSTILE[:5], "=cmd|' /C calc'!A0"]
     doc["organisation"]["name"] = {"zh": h[0], "en": h[4]}
     for act, (zh, en) in zip(doc["activities"], [(h[1], h[5]), (h[2], h[0]), (h[3], h[3])], strict=True):
         act["name"] = {"zh": zh, "en": en}
