@@ -68,6 +68,36 @@ MESSAGES: dict[str, Text] = {
     "out.EPERM": Text(zh="不允许此操作", en="operation not permitted"),
     "out.EROFS": Text(zh="只读文件系统", en="read-only file system"),
     "x.too_deep": Text(zh="嵌套层数过多（超过 {depth} 层）", en="nested too deeply (more than {depth} levels)"),
+    # sheets: spreadsheet hardening (engine/xlsxsafe.py: limits, entities, formulas in imported workbooks)
+    "xlsx.unpacked_too_large": Text(
+        zh="工作簿解压后超过 {mib} MiB（各部件合计）",
+        en="the workbook unpacks to more than {mib} MiB (all parts together)",
+    ),
+    "xlsx.ratio": Text(
+        zh="部件 {part} 的压缩比为 {ratio}:1，超过上限 {limit}:1（疑似压缩炸弹）",
+        en="part {part} is compressed {ratio}:1, more than the limit of {limit}:1 (a zip bomb?)",
+    ),
+    "xlsx.entities": Text(
+        zh="工作簿的 XML 含 DOCTYPE 或实体声明（可能是 XXE 或实体膨胀攻击），hegui 不予读取",
+        en="the workbook's XML has a DOCTYPE or entity declaration (XXE or entity expansion?); hegui does not read it",
+    ),
+    "xlsx.too_many_rows": Text(
+        zh="工作表超过 {max:,} 行（hegui 读取的上限）", en="the sheet has more than {max:,} rows (hegui's limit)"
+    ),
+    "xlsx.too_many_cells": Text(
+        zh="超过 {max:,} 个单元格（hegui 读取的上限）", en="more than {max:,} cells (hegui's limit)"
+    ),
+    "xlsx.too_many_strings": Text(
+        zh="共享字符串表超过 {max:,} 项（hegui 读取的上限）", en="more than {max:,} shared strings (hegui's limit)"
+    ),
+    "xlsx.too_many_columns": Text(
+        zh="此行超过 {max} 列（hegui 读取的上限）", en="this row has more than {max} columns (hegui's limit)"
+    ),
+    "xlsx.formula": Text(
+        zh="单元格含公式 {formula!r}；hegui 只读取值，请改为填写值（或“选择性粘贴为数值”）后再导入",
+        en="the cell holds the formula {formula!r}; hegui reads values only: type the value "
+        "(or paste as values) and import again",
+    ),
     # questionnaire
     "q.title": Text(zh="问卷：{title}", en="Questionnaire: {title}"),
     "q.org": Text(zh="组织", en="Organisation"),

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
 from engine.dataset import DataField, Dataset
@@ -26,9 +23,9 @@ from engine.errors import InputError, Problem
 from engine.i18n import both
 from engine.inputs import CSV_COLUMNS
 from engine.validation import error_text
+from engine.xlsxsafe import open_xlsx
 from engine.yamlsafe import MAX_BYTES, too_large
 
-MAX_XLSX_BYTES = 4 * MAX_BYTES
 OPTIONAL = ("name", "grade", "note")
 COLUMNS = (*CSV_COLUMNS, "note")
 # Header spellings accepted besides the column names themselves (Chinese templates, the issue's words).
@@ -97,25 +94,21 @@ def read_csv(path: Path) -> Grid:
 
 
 def read_xlsx(path: Path, sheet: str | None = None) -> Grid:
-    """The named sheet, or the first one; cell values as text (whole numbers without a decimal point)."""
+    """The named sheet, or the first one; cell values as text (whole numbers without a decimal point).
+
+    Opened by the one guarded opener (engine/xlsxsafe.py: size, unpacked size, rows, columns,
+    entities); a formula cell is a problem at its cell, since hegui reads values only.
+    """
     file = str(path)
-    if path.stat().st_size > MAX_XLSX_BYTES:
-        raise too_large(file, MAX_XLSX_BYTES)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise InputError.one(file, both("file.bad_xlsx", why=exc)) from None
-    try:
+    with open_xlsx(path, file, lambda place, message: Problem(f"{file}!{place}", message)) as book:
         if sheet is not None and sheet not in book.sheetnames:
             raise InputError.one(file, both("import.no_sheet", sheet=sheet, names=", ".join(book.sheetnames)))
-        ws = book[sheet] if sheet is not None else book.worksheets[0]
-        rows = [
-            (n, [_cell_text(v) for v in values])
-            for n, values in enumerate(ws.iter_rows(values_only=True), start=1)
-        ]
+        ws = book.sheet(sheet)
+        problems: list[Problem] = []
+        rows = [(n, [_cell_text(v) for v in values]) for n, values in book.rows(ws, problems)]
+        if problems:
+            raise InputError(problems)
         return Grid(file, ws.title, rows)
-    finally:
-        book.close()
 
 
 def _cell_text(value: Any) -> str:

@@ -1,7 +1,8 @@
 """The remediation checklist as CSV and XLSX: one row per action, empty owner / due date / done columns.
 
 CSV is UTF-8 with a BOM so that Excel opens Chinese text correctly; the XLSX has an autofilter, a
-frozen header row and fixed column widths. Both read the same actions as the PDF checklist.
+frozen header row and fixed column widths. Both read the same actions as the PDF checklist. Names
+come from the user: every cell goes through engine/render/cells.py, so none becomes a formula.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from engine.render.cells import append, inert_row
 from engine.render.view import Report
 from engine.text import Text
 
@@ -48,7 +50,7 @@ def _lines(plain: Callable[[Text], str], items: list[Text]) -> str:
 
 def to_csv(report: Report) -> bytes:
     buf = io.StringIO(newline="")
-    csv.writer(buf, lineterminator="\r\n").writerows(rows(report))
+    csv.writer(buf, lineterminator="\r\n").writerows(inert_row(r) for r in rows(report))
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -58,7 +60,7 @@ def to_xlsx(report: Report, reproducible: bool) -> bytes:
     ws.title = report.words.text("checklist.sheet").get(report.words.main)  # "/" is not allowed in sheet names
     table = rows(report)
     for row in table:
-        ws.append(row)
+        append(ws, row)
     header_fill = PatternFill("solid", fgColor="FF1F3A5F")
     for i, (_, width) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width

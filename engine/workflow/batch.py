@@ -553,6 +553,7 @@ def write_summaries(rows: list[Row], out: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from engine.render.cells import append, inert
     from engine.rulebook import rulebooks
 
     totals = {
@@ -572,9 +573,9 @@ def write_summaries(rows: list[Row], out: Path) -> None:
 
     records = [flat(r) for r in rows]
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=[k for k, _ in COLUMNS], lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=[k for k, _ in COLUMNS], lineterminator="\r\n")  # CR in a name is quoted
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows({k: inert(v) for k, v in rec.items()} for rec in records)
     write_atomic(out / "summary.csv", buf.getvalue())
 
     wb = Workbook()
@@ -584,7 +585,7 @@ def write_summaries(rows: list[Row], out: Path) -> None:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for rec in records:
-        ws.append([rec[k] for k, _ in COLUMNS])
+        append(ws, [rec[k] for k, _ in COLUMNS])  # folder names and errors are user text: never formulas
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     data = io.BytesIO()

@@ -139,12 +139,8 @@ def questionnaire(
         console.print(tr("q.exported", lang.value, file=export), markup=False)
         return
     if import_ is not None:
-        try:
-            data = import_.read_bytes()
-        except OSError as exc:
-            raise InputError.one(str(import_), both("file.unreadable", why=exc.strerror)) from None
         slots = qn.slots(loaded)
-        answers = changed(read_workbook(data, str(import_), slots, ident), slots)
+        answers = changed(read_workbook(import_, str(import_), slots, ident), slots)
         if answers:
             write_answers(loaded.folder / ASSESSMENT_FILE, answers)
         loaded = load_assessment(path)

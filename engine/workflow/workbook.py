@@ -4,26 +4,28 @@ One row per question and context, in zh and en, with help, allowed values (drop-
 has them), the show_if condition and whether it currently holds. Rows are matched on import by
 scope, subject and question id (so sorting or filtering the sheet is harmless); every answer goes
 through the same validation as the interactive questionnaire, and each bad cell is reported as
-`Sheet!F12`. A blank answer cell means unanswered.
+`Sheet!F12`. A blank answer cell means unanswered; a formula is an error at its cell (hegui reads
+values, and a formula written by another program has no value). Text that a spreadsheet would run
+(=, +, -, @, TAB, CR or LF first) is exported behind a single quote and read back without it.
 """
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
-from zipfile import BadZipFile
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from engine.errors import InputError, Problem
 from engine.i18n import both, value_text
 from engine.questions import Question
+from engine.render.cells import append, put, restore
 from engine.workflow.answers import Answer
 from engine.workflow.questionnaire import Slot, answer_text, coerce, reasons
+from engine.xlsxsafe import open_xlsx
 
 SHEET = "问卷 Questionnaire"
 META = "hegui"
@@ -127,12 +129,8 @@ def export_workbook(slots: list[Slot], assessment_id: str) -> bytes:
             why.strip(),
         ]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row, col, value)
-            cell.data_type = "s" if isinstance(value, str) else cell.data_type  # text never becomes a formula
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        answer = ws.cell(row, ANSWER_COL, _cell_value(q, slot.value))
-        if isinstance(answer.value, str):
-            answer.data_type = "s"
+            put(ws, row, col, value).alignment = Alignment(wrap_text=True, vertical="top")
+        answer = put(ws, row, ANSWER_COL, _cell_value(q, slot.value))
         if q.type == "date":
             answer.number_format = "yyyy-mm-dd"
         if q.show_if:
@@ -147,58 +145,59 @@ def export_workbook(slots: list[Slot], assessment_id: str) -> bytes:
     ws.freeze_panes = "D2"
     ws.auto_filter.ref = ws.dimensions
     meta = wb.create_sheet(META)
-    meta.append(["format", FORMAT])
-    meta.append(["assessment", assessment_id])
+    append(meta, ["format", FORMAT])
+    append(meta, ["assessment", assessment_id])
     meta.sheet_state = "hidden"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def _where(ws: Worksheet, row: int, col: int) -> str:
-    return f"{ws.title}!{ws.cell(row, col).coordinate}"
+def read_workbook(source: Path | bytes, file: str, slots: list[Slot], assessment_id: str) -> list[Answer]:
+    """Answers from a filled workbook; InputError naming every bad cell (nothing is applied then).
 
-
-def read_workbook(data: bytes, file: str, slots: list[Slot], assessment_id: str) -> list[Answer]:
-    """Answers from a filled workbook; InputError naming every bad cell (nothing is applied then)."""
-    try:
-        wb = load_workbook(io.BytesIO(data), data_only=True)
-    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise InputError.one(file, both("file.bad_xlsx", why=exc)) from None
-    if SHEET not in wb.sheetnames or META not in wb.sheetnames:
-        raise InputError.one(file, both("q.bad_workbook", sheet=SHEET))
-    meta = {str(r[0]): r[1] for r in wb[META].iter_rows(values_only=True) if r and r[0]}
-    if meta.get("assessment") != assessment_id:
-        raise InputError.one(
-            file, both("q.other_assessment", found=meta.get("assessment"), expected=assessment_id), f"{META}!B2"
-        )
-    ws = wb[SHEET]
-    known = {s.key: s for s in slots}
-    problems: list[Problem] = []
-    seen: dict[tuple[str, str, str], int] = {}
-    answers: list[Answer] = []
-    for row in range(2, ws.max_row + 1):
-        scope, subject, qid = (ws.cell(row, c).value for c in (1, 2, 3))
-        if scope is None and subject is None and qid is None:
-            continue
-        key = (str(scope), str(subject), str(qid))
-        slot = known.get(key)
-        if slot is None:
-            problems.append(Problem(file, both("q.no_question", key="/".join(key)), _where(ws, row, 3)))
-            continue
-        if key in seen:
-            problems.append(Problem(file, both("q.duplicate_row", row=seen[key]), _where(ws, row, 3)))
-            continue
-        seen[key] = row
-        raw = ws.cell(row, ANSWER_COL).value
-        if raw is None:
-            answers.append(slot.answer(None))
-            continue
-        value, error = coerce(slot.question, raw)
-        if error is not None:
-            problems.append(Problem(file, error.both(), _where(ws, row, ANSWER_COL)))
-        else:
-            answers.append(slot.answer(value))
+    Opened by the one guarded opener (engine/xlsxsafe.py: size, unpacked size, rows, columns,
+    entities). A formula is never an answer: it is a problem at its cell, like any other bad value.
+    """
+    with open_xlsx(source, file) as book:
+        if SHEET not in book.sheetnames or META not in book.sheetnames:
+            raise InputError.one(file, both("q.bad_workbook", sheet=SHEET))
+        problems: list[Problem] = []
+        meta = {str(r[0]): r[1] for _, r in book.rows(book.sheet(META), problems) if len(r) > 1 and r[0]}
+        if problems:
+            raise InputError(problems)
+        if meta.get("assessment") != assessment_id:
+            raise InputError.one(
+                file, both("q.other_assessment", found=meta.get("assessment"), expected=assessment_id), f"{META}!B2"
+            )
+        ws = book.sheet(SHEET)
+        known = {s.key: s for s in slots}
+        seen: dict[tuple[str, str, str], int] = {}
+        answers: list[Answer] = []
+        for row, values in book.rows(ws, problems):
+            if row == 1:
+                continue
+            cells = [restore(v) for v in values + [None] * (ANSWER_COL - len(values))]
+            scope, subject, qid, raw = cells[0], cells[1], cells[2], cells[ANSWER_COL - 1]
+            if scope is None and subject is None and qid is None:
+                continue
+            key = (str(scope), str(subject), str(qid))
+            slot = known.get(key)
+            if slot is None:
+                problems.append(book.at(ws, row, 3, both("q.no_question", key="/".join(key))))
+                continue
+            if key in seen:
+                problems.append(book.at(ws, row, 3, both("q.duplicate_row", row=seen[key])))
+                continue
+            seen[key] = row
+            if raw is None:
+                answers.append(slot.answer(None))
+                continue
+            value, error = coerce(slot.question, raw)
+            if error is not None:
+                problems.append(book.at(ws, row, ANSWER_COL, error.both()))
+            else:
+                answers.append(slot.answer(value))
     if problems:
         raise InputError(problems)
     return answers
