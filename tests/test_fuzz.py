@@ -136,3 +136,55 @@ def test_cell_mutations_of_datasets_csv(tmp_path: Path, data: st.DataObject) -> 
             rows[r][c] = cell
     (folder / "datasets.csv").write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
     _check(folder, tmp_path / "out")
+
+
+@FUZZ
+@given(data=st.data())
+def test_cell_mutations_of_questionnaire_and_inventory_workbooks(tmp_path: Path, data: st.DataObject) -> None:
+    """The Excel round trips: a questionnaire workbook edited anywhere is imported or refused (exit 2,
+    assessment.yaml untouched); an inventory workbook likewise for import-inventory."""
+    import openpyxl
+
+    folder = _copy(tmp_path / "in")
+    book_path = tmp_path / "q.xlsx"
+    kind = data.draw(st.sampled_from(["questionnaire", "inventory"]), label="kind")
+    if kind == "questionnaire":
+        book_path.unlink(missing_ok=True)
+        exported = run_cli("questionnaire", folder, "--export", book_path)
+        assert exported.exit_code == 0, exported.output
+    else:
+        book = openpyxl.Workbook()
+        sheet = book.active
+        for line in (folder / "datasets.csv").read_text(encoding="utf-8").splitlines():
+            sheet.append(line.split(","))
+        book.save(book_path)
+    book = openpyxl.load_workbook(book_path)
+    for _ in range(data.draw(st.integers(1, 4), label="edits")):
+        sheet = book[data.draw(st.sampled_from(book.sheetnames), label="sheet")]
+        row = data.draw(st.integers(1, max(sheet.max_row, 1) + 1), label="row")
+        col = data.draw(st.integers(1, max(sheet.max_column, 1) + 1), label="col")
+        value = data.draw(
+            st.none()
+            | st.booleans()
+            | st.integers(-(10**12), 10**12)
+            | st.floats(allow_nan=False)
+            | st.text(max_size=40).filter(lambda t: not any(ord(c) < 32 for c in t))
+            | st.sampled_from(["=1+1", '=HYPERLINK("x")', "是", "否", "yes", "2026-13-40"]),
+            label="value",
+        )
+        sheet.cell(row=row, column=col, value=value)
+    book.save(book_path)
+    before = (folder / "assessment.yaml").read_bytes()
+    if kind == "questionnaire":
+        result = run_cli("questionnaire", folder, "--import", book_path)
+        assert result.exit_code in (0, 2), result.output
+        if result.exit_code == 2:
+            assert (folder / "assessment.yaml").read_bytes() == before, "a refused import must change nothing"
+            return
+        _check(folder, tmp_path / "out")  # what an import wrote must load again
+    else:
+        out = tmp_path / "datasets.yaml"
+        out.unlink(missing_ok=True)
+        result = run_cli("import-inventory", book_path, "--out", out)
+        assert result.exit_code in (0, 2), result.output
+        assert (result.exit_code == 0) == out.exists()
