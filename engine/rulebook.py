@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine import citation
+from engine.cache import content_key, read_cached, write_cached
 from engine.condition import All, Always, Any_, Cmp, ConditionError, FactSpec, Node, facts_used, parse
 from engine.errors import BadValue, InputError, Problem
 from engine.facts import input_specs, question_specs, scope_of, visible
@@ -403,10 +404,22 @@ def _lint_property_budget(books: Rulebooks) -> Iterator[Problem]:
             yield Problem(str(data_dir("rulebooks")), budget)
 
 
+def packaged_files() -> list[Path]:
+    """Every file the loaded rulebooks depend on."""
+    extras = ("taxonomy/pi-categories.yaml", "citation-index.json", "manifest.yaml")
+    return [*rulebook_files(), *question_files(), *(data_dir("rulebooks") / x for x in extras)]
+
+
 @cache
 def rulebooks() -> Rulebooks:
-    """The packaged rulebooks; lint problems are fatal here (the CLI lint command reports them)."""
+    """The packaged rulebooks; lint problems are fatal here (the CLI lint command reports them). A clean
+    load is cached per user, keyed by the content of every file it read (engine/cache.py)."""
+    key = content_key(packaged_files())
+    cached = read_cached("rulebooks", key)
+    if isinstance(cached, Rulebooks):
+        return cached
     books, problems = load_rulebooks()
     if problems:
         raise InputError(problems)
+    write_cached("rulebooks", key, books)
     return books

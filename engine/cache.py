@@ -1,0 +1,71 @@
+"""A per-user cache of work that depends only on packaged files (the loaded, linted rulebooks), so a
+command does not re-parse thousands of rulebook lines in every process.
+
+Entries are keyed by a content hash of every file they were built from plus the engine and Python
+versions; a stale, truncated or unreadable entry is ignored and rebuilt; writes go to a temporary file
+renamed into place, so concurrent writers never leave half an entry. The folder is the user's own
+(`$HEGUI_CACHE_DIR`, else `$XDG_CACHE_HOME/hegui`, else `~/.cache/hegui`); `HEGUI_NO_CACHE=1` turns the
+cache off. Entries are pickles: the cache folder must be as private as the user's home.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from engine import __version__
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("HEGUI_NO_CACHE"):
+        return None
+    if explicit := os.environ.get("HEGUI_CACHE_DIR"):
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "hegui"
+
+
+def content_key(files: Iterable[Path]) -> str:
+    """Hash of the files' paths and bytes, the engine version and the Python version."""
+    digest = hashlib.sha256(f"{__version__}|{sys.version}".encode())
+    for path in files:
+        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def read_cached(name: str, key: str) -> Any | None:
+    """The cached object, or None when absent, stale or unreadable (never an error)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        with (folder / f"{name}.pickle").open("rb") as fh:
+            stored_key, value = pickle.load(fh)
+    except Exception:  # absent, truncated, from another version: rebuild
+        return None
+    return value if stored_key == key else None
+
+
+def write_cached(name: str, key: str, value: Any) -> None:
+    """Store atomically; a cache that cannot be written is skipped silently (it only saves time)."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, folder / f"{name}.pickle")
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:
+        return
