@@ -18,9 +18,9 @@ from tests.conftest import EXAMPLES
 
 def _assess(out: Path, **env: str) -> bytes:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("HEGUI_")} | env
+    args = ["assess", str(EXAMPLES / "shenzhen-ecommerce"), "--out", str(out), "--format", "json", "-q"]
     subprocess.run(
-        [sys.executable, "-m", "engine.workflow", "assess", str(EXAMPLES / "shenzhen-ecommerce"), "--out", str(out)]
-        + ["--format", "json", "-q", "--fail-on", "none"],
+        [sys.executable, "-m", "engine.workflow", *args, "--fail-on", "none"],
         check=True,
         env=environ,
         capture_output=True,
