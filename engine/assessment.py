@@ -6,6 +6,7 @@ facts the rulebooks speak about (org.*, activity.*, transfer.*).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -172,8 +173,9 @@ class Transfer(_Model):
 
     id: Slug
     recipient: str = Field(min_length=1)
-    destination: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = Field(
-        description="ISO 3166-1 alpha-2 code; HK, MO and TW are outside the mainland"
+    destination: str = Field(
+        description="ISO 3166-1 alpha-2 code; HK, MO and TW are outside the mainland",
+        json_schema_extra={"pattern": "^[A-Z]{2}$"},  # editors check as you type; the validator explains
     )
     activity: Slug | None = None
     datasets: list[Slug] = Field(default_factory=list)
@@ -186,6 +188,13 @@ class Transfer(_Model):
     mechanism_in_place: Mechanism = "none"
     mechanism_date: date | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("destination")
+    @classmethod
+    def _country_code(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Z]{2}", value):
+            raise BadValue(message("input.country_code", value=value))
+        return value
 
 
 class Incident(_Model):

@@ -497,6 +497,10 @@ MESSAGES: dict[str, Text] = {
         en="expected a mapping with assessment, organisation, activities…",
     ),
     "input.duplicate_id": Text(zh="编号 {id!r} 重复", en="duplicate id {id!r}"),
+    "input.country_code": Text(
+        zh="{value!r} 不是 ISO 3166 两位大写国家或地区代码（例如美国 US、香港 HK、新加坡 SG）",
+        en="{value!r} is not an ISO 3166 two-letter country or region code (e.g. US, HK, SG)",
+    ),
     "input.dataset_twice": Text(zh="数据集 {id!r} 重复定义", en="dataset {id!r} is defined twice"),
     "input.no_dataset": Text(zh="没有编号为 {id!r} 的数据集{hint}", en="no dataset with id {id!r}{hint}"),
     "input.no_activity": Text(zh="没有编号为 {id!r} 的处理活动{hint}", en="no activity with id {id!r}{hint}"),
@@ -515,6 +519,9 @@ MESSAGES: dict[str, Text] = {
     # pydantic errors by their `type` (engine/validation.py); the English follows pydantic's own
     "pydantic.missing": Text(zh="缺少必填字段", en="required field is missing"),
     "pydantic.extra_forbidden": Text(zh="不允许的键（此处没有该字段）", en="unknown key (not allowed here)"),
+    "pydantic.extra_forbidden_hint": Text(
+        zh="不允许的键（此处没有该字段）{hint}", en="unknown key (not allowed here){hint}"
+    ),
     "pydantic.string_type": Text(zh="应为字符串", en="Input should be a valid string"),
     "pydantic.int_type": Text(zh="应为整数", en="Input should be a valid integer"),
     "pydantic.int_from_float": Text(

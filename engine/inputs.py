@@ -50,14 +50,15 @@ def load_assessment(folder: Path) -> LoadedAssessment:
     digest = hashlib.sha256()
     raw = read_input(main, folder=folder)
     digest.update(raw)
-    located = parse(raw, str(main))
-    problems: list[Problem] = []
+    located = parse(raw, str(main), defer_values=True)  # a bad date must not hide the other problems
+    problems: list[Problem] = list(located.deferred)
     if not isinstance(located.data, dict):
         raise located.error("", both("input.not_mapping"))
     try:
         assessment = Assessment.model_validate(located.data)
     except ValidationError as exc:
-        problems.extend(pydantic_problems(exc, located))
+        noted = {p.path for p in located.deferred}
+        problems.extend(p for p in pydantic_problems(exc, located, model=Assessment) if p.path not in noted)
         assessment = None
 
     datasets: dict[str, Dataset] = {}
@@ -94,7 +95,7 @@ def _datasets_yaml(path: Path, raw: bytes) -> list[tuple[Dataset, Where]]:
     try:
         inv = Inventory.model_validate(located.data if located.data is not None else {})
     except ValidationError as exc:
-        raise InputError(pydantic_problems(exc, located)) from None
+        raise InputError(pydantic_problems(exc, located, model=Inventory)) from None
     out = []
     for i, ds in enumerate(inv.datasets):
         line, col = located.where(f"datasets.{i}")

@@ -8,13 +8,15 @@ keeps pydantic's English message behind a Chinese prefix, so nothing is lost.
 from __future__ import annotations
 
 import re
+import types
+import typing
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from engine.errors import BadValue, Problem
-from engine.i18n import MESSAGES, message, placeholders
+from engine.i18n import MESSAGES, closest, message, placeholders
 from engine.text import Text
 from engine.yamlsafe import Located
 
@@ -42,7 +44,30 @@ def error_text(err: ErrorDetails) -> Text:
     return message(key, **ctx)
 
 
-def pydantic_problems(exc: ValidationError, located: Located, prefix: str = "") -> list[Problem]:
+def _models(annotation: Any) -> list[type[BaseModel]]:
+    """The models a field's annotation can hold (through lists, dicts, optionals and unions)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType, list, dict, typing.Annotated):
+        return [m for a in args for m in _models(a)]
+    return []
+
+
+def _keys_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    """The field names allowed where an unknown key `loc` was found."""
+    current = [model]
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        current = [m for c in current if part in c.model_fields for m in _models(c.model_fields[part].annotation)]
+    return sorted({name for c in current for name in c.model_fields})
+
+
+def pydantic_problems(
+    exc: ValidationError, located: Located, prefix: str = "", model: type[BaseModel] | None = None
+) -> list[Problem]:
+    """Located problems; with the model, an unknown key also gets "did you mean" the closest field."""
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     for err in exc.errors(include_url=False):
@@ -50,6 +75,9 @@ def pydantic_problems(exc: ValidationError, located: Located, prefix: str = "") 
         if prefix:
             path = f"{prefix}.{path}" if path else prefix
         text = error_text(err).both()
+        if err["type"] == "extra_forbidden" and model is not None and (known := _keys_at(model, err["loc"])):
+            hint = closest(str(err["loc"][-1]), known)
+            text = message("pydantic.extra_forbidden_hint", hint=hint).both() if hint else text
         if (path, text) in seen:
             continue
         seen.add((path, text))

@@ -14,14 +14,14 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from engine.errors import CONTROL, RAW_CONTROL, InputError, clip
+from engine.errors import CONTROL, RAW_CONTROL, InputError, Problem, clip
 from engine.i18n import both, message
 from engine.text import Text
 
@@ -35,6 +35,9 @@ class Located:
     data: Any
     positions: dict[str, tuple[int, int]]
     file: str
+    # values YAML reads but that cannot be built (a date 2026-13-45), kept as their text when the caller
+    # asked to see every other problem too (parse(..., defer_values=True))
+    deferred: list[Problem] = field(default_factory=list)
 
     def where(self, path: str) -> tuple[int | None, int | None]:
         """Position of the deepest known prefix of path (a missing key points at its parent)."""
@@ -93,7 +96,12 @@ class _Refused(Exception):
 
 
 def _construct(
-    loader: yaml.SafeLoader, node: yaml.Node, path: str, positions: dict[str, tuple[int, int]], seen: set[int]
+    loader: yaml.SafeLoader,
+    node: yaml.Node,
+    path: str,
+    positions: dict[str, tuple[int, int]],
+    seen: set[int],
+    deferred: list[tuple[str, str, yaml.Mark]],
 ) -> Any:
     # an alias is the anchored node object appearing a second time: refuse it (no alias blow-up)
     if id(node) in seen:
@@ -109,11 +117,17 @@ def _construct(
                 raise _Refused(both("yaml.complex_key"), key_node.start_mark)
             if key in out:
                 raise _Refused(both("yaml.duplicate_key", key=key), key_node.start_mark)
-            out[key] = _construct(loader, value_node, f"{prefix}{key}", positions, seen)
+            out[key] = _construct(loader, value_node, f"{prefix}{key}", positions, seen, deferred)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(loader, child, f"{prefix}{i}", positions, seen) for i, child in enumerate(node.value)]
-    value = _scalar(loader, node)
+        return [
+            _construct(loader, child, f"{prefix}{i}", positions, seen, deferred) for i, child in enumerate(node.value)
+        ]
+    try:
+        value = _scalar(loader, node)
+    except _Refused as exc:  # one bad value: noted where it stands, the rest of the file still read
+        deferred.append((path, exc.message, exc.mark))
+        return node.value
     if isinstance(value, datetime):
         return value.isoformat()
     return value
@@ -151,7 +165,9 @@ def too_large(file: str, limit: int = MAX_BYTES) -> InputError:
     return InputError.one(file, both("file.too_large", mib=limit // (1024 * 1024)))
 
 
-def loads(text: str, file: str) -> Located:
+def loads(text: str, file: str, defer_values: bool = False) -> Located:
+    """Parse YAML text. A value that cannot be built is an error; with `defer_values` it is kept as its
+    text and reported in `Located.deferred`, so a caller can list it beside every other problem."""
     if len(text.encode("utf-8", errors="replace")) > MAX_BYTES:
         raise too_large(file)
     if found := RAW_CONTROL.search(text):
@@ -160,7 +176,8 @@ def loads(text: str, file: str) -> Located:
     try:
         root = loader.get_single_node()
         positions: dict[str, tuple[int, int]] = {}
-        data = None if root is None else _construct(loader, root, "", positions, set())
+        deferred: list[tuple[str, str, yaml.Mark]] = []
+        data = None if root is None else _construct(loader, root, "", positions, set(), deferred)
     except _Refused as exc:
         raise _at(file, exc.message, exc.mark) from None
     except yaml.MarkedYAMLError as exc:
@@ -170,7 +187,10 @@ def loads(text: str, file: str) -> Located:
         raise InputError.one(file, both("yaml.invalid", why=exc)) from None
     finally:
         loader.dispose()
-    return Located(data, positions, file)
+    problems = [Problem(file, text, path, mark.line + 1, mark.column + 1) for path, text, mark in deferred]
+    if problems and not defer_values:
+        raise InputError(problems)
+    return Located(data, positions, file, problems)
 
 
 def read_input(path: Path, limit: int = MAX_BYTES, folder: Path | None = None) -> bytes:
@@ -206,9 +226,9 @@ def decode(data: bytes, file: str) -> str:
         raise InputError.one(file, message, "", line, col) from None
 
 
-def parse(data: bytes, file: str) -> Located:
+def parse(data: bytes, file: str, defer_values: bool = False) -> Located:
     """Parse the bytes of a YAML file."""
-    return loads(decode(data, file), file)
+    return loads(decode(data, file), file, defer_values)
 
 
 def load(path: Path, folder: Path | None = None) -> Located:
