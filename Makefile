@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # durable-rules 2.0.28 builds on Python 3.13 only with this (harmless on 3.11/3.12)
 export CPPFLAGS := -DPyEval_CallObject=PyObject_CallObject
 
-.PHONY: demo test lint bench setup system docs clean
+.PHONY: demo test lint bench fuzz setup system docs clean
 
 # Debian packages (idempotent, only installs what is missing); PostgreSQL only for the tests.
 system:
@@ -38,6 +38,12 @@ test: setup
 bench: WITH_POSTGRES = 0
 bench: setup
 	$(BIN)/python -m benchmarks $(BENCH)
+
+# The long fuzz campaign over the inputs (CI runs the same tests with 40 examples each).
+FUZZ_EXAMPLES ?= 10000
+fuzz: WITH_POSTGRES = 0
+fuzz: setup
+	HEGUI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_fuzz.py -q -p no:cacheprovider --timeout 0 --hypothesis-show-statistics
 
 docs: setup
 	$(BIN)/hegui rulebooks docs --out docs/rules

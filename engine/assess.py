@@ -22,6 +22,7 @@ from engine.finding import (
     Finding,
     FindingsDocument,
     PipiaRequired,
+    ReachOut,
     Reason,
     Summary,
     TaskOut,
@@ -75,7 +76,8 @@ def assess(loaded: LoadedAssessment, as_of: date | None = None) -> FindingsDocum
     exempt = threshold_exempt(engine, loaded, day)
     contexts = build_contexts(a, loaded.datasets, taxonomy(), exempt)
     fired = engine.run(contexts, day)
-    evaluator = Evaluator(books, fired, day, exempt, id_number_reading(engine, loaded, day, exempt))
+    incident_days = tuple(sorted({i.occurred for i in a.incidents if i.occurred <= day}))
+    evaluator = Evaluator(books, fired, day, exempt, id_number_reading(engine, loaded, day, exempt), incident_days)
 
     findings: list[Finding] = []
     for oid in sorted(books.obligations):
@@ -103,6 +105,7 @@ def assess(loaded: LoadedAssessment, as_of: date | None = None) -> FindingsDocum
         engine=EngineOut(version=__version__, rulebook_version=books.version),
         summary=_summary(findings),
         pipia_required=evaluator.pipia(contexts),
+        reach=_reach(books, contexts[0], day),
         transfers=transfers,
         findings=findings,
     )
@@ -128,9 +131,7 @@ def id_number_reading(
     a = loaded.assessment
     tax = taxonomy()
     carrying = {
-        t.id
-        for t in a.transfers
-        if t.individuals_non_sensitive and carries_id_numbers(t, loaded.datasets, tax)
+        t.id for t in a.transfers if t.individuals_non_sensitive and carries_id_numbers(t, loaded.datasets, tax)
     }
     if a.assessment.id_numbers_sensitive or not carrying:
         return {}
@@ -139,6 +140,22 @@ def id_number_reading(
     evaluator = Evaluator(engine.books, engine.run(probe, day), day)
     decision = manifest().mechanism_decision
     return {c.id: evaluator.decide(decision, c).value for c in probe if c.id in carrying and c.scope == "transfer"}
+
+
+def _reach(books: Rulebooks, org: Context, day: date) -> list[ReachOut]:
+    """Each reach fact of the manifest, whether it holds for the organisation and which instruments it
+    opens (those in force on the day)."""
+    out = []
+    for fact in sorted(set(books.reach.values())):
+        codes = sorted(c for c, f in books.reach.items() if f == fact and citation.in_force(c, day))
+        derived = books.derived[fact]
+        holds = org.facts.get(fact) is True
+        out.append(
+            ReachOut(
+                fact=fact, title=derived.title, holds=holds, instruments=codes, citations=cites(derived.citations, day)
+            )
+        )
+    return out
 
 
 def _text(value: str | Text) -> Text:
@@ -156,13 +173,16 @@ def purpose_not_in_force(purpose: str, day: date) -> str | None:
     return both("input.purpose_not_in_force", purpose=purpose, instrument=name, since=since, day=day)
 
 
-def cites(texts: Iterable[str], day: date | None, reached: Callable[[str], bool] | None = None) -> list[CitationOut]:
-    """Citations in force on `day` (all of them when day is None) of instruments that reach the
-    organisation (all when `reached` is None), in Chinese and structured form."""
+def cites(
+    texts: Iterable[str], day: date | Iterable[date] | None, reached: Callable[[str], bool] | None = None
+) -> list[CitationOut]:
+    """Citations in force on `day` (or on any of several days; all of them when None) of instruments
+    that reach the organisation (all when `reached` is None), in Chinese and structured form."""
+    days = None if day is None else (day,) if isinstance(day, date) else tuple(day)
     out = []
     for t in texts:
         c = citation.Citation.parse(t)
-        if day is not None and not citation.in_force(c.instrument, day):
+        if days is not None and not any(citation.in_force(c.instrument, d) for d in days):
             continue
         if reached is not None and not reached(c.instrument):
             continue
@@ -208,9 +228,11 @@ class Evaluator:
         day: date,
         exempt: frozenset[str] = frozenset(),
         id_reading: Mapping[str, str] | None = None,
+        incident_days: tuple[date, ...] = (),
     ) -> None:
         self.books, self.fired, self.day, self.exempt = books, fired, day, exempt
         self.id_reading = id_reading or {}
+        self.incident_days = incident_days
 
     def truth(self, rule_id: str, which: str, ctx: Context) -> bool | None:
         t = ctx.key in self.fired.get(f"{rule_id}|{which}|T", ())
@@ -247,12 +269,21 @@ class Evaluator:
             return None
         status: Status = outcome  # type: ignore[assignment]
         applies = evaluate(self.books.cond(ob.id, "applies"), ctx.facts)
-        applies_trace = self.trace(self.books.cond(ob.id, "applies"), ctx)
+        # a reach or role gate that holds is true of every finding of the organisation: not repeated in each
+        applies_trace = [
+            e
+            for e in self.trace(self.books.cond(ob.id, "applies"), ctx)
+            if not (e.fact in self.books.gates and e.value is True)
+        ]
         met_trace = self.trace(self.books.cond(ob.id, "met"), ctx) if applies else []
         unknown = sorted({e.fact for e in _flatten(applies_trace + met_trace) if e.value is None})
 
         def reached(code: str) -> bool:  # an obligation that applies cites at least one such instrument
             return ctx.facts.get(self.books.reach.get(code, ""), True) is not False
+
+        # incidents judged by the versions in force when they occurred (those the obligation covers)
+        conduct_days = [d for d in self.incident_days if holds_on(ob, d)] if ob.conduct == "incidents" else []
+        when: date | list[date] = conduct_days or self.day
 
         return Finding(
             id=ob.id if ctx.scope == "org" else f"{ob.id}@{ctx.id}",
@@ -264,8 +295,8 @@ class Evaluator:
             confidence=ob.confidence,
             title=ob.title,
             summary=ob.summary,
-            citations=cites(ob.citations, self.day, reached),
-            penalties=cites(ob.penalties, self.day, reached),
+            citations=cites(ob.citations, when, reached),
+            penalties=cites(ob.penalties, when, reached),
             trace=Trace(
                 applies=applies_trace,
                 met=met_trace,
@@ -285,14 +316,9 @@ class Evaluator:
             result = self.truth(decision.id, f"outcome{i}", ctx)
             trace = self.trace(self.books.cond(decision.id, f"outcome{i}"), ctx)
             if result is None:
-                missing = [e.fact for e in _flatten(trace) if e.value is None]
-                reason = Reason(
-                    text=Text(
-                        zh="缺少判断所需的事实：" + "、".join(missing),
-                        en="Facts needed for the decision are missing: " + ", ".join(missing),
-                    ),
-                    citations=[],
-                )
+                missing = [self._name(e.fact) for e in _flatten(trace) if e.value is None]
+                facts = Text(zh="；".join(m.zh for m in missing), en="; ".join(m.en for m in missing))
+                reason = Reason(text=message("transfer.missing_facts", facts=facts), citations=[])
                 return Decided("undetermined", [reason], [], trace)
             if result:
                 tasks = [
@@ -326,6 +352,14 @@ class Evaluator:
             tasks=decided.tasks,
             trace=decided.trace,
         )
+
+    def _name(self, fact: str) -> Text:
+        """A fact as a person reads it: the question asked, or the derived fact's title."""
+        if fact.startswith("q.") and (q := self.books.questions.get(fact[2:])) is not None:
+            return q.text
+        if fact in self.books.derived:
+            return self.books.derived[fact].title
+        return Text(zh=fact, en=fact)
 
     def _counted(self, ctx: Context, loaded: LoadedAssessment) -> list[Reason]:
         """Which people the cumulative thresholds counted for this transfer, and which they left out."""

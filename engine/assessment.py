@@ -122,6 +122,12 @@ class Organisation(_Model):
     platform: Platform | None = None
     individuals_total: Count = Field(description="individuals whose PI the organisation processes")
     important_data_processor: bool = False
+    important_data_sharing: list[Literal["provides", "entrusts", "joint_processing"]] = Field(
+        default_factory=list,
+        description="how the organisation shares important data, personal or not (NDSMR art. 31): provides it "
+        "to others, entrusts its processing, processes it jointly; activities that provide or entrust datasets "
+        "graded important add to this",
+    )
     # CBDF arts 5, 7 and 8 count per processor, all transfers together, since 1 January, except those made
     # under an exemption (arts 7 para. 2, 8 para. 2): when these are left out, hegui adds up the assessment's
     # other outbound transfers (an upper bound if people overlap)
@@ -195,6 +201,12 @@ class Incident(_Model):
         "not told (the regulator may still require it)",
     )
     authority_notified: bool | None = None
+    below_reporting_threshold: bool = Field(
+        False,
+        description="claims the incident stays below the thresholds at which the rules require a report to the "
+        "authority (DSL art. 29 and NDSMR art. 11 report 'as required'); PI incidents are always notified "
+        "under PIPL art. 57",
+    )
 
 
 class Waiver(_Model):

@@ -260,7 +260,7 @@ def assess(
     from engine.assess import assess as run_assessment
     from engine.assess import exceeds
     from engine.inputs import load_assessment
-    from engine.output import write_atomic
+    from engine.output import write_files
     from engine.render.formats import RenderJob, render
     from engine.render.terminal import print_summary
 
@@ -272,8 +272,7 @@ def assess(
     chosen = report_lang.value if report_lang else summary_lang
     files = render(RenderJob(doc, loaded, chosen, reproducible), wanted)  # type: ignore[arg-type]
     target = out or (path / "out")
-    for name, data in files.items():
-        write_atomic(target / name, data)
+    write_files(target, files)  # all or none: a full disk leaves no findings.json without its reports
     if not quiet:
         print_summary(doc, summary_lang, out_console())
         for name in files:

@@ -33,7 +33,8 @@ def obligation_page(ob: Obligation, books: Rulebooks) -> str:
         f"**{ob.title.zh}** / {ob.title.en}",
         "",
         f"- Scope: {ob.scope}; severity: {ob.severity}; confidence: {ob.confidence}; "
-        f"binds: {ob.binds or 'any processor the cited instruments reach'}",
+        f"binds: {ob.binds or 'any processor the cited instruments reach'}"
+        + ("; judged by the law in force on each incident's date" if ob.conduct == "incidents" else ""),
         f"- Citations: {_cites(ob.citations)}",
         f"- Penalties: {_cites(ob.penalties) or '—'}",
         f"- Applies when: `{condition_text(books.cond(ob.id, 'applies'))}`",

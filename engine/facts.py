@@ -52,11 +52,13 @@ def input_specs(taxonomy: Taxonomy) -> dict[str, FactSpec]:
         ("org.platform_complex_business_types", "bool", None),
         ("org.individuals_total", "int", None),
         ("org.important_data_processor", "bool", None),
+        ("org.important_data_sharing", "list", ("provides", "entrusts", "joint_processing")),
         ("org.pi_tags", "list", tags),
         ("org.data_subjects", "list", DATA_SUBJECTS),
         ("org.data_grades", "list", GRADES),
         ("org.has_transfers", "bool", None),
         ("org.incident_count", "int", None),
+        ("org.pi_incident_count", "int", None),
         ("org.max_incident_individuals", "int", None),
         ("org.incidents_under_incident_measures", "int", None),
         ("org.max_individuals_under_incident_measures", "int", None),
@@ -90,6 +92,7 @@ def input_specs(taxonomy: Taxonomy) -> dict[str, FactSpec]:
         ("transfer.ftz_negative_list", "enum", ("none", "outside", "listed")),
         ("transfer.mechanism_in_place", "enum", ("none", "security_assessment", "standard_contract", "certification")),
         ("transfer.legal_basis", "enum", LEGAL_BASES),
+        ("transfer.role", "enum", ROLES),
         ("transfer.pi_tags", "list", tags),
     ]
     return {name: FactSpec(name, kind, domain) for name, kind, domain in raw}
@@ -143,6 +146,16 @@ def _all_true(flags: Iterable[bool | None]) -> bool | None:
     return None if None in values else True
 
 
+def _important_sharing(a: Assessment, datasets: Mapping[str, Dataset]) -> set[str]:
+    """Ways activities share datasets graded important: providing them or entrusting their processing."""
+    out: set[str] = set()
+    for act in a.activities:
+        if any(datasets[d].grade == "important" for d in act.datasets):
+            out |= {"provides"} if act.provides_to_other_processor else set()
+            out |= {"entrusts"} if act.entrusted_processing else set()
+    return out
+
+
 def _answers(out: dict[str, Any], answers: Mapping[str, Any], scope: Scope) -> None:
     out.update(question_bank().unclaimed(scope))
     for qid, value in answers.items():
@@ -190,11 +203,13 @@ def build_contexts(
         "org.internet_platform": org.platform is not None,
         "org.individuals_total": org.individuals_total,
         "org.important_data_processor": org.important_data_processor,
+        "org.important_data_sharing": sorted(set(org.important_data_sharing) | _important_sharing(a, datasets)),
         "org.pi_tags": sorted(all_tags),
         "org.data_subjects": sorted({s for act in a.activities for s in act.data_subjects}),
         "org.data_grades": sorted({d.grade for d in datasets.values()}),
         "org.has_transfers": bool(a.transfers),
         "org.incident_count": len(a.incidents),
+        "org.pi_incident_count": sum(1 for i in a.incidents if i.pi_involved),
         "org.max_incident_individuals": max((i.individuals_affected for i in a.incidents), default=0),
         # an incident is judged by the rules in force when it occurred: the reporting hours only for
         # incidents from the day the incident-reporting measures took effect
@@ -202,8 +217,8 @@ def build_contexts(
         "org.max_individuals_under_incident_measures": max((i.individuals_affected for i in reportable), default=0),
     }
     # PI incidents (PIPL art. 57): remedied, authority and individuals told, unless the processor claims
-    # that harm was effectively avoided (art. 57 para. 2); any incident (DSL art. 29): remedied and
-    # reported, individuals told where PI was involved
+    # that harm was effectively avoided (art. 57 para. 2); any incident (DSL art. 29): remedied, reported
+    # where the rules require it (unless claimed below their thresholds), individuals told where PI was involved
     _set(
         org_facts,
         "org.incidents_handled",
@@ -220,7 +235,11 @@ def build_contexts(
         _all_true(
             flag
             for i in a.incidents
-            for flag in (i.remedied, i.authority_notified, *((i.individuals_notified,) if i.pi_involved else ()))
+            for flag in (
+                i.remedied,
+                True if i.below_reporting_threshold else i.authority_notified,
+                *((i.individuals_notified,) if i.pi_involved else ()),
+            )
         ),
     )
     if org.platform is not None:
@@ -331,6 +350,8 @@ def transfer_facts(
             "transfer.pi_tags": taxonomy.tags_of(sorted(cats)),
         }
     )
+    # the organisation's role in the activity the transfer serves (its own processing when unlinked)
+    facts["transfer.role"] = activities[tr.activity].role if tr.activity is not None else "controller"
     if tr.activity is not None:
         facts["transfer.legal_basis"] = activities[tr.activity].legal_basis
     _answers(facts, tr.answers, "transfer")

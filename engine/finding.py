@@ -14,7 +14,7 @@ from engine.citation import Citation
 from engine.obligation import MechanismValue, Severity, Status
 from engine.text import Text, TextList
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class _Out(BaseModel):
@@ -114,6 +114,16 @@ class PipiaRequired(_Out):
     subjects: list[str] = Field(description="activities and transfers that trigger the assessment")
 
 
+class ReachOut(_Out):
+    """Whether a group of instruments reaches the organisation (their territorial articles), added in 1.2."""
+
+    fact: str
+    title: Text
+    holds: bool
+    instruments: list[str]
+    citations: list[CitationOut]
+
+
 class Summary(_Out):
     applicable: int
     by_status: dict[str, int]
@@ -142,6 +152,9 @@ class FindingsDocument(_Out):
     engine: EngineOut
     summary: Summary
     pipia_required: PipiaRequired
+    reach: list[ReachOut] = Field(
+        default_factory=list, description="which laws reach the organisation; an obligation applies only under them"
+    )
     transfers: list[TransferOut]
     findings: list[Finding]
 

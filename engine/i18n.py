@@ -44,6 +44,30 @@ MESSAGES: dict[str, Text] = {
         en="the worker process died while assessing this folder (exit status {status}), "
         "e.g. a crash in the rules engine or out of memory",
     ),
+    # batch hardening (engine/workflow/batch.py, engine/output.py, engine/workflow/findings.py)
+    "batch.duplicate_ids": Text(
+        zh="评估编号 {id!r} 在本批次中被多个文件夹使用（{others}）；编号必须唯一，这些文件夹均未评估",
+        en="assessment id {id!r} is used by more than one folder in this batch ({others}); "
+        "ids must be unique, none of them was assessed",
+    ),
+    "batch.locked": Text(
+        zh="另一个批处理正在写入此输出文件夹；请等待其结束，或改用其他 --out",
+        en="another batch is writing into this output folder; wait for it to finish or use another --out",
+    ),
+    "batch.state_damaged": Text(
+        zh="批处理状态文件已损坏（{why}）；删除该文件，或加 --force 重新评估全部",
+        en="the batch state file is damaged ({why}); delete it, or run with --force to assess everything again",
+    ),
+    "out.ENOSPC": Text(zh="磁盘空间不足", en="no space left on device"),
+    "out.EDQUOT": Text(zh="超出磁盘配额", en="disk quota exceeded"),
+    "out.EFBIG": Text(zh="文件超过允许的大小", en="file too large"),
+    "out.ENOTDIR": Text(zh="路径中有一部分是文件，而不是文件夹", en="part of the path is a file, not a folder"),
+    "out.EEXIST": Text(zh="此处已有同名文件，而需要的是文件夹", en="a file is in the way where a folder is needed"),
+    "out.EISDIR": Text(zh="此处已有同名文件夹，而需要的是文件", en="a folder is in the way where a file is needed"),
+    "out.EACCES": Text(zh="没有写入权限", en="permission denied"),
+    "out.EPERM": Text(zh="不允许此操作", en="operation not permitted"),
+    "out.EROFS": Text(zh="只读文件系统", en="read-only file system"),
+    "x.too_deep": Text(zh="嵌套层数过多（超过 {depth} 层）", en="nested too deeply (more than {depth} levels)"),
     # questionnaire
     "q.title": Text(zh="问卷：{title}", en="Questionnaire: {title}"),
     "q.org": Text(zh="组织", en="Organisation"),
@@ -392,6 +416,9 @@ MESSAGES: dict[str, Text] = {
     "yaml.bad_value": Text(zh="无法读取值 {value!r}：{why}", en="cannot read the value {value!r}: {why}"),
     # assessment folders (engine/inputs.py, engine/assessment.py, engine/assess.py)
     # the transfer reasons: what the cumulative thresholds counted (engine/assess.py)
+    "transfer.missing_facts": Text(
+        zh="缺少判断出境路径所需的回答：{facts}", en="Answers needed to decide the mechanism are missing: {facts}"
+    ),
     "transfer.counted_given": Text(
         zh="累计人数取组织填写的本处理者当年1月1日起全部出境去重合计：非敏感个人信息 {non_sensitive} 人、"
         "敏感个人信息 {sensitive} 人；依免予情形出境的人数应已剔除（这一计算方法与国家网信部门的解读一致，"

@@ -81,6 +81,9 @@ class Obligation(_Model):
     # (PIPL art. 73 item 1; joint controllers too, art. 20) or the entrusted party (arts 21, 59).
     # Absent: every organisation the cited instruments reach, whatever its role.
     binds: Literal["controller", "entrusted_party"] | None = None
+    # the conduct the duty judges happened on the recorded incidents' dates: its citations and penalties
+    # are those of the versions in force then (CSL2016 or CSL2025), not on the as-of date
+    conduct: Literal["incidents"] | None = None
     in_force: Window | None = None
     confidence: Literal["official", "secondary"] = "official"
     note: Text | None = None

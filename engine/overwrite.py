@@ -11,8 +11,7 @@ user's to fix: exit 2 with the reason, never a traceback.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated
 from zipfile import BadZipFile
@@ -21,6 +20,8 @@ import typer
 
 from engine.errors import InputError
 from engine.i18n import both
+from engine.output import output_errors as output_errors  # one OS-error mapping for every writer
+from engine.output import unwritable
 
 YAML_MARK = "# hegui:generated"
 SCHEMA_ID = "https://hegui.dev/schema/"
@@ -79,16 +80,3 @@ def check_output(out: Path, *, force: bool, ours: Callable[[Path], bool], inputs
             raise InputError.one(file, both("out.not_ours"))
     except OSError as exc:
         raise unwritable(out, exc) from None
-
-
-@contextmanager
-def output_errors(out: Path) -> Iterator[None]:
-    """An OS error while writing `out` becomes the located problem (exit 2)."""
-    try:
-        yield
-    except OSError as exc:
-        raise unwritable(out, exc) from None
-
-
-def unwritable(out: Path, exc: OSError) -> InputError:
-    return InputError.one(str(out), both("out.unwritable", why=exc.strerror or exc))

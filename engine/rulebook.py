@@ -47,6 +47,7 @@ class Rulebooks:
     conditions: dict[tuple[str, str], Node] = field(default_factory=dict)
     origin: dict[str, tuple[str, str]] = field(default_factory=dict)  # rule id -> (file, dotted path)
     reach: dict[str, str] = field(default_factory=dict)  # instrument code -> fact: it reaches the organisation
+    gates: set[str] = field(default_factory=set)  # the reach and role facts _gate adds to obligations
     version: str = ""
 
     def cond(self, rule_id: str, which: str) -> Node:
@@ -184,6 +185,7 @@ def _gate(books: Rulebooks, manifest: Located) -> Iterator[Problem]:
         for fact in sorted({f for g in gates for f in facts_used(g)}):
             if fact not in books.specs or not visible(scope_of(fact, books.questions), ob.scope):
                 yield _at(located, f"{path}.applies_when", _not_visible(oid, fact, ob.scope))
+        books.gates |= {f for g in gates for f in facts_used(g)}
         books.conditions[(oid, "applies")] = _all((*gates, node))
 
 

@@ -63,3 +63,42 @@ def test_unanswered_notice_exemption_leaves_a_gap(example_copy: Any, tmp_path: P
     findings = _run(folder, tmp_path / "b", exemption)
     assert findings[f"PIPL-17-notice@{act}"]["status"] == "met"
     assert findings[f"SZDR-14-notice@{act}"]["status"] == "met"  # SZDR art. 15 para. 2
+
+
+def test_data_incident_report_only_where_the_rules_require_it(example_copy: Any, tmp_path: Path) -> None:
+    """DSL art. 29 reports 'as required': a claimed sub-threshold incident needs no report; PIPL art. 57
+    still wants every PI incident notified to the regulator."""
+    folder = example_copy("shenzhen-ecommerce")
+    outage = {**INCIDENT, "id": "ddos", "pi_involved": False, "authority_notified": False}
+    silent = _run(folder, tmp_path / "a", lambda d: d.update(incidents=[outage]))
+    assert silent["DSL-29-incident-handling"]["status"] == "gap"
+    assert "PIPL-57-breach" not in silent  # no PI: no PIPL art. 57 duty
+    claimed = _run(folder, tmp_path / "b", lambda d: d["incidents"][0].update(below_reporting_threshold=True))
+    assert claimed["DSL-29-incident-handling"]["status"] == "met"
+
+
+def test_important_data_sharing_is_its_own_input_and_its_exception_is_claimed(
+    example_copy: Any, tmp_path: Path
+) -> None:
+    """NDSMR art. 31: sharing important data (personal or not) needs a risk assessment, unless the
+    processor claims a statutory duty; activities that provide important datasets count too."""
+    bureau = example_copy("shenzhen-bureau-data-sharing")
+    claimed = _run(bureau, tmp_path / "a", lambda d: None)
+    assert "NDSMR-31-sharing-risk-assessment" not in claimed  # the example claims its statutory duty
+
+    def unclaimed(d: dict[str, Any]) -> None:
+        del d["answers"]["important_data_sharing_statutory"]
+        d["answers"]["important_data_sharing_assessment"] = False
+
+    finding = _run(bureau, tmp_path / "b", unclaimed)["NDSMR-31-sharing-risk-assessment"]
+    assert finding["status"] == "gap"
+    assert ("org.important_data_sharing", ["provides"]) in [
+        (e["fact"], e["value"]) for e in finding["trace"]["applies"]
+    ]
+
+    shop = example_copy("shenzhen-ecommerce")  # no dataset graded important: only the declared sharing counts
+    assert "NDSMR-31-sharing-risk-assessment" not in _run(shop, tmp_path / "c", lambda d: None)
+    declared = _run(
+        shop, tmp_path / "d", lambda d: d["organisation"].update(important_data_sharing=["joint_processing"])
+    )
+    assert declared["NDSMR-31-sharing-risk-assessment"]["status"] == "unknown"

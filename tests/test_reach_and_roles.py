@@ -61,10 +61,12 @@ def _binding(role: str) -> list[Case]:
 @pytest.mark.parametrize("case", _binding("controller"), ids=[c.id for c in _binding("controller")])
 def test_controller_duties_spare_the_entrusted_party(case: Case) -> None:
     scope = rulebooks().obligations[case.rule].scope
-    other = {"activity.role": "entrusted_party"} if scope == "activity" else {"org.roles": ["entrusted_party"]}
-    assert _replay(case, **other) == "not_applicable"
-    joint = {"activity.role": "joint_controller"} if scope == "activity" else {"org.roles": ["joint_controller"]}
-    assert _replay(case, **joint) == case.fixture.expect  # joint controllers bear them in full (art. 20)
+
+    def role(value: str) -> dict[str, Any]:
+        return {"org.roles": [value]} if scope == "org" else {f"{scope}.role": value}
+
+    assert _replay(case, **role("entrusted_party")) == "not_applicable"
+    assert _replay(case, **role("joint_controller")) == case.fixture.expect  # joint controllers bear them (art. 20)
 
 
 @pytest.mark.parametrize("case", _binding("entrusted_party"), ids=[c.id for c in _binding("entrusted_party")])
@@ -72,13 +74,14 @@ def test_entrusted_party_duties_spare_the_controller(case: Case) -> None:
     assert _replay(case, **{"activity.role": "controller"}) == "not_applicable"
 
 
-def test_every_pipl_activity_duty_names_its_role() -> None:
-    """An activity-level PIPL duty binds the controller or the entrusted party: a new rule must say which."""
+def test_every_pipl_activity_and_transfer_duty_names_its_role() -> None:
+    """An activity- or transfer-level PIPL duty binds the controller or the entrusted party: a new rule
+    must say which."""
     books = rulebooks()
     silent = [
         oid
         for oid, ob in books.obligations.items()
-        if ob.scope == "activity" and oid.startswith("PIPL-") and ob.binds is None
+        if ob.scope in ("activity", "transfer") and oid.startswith("PIPL-") and ob.binds is None
     ]
     assert silent == []
 
@@ -108,6 +111,11 @@ def test_offshore_saas_gets_pipl_not_network_duties(tmp_path: Path, example_copy
     doc = _assess(EXAMPLES / "offshore-saas", tmp_path / "as-is")
     by_id = {f["id"]: f for f in doc["findings"]}
     assert "PIPL-53-representative" in by_id  # within PIPL by art. 3 para. 2
+    reach = {r["fact"]: r for r in doc["reach"]}
+    assert {f for f, r in reach.items() if r["holds"]} == {"org.within_pipl", "org.within_ndsmr"}
+    assert "CSL2025" in reach["org.within_csl"]["instruments"]
+    assert [(c["article"], c["paragraph"]) for c in reach["org.within_dsl"]["citations"]] == [(2, 1)]
+    assert by_id["PIPL-17-notice@learner-accounts"]["trace"]["applies"] == []  # gates that hold: not repeated
     assert _instruments(doc) & {"CSL2016", "CSL2025", "CIIO-REG", "ALGO-REC", "DSL", "INCIDENT-MEASURES"} == set()
     assert "NDSMR-29-identify-important-data" not in by_id  # NDSMR reaches it for PI only
     assert not [f for f in doc["findings"] if f["obligation"].startswith("CSL-")]
@@ -198,3 +206,35 @@ def test_reach_and_role_inputs_are_checked(example_copy: Any, change: Any, where
     result = run_cli("validate", folder)
     assert result.exit_code == 2
     assert_problem(result.stderr, rf"assessment\.yaml:\d+:\d+: {where}", zh, en)
+
+
+def test_export_for_a_client_is_the_clients(tmp_path: Path, example_copy: Any) -> None:
+    """A transfer serving an activity processed on a client's behalf: no exporter duties for the org."""
+    folder = example_copy("shenzhen-ecommerce")
+
+    def marketing_for_client(d: dict[str, Any]) -> None:
+        entry = next(a for a in d["activities"] if a["id"] == "personalised-marketing")
+        entry.update(role="entrusted_party", on_behalf_of="Brand Co.")
+
+    _edit(folder, marketing_for_client)
+    doc = _assess(folder, tmp_path / "out")
+    on_transfer = {f["obligation"] for f in doc["findings"] if f["subject"] == "hk-parent-crm"}
+    books = rulebooks()
+    assert not [o for o in on_transfer if books.obligations[o].binds == "controller"]
+    assert "CBDF-11-security-measures" in on_transfer  # securing exported data binds whoever sends it
+    assert "hk-parent-crm" not in doc["pipia_required"]["subjects"]
+
+
+def test_joint_controller_keeps_controller_duties_and_must_agree_them(tmp_path: Path, example_copy: Any) -> None:
+    folder = example_copy("shenzhen-ecommerce")
+
+    def joint(d: dict[str, Any]) -> None:
+        entry = next(a for a in d["activities"] if a["id"] == "face-login")
+        entry.update(role="joint_controller", joint_with=["Pengcheng Pay Ltd."])
+        entry["answers"]["joint_agreement"] = False
+
+    _edit(folder, joint)
+    by_id = {f["id"]: f for f in _assess(folder, tmp_path / "out")["findings"]}
+    assert by_id["PIPL-20-joint-processing@face-login"]["status"] == "gap"
+    assert "PIPL-29-separate-consent-sensitive@face-login" in by_id  # PIPL art. 20: each bears the duties
+    assert "PIPL-20-joint-processing@order-fulfilment" not in by_id

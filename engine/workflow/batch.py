@@ -2,42 +2,54 @@
 
 durable-rules must never be shared across threads, so each worker process builds its own compiled
 engine in the pool initializer. Workers only compute (assess and render in memory); the parent
-writes every file atomically, so two folders claiming one assessment id cannot overwrite each other.
-An assessment whose inputs, rulebook version and options are unchanged since the last run (content
-key kept in DIR/.hegui-batch.json) is skipped unless --force.
+writes each assessment's files as one set (all or none, engine.output.write_files). Two folders that
+declare one assessment id are both invalid, decided before anything runs. An assessment whose inputs,
+rulebook version and options are unchanged since the last run, and whose output files are still the
+very bytes that run wrote (content key and file hashes kept in DIR/.hegui-batch.json, per assessment
+id), is skipped unless --force. One batch at a time writes into DIR (a lock file), and workers end with
+the batch process however it ends.
 """
 
 from __future__ import annotations
 
 import csv
+import fcntl
 import hashlib
 import io
 import json
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
+import threading
 import traceback
-from collections import Counter, deque
-from collections.abc import Callable, Generator, Iterable
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import closing, suppress
-from dataclasses import asdict, dataclass, field
+from contextlib import closing, contextmanager, suppress
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ValidationError
 
 from engine import __version__
 from engine.errors import InputError
 from engine.i18n import both, message
 from engine.inputs import ASSESSMENT_FILE
 from engine.obligation import SEVERITIES
-from engine.output import write_atomic
+from engine.output import output_errors, reason, write_atomic, write_files
 from engine.text import Text
+from engine.validation import dotted, error_text
+from engine.yamlsafe import _Loader
 
 STATE_FILE = ".hegui-batch.json"
-STATE_VERSION = 1
+STATE_VERSION = 2
+LOCK_FILE = ".hegui-batch.lock"
 RowStatus = Literal["assessed", "unchanged", "invalid", "failed"]
 
 
@@ -116,6 +128,58 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return sorted(found)
 
 
+def declared_ids(folders: Iterable[Path]) -> dict[Path, str]:
+    """Each folder's assessment id as its assessment.yaml states it, read before anything is assessed (a
+    folder whose id cannot be read is left to its worker to report)."""
+    return {folder: ident for folder in folders if (ident := declared_id(folder / ASSESSMENT_FILE)) is not None}
+
+
+def declared_id(path: Path) -> str | None:
+    """`assessment.id`, read from the YAML parser's events only as far as it (a tenth of the time of a full
+    load, which is the worker's job); None for anything a full load would refuse or not find."""
+    # per open collection: [is a mapping, key of the entry being read (None: its key comes next)]
+    open_: list[list[Any]] = []
+    try:
+        with path.open("rb") as fh:
+            for event in yaml.parse(fh, Loader=_Loader):
+                if isinstance(event, yaml.CollectionEndEvent):
+                    open_.pop()
+                    if not open_:
+                        return None  # the document ended without it
+                elif isinstance(event, yaml.NodeEvent):
+                    top = open_[-1] if open_ else None
+                    if top is not None and top[0] and top[1] is None:  # a key
+                        if not isinstance(event, yaml.ScalarEvent):
+                            return None  # an alias or a complex key: refused by the full load
+                        top[1] = event.value
+                        continue
+                    if isinstance(event, yaml.CollectionStartEvent):
+                        open_.append([isinstance(event, yaml.MappingStartEvent), None])
+                        continue
+                    if isinstance(event, yaml.ScalarEvent) and [c[1] for c in open_] == ["assessment", "id"]:
+                        return str(event.value)
+                if open_ and open_[-1][0] and not isinstance(event, yaml.CollectionStartEvent):
+                    open_[-1][1] = None  # a value ended: the next node is a key
+    except (OSError, yaml.YAMLError):
+        return None
+    return None
+
+
+def shared_ids(ids: dict[Path, str]) -> dict[Path, Row]:
+    """The invalid rows of folders that declare an id another folder of the batch declares too: all of
+    them, whatever order they would finish in (they would share one output folder)."""
+    folders: defaultdict[str, list[Path]] = defaultdict(list)
+    for folder, ident in ids.items():
+        folders[ident].append(folder)
+    rows = {}
+    for ident, group in folders.items():
+        for folder in group if len(group) > 1 else ():
+            others = ", ".join(str(f) for f in sorted(group) if f != folder)
+            error = both("batch.duplicate_ids", id=ident, others=others)
+            rows[folder] = Row(folder=str(folder), id=ident, status="invalid", error=error)
+    return rows
+
+
 # --------------------------------------------------------------------------- worker side
 
 
@@ -123,8 +187,25 @@ def init_worker() -> None:
     """Worker initializer: this process's own compiled engine (durable-rules is never shared)."""
     from engine.assess import compiled
 
+    exit_with_parent()
     compiled.cache_clear()
     compiled()
+
+
+def exit_with_parent() -> None:
+    """End this worker as soon as the batch process is gone (killed, say) instead of living on, an orphan
+    holding its few hundred MB. multiprocessing's parent sentinel turns readable when the batch process
+    dies, for a forked worker and a forkserver's alike (whose parent, for multiprocessing, is the batch);
+    a forkserver ends by itself once the batch and its last worker are gone (they hold its lifeline)."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="hegui-lifeline", daemon=True).start()
 
 
 def content_key(input_hash: str, rulebook_version: str, options: Options) -> str:
@@ -169,36 +250,74 @@ def assess_folder(task: Task) -> Outcome:
 # --------------------------------------------------------------------------- parent side
 
 
+class Entry(BaseModel):
+    """What a batch last wrote into DIR/<id>/: the content key of its inputs and options, the SHA-256 of
+    each file, and the summary row."""
+
+    key: str
+    files: dict[str, str]
+    row: Row
+
+
+class StateFile(BaseModel):
+    version: int
+    entries: dict[str, Entry]
+
+
+def sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 @dataclass
 class State:
-    """What the last runs produced, per folder: content key, assessment id, files and summary row."""
+    """What the last runs produced, per assessment id (that is, per output folder)."""
 
-    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    entries: dict[str, Entry] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, out: Path) -> State:
+    def load(cls, out: Path, *, damaged_ok: bool = False) -> State:
+        """The state of earlier runs; one another hegui version wrote counts as none (everything is
+        assessed again). A damaged one is an error unless `damaged_ok` (--force: it is rewritten)."""
         path = out / STATE_FILE
+        why: str | Text
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls()  # no usable state: everything is assessed again
-        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+            if isinstance(data, dict) and data.get("version") != STATE_VERSION:
+                return cls()
+            return cls(StateFile.model_validate(data).entries)
+        except FileNotFoundError:
             return cls()
-        return cls(data.get("entries", {}))
+        except OSError as exc:
+            why = reason(exc)
+        except ValidationError as exc:
+            err = exc.errors(include_url=False)[0]
+            text, where = error_text(err), dotted(err["loc"])
+            why = Text(zh=f"{where}：{text.zh}", en=f"{where}: {text.en}")
+        except (ValueError, RecursionError) as exc:  # not JSON (UnicodeDecodeError is a ValueError too)
+            why = str(exc).splitlines()[0]
+        if damaged_ok:
+            return cls()
+        raise InputError.one(str(path), both("batch.state_damaged", why=why))
 
     def save(self, out: Path) -> None:
-        text = json.dumps({"version": STATE_VERSION, "entries": self.entries}, ensure_ascii=False, indent=1)
-        write_atomic(out / STATE_FILE, text + "\n")
+        doc = StateFile(version=STATE_VERSION, entries=self.entries).model_dump(mode="json")
+        write_atomic(out / STATE_FILE, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
 
-    def previous_key(self, folder: Path, out: Path) -> str | None:
-        """The stored key, but only while every file that run wrote is still there."""
-        entry = self.entries.get(str(folder))
-        if entry is None or not all((out / entry["id"] / name).is_file() for name in entry["files"]):
+    def previous_key(self, ident: str | None, out: Path) -> str | None:
+        """The stored key, but only while every file that run wrote is still there byte for byte: one that
+        another folder or batch has written since is not this input's output."""
+        entry = self.entries.get(ident) if ident else None
+        if ident is None or entry is None:
             return None
-        return str(entry["key"])
+        if any(sha256(out / ident / name) != digest for name, digest in entry.files.items()):
+            return None
+        return entry.key
 
-    def row(self, folder: Path) -> Row:
-        return Row(**{**self.entries[str(folder)]["row"], "status": "unchanged"})
+    def row(self, ident: str, folder: str) -> Row:
+        return replace(self.entries[ident].row, folder=folder, status="unchanged")
 
 
 @dataclass
@@ -227,22 +346,49 @@ def run_batch(
     folders: list[Path], out: Path, options: Options, *, jobs: int, force: bool, on_done: Listener
 ) -> BatchResult:
     """Assess `folders` with `jobs` worker processes; writes DIR/<id>/…, the state and the summaries."""
-    state = State.load(out)
-    tasks = [Task(f, options, None if force else state.previous_key(f, out)) for f in folders]
-    claimed: dict[str, str] = {}  # assessment id -> folder, so two folders never share an output
-    rows: list[Row] = []
-    try:
-        with closing(_outcomes(tasks, jobs)) as outcomes:  # its workers stop however this loop ends
-            for outcome in outcomes:
-                row = _settle(outcome, out, state, claimed)
-                rows.append(row)
-                on_done(row)
-    finally:
-        out.mkdir(parents=True, exist_ok=True)
-        state.save(out)
-    rows.sort(key=lambda r: r.folder)
-    write_summaries(rows, out)
+    with locked(out):
+        state = State.load(out, damaged_ok=force)
+        ids = declared_ids(folders)
+        rejected = shared_ids(ids)
+        tasks = [
+            Task(f, options, None if force else state.previous_key(ids.get(f), out))
+            for f in folders
+            if f not in rejected
+        ]
+        claimed: dict[str, str] = {}  # assessment id -> folder, should an id change while the batch runs
+        rows: list[Row] = []
+        try:
+            with closing(_outcomes(tasks, jobs)) as outcomes:  # its workers stop however this loop ends
+                for outcome in outcomes:
+                    row = _settle(outcome, out, state, claimed)
+                    rows.append(row)
+                    on_done(row)
+        finally:
+            state.save(out)
+        for row in rejected.values():  # reported last: a progress bar's thread must not start before the fork
+            rows.append(row)
+            on_done(row)
+        rows.sort(key=lambda r: r.folder)
+        write_summaries(rows, out)
     return BatchResult(rows)
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold DIR's lock file for the block: a second batch into DIR meanwhile is refused, since the state
+    each keeps in memory and saves at its end would lose what the other recorded."""
+    with output_errors(out):
+        out.mkdir(parents=True, exist_ok=True)
+    with output_errors(out / LOCK_FILE):
+        fd = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError.one(str(out), both("batch.locked")) from None
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 # WeasyPrint's caches grow a worker by 10-20% over 25 PDFs (benchmarks/batch.py): a worker that renders
@@ -345,7 +491,7 @@ def _died(task: Task, exitcode: int | None) -> Outcome:
 
 
 def _settle(outcome: Outcome, out: Path, state: State, claimed: dict[str, str]) -> Row:
-    """Record one finished folder: write its files or take its stored row."""
+    """Record one finished folder: write its files (all or none) or take its stored row."""
     row = outcome.row
     folder = row.folder
     if row.status in ("invalid", "failed"):
@@ -356,15 +502,14 @@ def _settle(outcome: Outcome, out: Path, state: State, claimed: dict[str, str]) 
         row.error = both("batch.duplicate_id", id=row.id, other=other)
         return row
     if row.status == "unchanged":
-        return state.row(Path(folder))
-    for name, data in outcome.files.items():
-        write_atomic(out / row.id / name, data)
-    state.entries[folder] = {
-        "key": outcome.key,
-        "id": row.id,
-        "files": sorted(outcome.files),
-        "row": asdict(row),
-    }
+        return state.row(row.id, folder)
+    try:
+        write_files(out / row.id, outcome.files)
+    except InputError as exc:  # a full disk, say: DIR/<id>/ keeps what it had, and its state entry
+        row.status, row.error = "invalid", str(exc)
+        return row
+    files = {name: hashlib.sha256(data).hexdigest() for name, data in outcome.files.items()}
+    state.entries[row.id] = Entry(key=outcome.key, files=files, row=replace(row))
     return row
 
 

@@ -93,6 +93,10 @@ FIELD_HELP: dict[str, Text] = {
         zh="处理其个人信息的个人总数", en="Individuals whose PI is processed, in total"
     ),
     "Organisation.important_data_processor": T(zh="是否为重要数据处理者", en="Processes important data?"),
+    "Organisation.important_data_sharing": T(
+        zh="重要数据（无论是否含个人信息）的共享方式：provides 提供、entrusts 委托处理、joint_processing 共同处理",
+        en="How important data (personal or not) is shared: provides, entrusts (processing), joint_processing",
+    ),
     "Organisation.outbound_individuals_non_sensitive": T(
         zh="本处理者当年1月1日起全部出境累计的非敏感个人信息人数（去重，不含依免予情形出境的；不填则合计本评估中非免予的出境）",
         en="Processor-wide distinct people, non-sensitive PI sent abroad since 1 January, exempt exports left out "
@@ -183,6 +187,10 @@ FIELD_HELP: dict[str, Text] = {
     "Incident.pi_involved": T(zh="是否涉及个人信息", en="Personal information involved?"),
     "Incident.remedied": T(zh="是否已采取补救措施", en="Remedied?"),
     "Incident.individuals_notified": T(zh="是否已通知个人", en="Individuals notified?"),
+    "Incident.below_reporting_threshold": T(
+        zh="是否主张该事件低于规定须向主管部门报告的标准（《数据安全法》第二十九条“按照规定”报告）",
+        en="Claims the incident is below the thresholds that require a report to the authority (DSL art. 29)?",
+    ),
     "Incident.harm_avoided": T(
         zh="是否主张已采取的措施能够有效避免危害、因而未通知个人（《个人信息保护法》第五十七条第二款）",
         en="Claims the measures taken effectively avoid harm, so individuals were not told (PIPL art. 57 para. 2)?",

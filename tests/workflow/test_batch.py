@@ -114,9 +114,12 @@ def test_two_folders_with_one_id_do_not_share_an_output(hegui: Run, tmp_path: Pa
         shutil.copytree(EXAMPLE, tmp_path / "in" / name)
     result = hegui("batch", tmp_path / "in", "-o", tmp_path / "out", "--fail-on", "none")
     assert result.exit_code == 2
-    statuses = sorted(str(r["status"]) for r in summary(tmp_path / "out").values())
-    assert statuses == ["assessed", "invalid"]
+    rows = summary(tmp_path / "out")
+    assert {k: r["status"] for k, r in rows.items()} == {"x": "invalid", "y": "invalid"}  # both, in any order
+    assert str(tmp_path / "in" / "y") in str(rows["x"]["error"])  # each names the other
+    assert str(tmp_path / "in" / "x") in str(rows["y"]["error"])
     assert "shenzhen-ecommerce-2026" in result.stdout and "ids must be unique" in result.stdout
+    assert not (tmp_path / "out" / "shenzhen-ecommerce-2026").exists()
 
 
 def test_bad_options_and_paths_fail_before_anything_is_written(hegui: Run, portfolio: Path, tmp_path: Path) -> None:
