@@ -496,7 +496,7 @@ def rulebooks_test(
 def rulebooks_coverage(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / Print JSON.")] = False,
 ) -> None:
-    """各法规条文覆盖情况 / Per instrument: articles, obligation articles, encoded, missing."""
+    """各法规条文覆盖情况 / Per instrument: obligation articles and paragraphs, encoded, missing."""
     from rich.table import Table
 
     from engine.coverage import compute
@@ -505,39 +505,32 @@ def rulebooks_coverage(
 
     coverage, _ = compute(rulebooks())
     if as_json:
-        data = [
-            {
-                "instrument": c.instrument,
-                "articles": c.articles,
-                "has_map": c.has_map,
-                "obligation_articles": len(c.obligation_articles),
-                "encoded": len(c.encoded),
-                "missing": sorted(c.missing),
-                "percent": round(c.percent, 1),
-                "rules_by_article": {str(k): v for k, v in sorted(c.encoded.items())},
-                "penalties": {str(k): v for k, v in sorted(c.penalties.items())},
-            }
-            for c in coverage
-        ]
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps([c.as_json() for c in coverage], ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table(title=both("coverage.title"))
-    for col in ("instrument", "articles", "obligation_articles", "encoded", "missing", "percent"):
+    table = Table(title=both("coverage.title"), caption=both("coverage.missing_legend"), pad_edge=False)
+    columns = ("instrument", "articles", "articles_encoded", "paragraphs_encoded", "paragraph_percent", "unencoded")
+    for col in columns:
         head = message(f"coverage.{col}")  # Chinese above English keeps the columns narrow
-        first = col == "instrument"
-        table.add_column(f"{head.zh}\n{head.en}", justify="left" if first else "right", no_wrap=first)
+        first, left = col == "instrument", col in ("instrument", "unencoded")
+        width = 10 if col.endswith("_encoded") else None  # room for "obligation" and "paragraphs"
+        table.add_column(
+            f"{head.zh}\n{head.en}",
+            justify="left" if left else "right",
+            no_wrap=first,
+            min_width=width,
+            max_width=8 if col == "paragraph_percent" else None,  # rich would otherwise widen it past 80 columns
+        )
     for c in coverage:
         if not c.has_map:
             table.add_row(c.instrument, str(c.articles), both("coverage.no_map"), "", "", "")
             continue
-        missing = ", ".join(map(str, sorted(c.missing)))
         table.add_row(
             c.instrument,
             str(c.articles),
-            str(len(c.obligation_articles)),
-            str(len(c.encoded)),
-            missing or "—",
-            f"{c.percent:.0f}",
+            f"{len(c.encoded)}/{len(c.obligation_articles)}",
+            f"{c.encoded_paragraphs}/{c.obligation_paragraphs}",
+            f"{c.paragraph_percent:.0f}",
+            c.missing_text() or "—",
         )
     out_console().print(table)
 

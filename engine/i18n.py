@@ -404,6 +404,24 @@ MESSAGES: dict[str, Text] = {
     "citation.no_item": Text(
         zh="{cite} 不存在：该款只有 {count} 项", en="{cite} does not exist: that paragraph has {count} item(s)"
     ),
+    # coverage: paragraph-level coverage
+    "coverage.articles_encoded": Text(zh="已编码 / 义务条文", en="encoded / obligation articles"),
+    "coverage.paragraphs_encoded": Text(zh="已编码 / 义务款", en="encoded / obligation paragraphs"),
+    "coverage.paragraph_percent": Text(zh="款覆盖率 %", en="%"),
+    "coverage.unencoded": Text(zh="未编码", en="missing"),
+    "coverage.missing_legend": Text(
+        zh="“未编码”列：括号内为该条中尚无规则引用的款；无括号表示该条的义务款均未编码",
+        en="Missing: brackets name the paragraphs no rule cites yet; an article without brackets has none of its "
+        "obligation paragraphs encoded",
+    ),
+    "coverage.paragraph_twice": Text(
+        zh="第 {article} 条第 {paragraph} 款被重复分类",
+        en="article {article} paragraph {paragraph} is classified twice",
+    ),
+    "coverage.paragraph_needs_reason": Text(
+        zh="第 {article} 条第 {paragraph} 款：{kind} 类条目须写明 reason",
+        en="article {article} paragraph {paragraph}: a {kind} entry needs a reason",
+    ),
     # ---- input problems (FILE:LINE:COL: dotted.path: message), printed `zh / en`
     # files
     "file.missing": Text(zh="文件不存在", en="no such file"),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.coverage import InstrumentCoverage
 from tests.conftest import ROOT, assert_problem, run_cli
 
 
@@ -18,17 +19,98 @@ def test_coverage_json_lists_every_instrument() -> None:
     data = {row["instrument"]: row for row in json.loads(result.stdout)}
     assert {"PIPL", "DSL", "CSL2016", "CSL2025", "NDSMR", "CBDF-PROVISIONS"} <= set(data)
     for row in data.values():
-        assert row["encoded"] <= row["obligation_articles"]
+        assert row["encoded"] <= row["obligation_articles"] <= row["obligation_paragraphs"]
+        assert row["encoded_paragraphs"] + len(row["missing_paragraphs"]) == row["obligation_paragraphs"]
+        assert len(row["missing"]) == row["obligation_articles"] - row["encoded"]
 
 
 def test_coverage_table_is_bilingual() -> None:
     result = run_cli("rulebooks", "coverage")
     assert result.exit_code == 0, result.output
-    header = result.stdout.split("┡")[0]  # title and column headers, Chinese above English
-    for zh, en in (("规则库覆盖率", "Rulebook coverage"), ("法规", "instrument"), ("义务条文", "obligation"),
-                   ("已编码", "encoded"), ("未编码条文", "missing")):
+    header = " ".join(result.stdout.split("┡")[0].split())  # title and column headers, Chinese above English
+    for zh, en in (
+        ("规则库覆盖率", "Rulebook coverage"),
+        ("法规", "instrument"),
+        ("义务条文", "obligation"),
+        ("义务款", "paragraphs"),
+        ("已编码", "encoded"),
+        ("未编码", "missing"),
+    ):
         assert zh in header and en in header, (zh, en, header)
-    assert "PIPL" in result.stdout.split("┡")[1]
+    body = result.stdout.split("┡")[1]
+    assert "PIPL" in body
+    assert "括号内为该条中尚无规则引用的款" in " ".join(body.split())
+
+
+def _pipl_coverage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, entries: str, whole: tuple[str, str] | None = None
+) -> InstrumentCoverage:
+    """PIPL's coverage under a map holding only `entries`, from the real rulebooks (with rule `whole[0]`
+    citing the whole article `whole[1]` instead of its own citations, where given)."""
+    from dataclasses import replace as copy_with
+
+    import engine.coverage
+    from engine.rulebook import rulebooks
+
+    cmap = tmp_path / "PIPL.yaml"
+    cmap.write_text("instrument: PIPL\narticles:\n" + entries, encoding="utf-8")
+    monkeypatch.setattr(engine.coverage, "coverage_files", lambda: [cmap])
+    books = rulebooks()
+    if whole:
+        rule, article = whole
+        obligations = {**books.obligations, rule: books.obligations[rule].model_copy(update={"citations": [article]})}
+        books = copy_with(books, obligations=obligations)
+    coverage, _ = engine.coverage.compute(books)
+    return next(c for c in coverage if c.instrument == "PIPL")
+
+
+def _citing(cite: str) -> list[str]:
+    from engine.rulebook import rulebooks
+
+    return [oid for oid, ob in rulebooks().obligations.items() if cite in ob.citations]
+
+
+def test_article_is_encoded_only_when_every_obligation_paragraph_is_cited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PIPL art. 50: rules cite para. 1, none para. 2 (the right to sue), so the article is not encoded."""
+    assert _citing("PIPL art. 50 para. 1") and not _citing("PIPL art. 50 para. 2") and not _citing("PIPL art. 50")
+    cov = _pipl_coverage(
+        tmp_path, monkeypatch, "  - {article: 50, class: obligation, not_encoded: {zh: 未编码, en: not encoded}}\n"
+    )
+    assert cov.paragraphs == {50: [1, 2]}
+    assert cov.encoded == [] and cov.missing == [50]
+    assert (cov.obligation_paragraphs, cov.encoded_paragraphs) == (2, 1)
+    assert cov.missing_citations() == ["PIPL art. 50 para. 2"]
+    assert cov.missing_text() == "50(2)"
+    assert (why := cov.missing_paragraphs[(50, 2)]) is not None and why.en == "not encoded"
+    assert cov.rules[50] == sorted(_citing("PIPL art. 50 para. 1"))
+
+
+def test_a_rule_citing_the_whole_article_covers_every_paragraph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rule = _citing("PIPL art. 50 para. 1")[0]
+    cov = _pipl_coverage(tmp_path, monkeypatch, "  - {article: 50, class: obligation}\n", whole=(rule, "PIPL art. 50"))
+    assert cov.encoded == [50] and cov.missing_paragraphs == {}
+    assert rule in cov.rules[50]
+
+
+def test_a_paragraph_classified_apart_leaves_the_article_encoded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PIPL art. 50 para. 2 (the right to sue) classified not_applicable: para. 1 alone decides."""
+    cov = _pipl_coverage(
+        tmp_path,
+        monkeypatch,
+        "  - {article: 50, class: obligation, paragraphs: [{paragraph: 2, class: not_applicable, "
+        "reason: {zh: 起诉权, en: right to sue}}]}\n"
+        "  - {article: 51, class: state_duty, reason: {zh: 职责, en: duty}, "
+        "paragraphs: [{paragraph: 1, class: obligation}]}\n",
+    )
+    assert cov.paragraphs == {50: [1], 51: [1]}
+    assert cov.encoded == [50, 51] and cov.missing_paragraphs == {}
+    assert cov.as_json()["paragraph_percent"] == 100.0
 
 
 def test_coverage_map_problems_in_both_languages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,6 +136,36 @@ def test_coverage_map_problems_in_both_languages(tmp_path: Path, monkeypatch: py
     twice = first + "第 1 条被重复分类 / article 1 is classified twice"
     reason = first + "第 1 条：state_duty 类条目须写明 reason / article 1: a state_duty entry needs a reason"
     assert {twice, reason} <= set(output.splitlines()), output
+
+
+def test_paragraph_entries_are_checked_in_both_languages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A paragraph PIPL art. 50 lacks, one classified twice, a state duty without a reason."""
+    import engine.coverage
+    from engine.rulebook import rulebooks
+
+    cmap = tmp_path / "PIPL.yaml"
+    cmap.write_text(
+        "instrument: PIPL\narticles:\n"
+        "  - article: 50\n"
+        "    class: obligation\n"
+        "    paragraphs:\n"
+        "      - {paragraph: 3, class: definition}\n"
+        "      - {paragraph: 2, class: state_duty}\n"
+        "      - {paragraph: 2, class: definition}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(engine.coverage, "coverage_files", lambda: [cmap])
+    _, problems = engine.coverage.compute(rulebooks())
+    lines = set("\n".join(map(str, problems)).splitlines())
+    base = f"{cmap}:{{}}:9: articles.0.paragraphs.{{}}: "
+    assert base.format(6, 0) + "PIPL 第 50 条只有 2 款，没有第 3 款 / PIPL art. 50 has 2 paragraph(s), not 3" in lines
+    assert (
+        base.format(7, 1) + "第 50 条第 2 款：state_duty 类条目须写明 reason / "
+        "article 50 paragraph 2: a state_duty entry needs a reason"
+    ) in lines
+    assert (base.format(8, 2) + "第 50 条第 2 款被重复分类 / article 50 paragraph 2 is classified twice") in lines, (
+        lines
+    )
 
 
 def test_rulebooks_test_reports_a_failing_fixture_in_both_languages(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -136,4 +248,4 @@ def test_transfer_command_offers_every_transfer_purpose() -> None:
     from engine.assessment import TransferPurpose
     from engine.cli import Purpose
 
-    assert [p.value for p in Purpose] == list(TransferPurpose.__args__)  # type: ignore[attr-defined]
+    assert [p.value for p in Purpose] == list(TransferPurpose.__args__)
