@@ -103,7 +103,7 @@ def _edit(folder: Path, old: str, new: str, name: str = "assessment.yaml") -> No
         ),
         ("important_data: false", "important_data: 0", "transfers.0.important_data", "应为布尔值", "valid boolean"),
         ("  - id: order-fulfilment", "  - id: face-login", "activities", "编号 'face-login' 重复", "duplicate id"),
-        ("destination: HK", "destination: hk", "transfers.0.destination", "两位大写国家或地区代码", "ISO 3166 two-letter"),
+        ("destination: HK", "destination: hk", "transfers.0.destination", "两位大写", "ISO 3166 two-letter"),
         ("purpose: general", "purpose: 1", "transfers.0.purpose", "应为以下值之一", "Input should be 'general'"),
     ],
 )
