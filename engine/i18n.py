@@ -536,6 +536,7 @@ MESSAGES: dict[str, Text] = {
     "scope.transfer": Text(zh="数据出境", en="transfer"),
     # pydantic errors by their `type` (engine/validation.py); the English follows pydantic's own
     "pydantic.missing": Text(zh="缺少必填字段", en="required field is missing"),
+    "pydantic.not_filled": Text(zh="必填字段尚未填写（仍为 null）", en="required field not filled in (still null)"),
     "pydantic.extra_forbidden": Text(zh="不允许的键（此处没有该字段）", en="unknown key (not allowed here)"),
     "pydantic.extra_forbidden_hint": Text(
         zh="不允许的键（此处没有该字段）{hint}", en="unknown key (not allowed here){hint}"

@@ -29,3 +29,13 @@ def test_bad_date_unknown_keys_and_country_code_reported_together(example_copy: 
     )
     assert_problem(err, r"assessment\.yaml:\d+:\d+: transfers\.0\.destination", "ISO 3166", "e.g. US")
     assert len([line for line in err.splitlines() if "as_of" in line]) == 1  # not also "should be a date"
+
+
+def test_a_fresh_scaffold_names_the_fields_still_to_fill(tmp_path: Path) -> None:
+    folder = tmp_path / "new"
+    assert run_cli("init", folder).exit_code == 0
+    result = run_cli("validate", folder)
+    assert result.exit_code == 2
+    for where in (r"assessment\.id", r"assessment\.title", r"organisation\.name", r"organisation\.ciio"):
+        assert_problem(result.stderr, rf"assessment\.yaml:\d+:\d+: {where}", "必填字段尚未填写", "not filled in")
+    assert "valid string" not in result.stderr and "valid dictionary" not in result.stderr
