@@ -31,22 +31,22 @@ NEEDS_REASON = ("state_duty", "not_applicable")
 WHOLE = 0  # the paragraph number standing for an article whose paragraphs the index does not know
 
 
-class ParagraphEntry(BaseModel):
+class _Classified(BaseModel):
+    """What an article or one of its paragraphs is, why, and (if an obligation) why it is not encoded."""
+
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
 
+    kind: ArticleClass = Field(alias="class")
+    reason: Text | None = None
+    not_encoded: Text | None = None
+
+
+class ParagraphEntry(_Classified):
     paragraph: int
-    kind: ArticleClass = Field(alias="class")
-    reason: Text | None = None
-    not_encoded: Text | None = None
 
 
-class ArticleEntry(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
-
+class ArticleEntry(_Classified):
     article: int
-    kind: ArticleClass = Field(alias="class")
-    reason: Text | None = None
-    not_encoded: Text | None = None
     paragraphs: list[ParagraphEntry] = Field(default_factory=list)
 
 

@@ -25,6 +25,18 @@ def assert_problem(output: str, where: str, zh: str, en: str) -> None:
     assert en in english, (en, english)
 
 
+def data_paths(node: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Every path into nested dicts and lists below the root (for mutating parsed inputs)."""
+    out = [prefix] if prefix else []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out += data_paths(v, (*prefix, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out += data_paths(v, (*prefix, i))
+    return out
+
+
 def run_cli(*args: str) -> Result:
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
 

@@ -18,7 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import EXAMPLES, run_cli
+from tests.conftest import EXAMPLES, data_paths, run_cli
 
 EXAMPLES_PER_TEST = int(os.environ.get("HEGUI_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(
@@ -40,17 +40,6 @@ SCALARS = st.one_of(
 VALUES = st.recursive(
     SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
 )
-
-
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix]
-    if isinstance(node, dict):
-        for k, v in node.items():
-            out += _paths(v, (*prefix, k))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            out += _paths(v, (*prefix, i))
-    return out
 
 
 def _mutate(data: Any, path: tuple[Any, ...], action: str, value: Any) -> Any:
@@ -94,7 +83,7 @@ def test_structural_mutations_of_assessment_yaml(tmp_path: Path, data: st.DataOb
     folder = _copy(tmp_path / "in")
     doc = yaml.safe_load((folder / "assessment.yaml").read_text(encoding="utf-8"))
     for _ in range(data.draw(st.integers(1, 3), label="mutations")):
-        path = data.draw(st.sampled_from(_paths(doc)), label="path")
+        path = data.draw(st.sampled_from([(), *data_paths(doc)]), label="path")
         action = data.draw(st.sampled_from(["replace", "delete", "add"]), label="action")
         doc = _mutate(doc, path, action, data.draw(VALUES, label="value"))
     try:
