@@ -113,22 +113,27 @@ def test_a_paragraph_classified_apart_leaves_the_article_encoded(
     assert cov.as_json()["paragraph_percent"] == 100.0
 
 
-def test_coverage_map_problems_in_both_languages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A coverage map that classifies an article twice, names one PIPL lacks, and leaves the rest out."""
+def _map_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, articles: str) -> tuple[Path, str]:
+    """The lint problems of a PIPL coverage map with these article entries, one per line."""
     import engine.coverage
     from engine.rulebook import rulebooks
 
     cmap = tmp_path / "PIPL.yaml"
-    cmap.write_text(
-        "instrument: PIPL\narticles:\n"
+    cmap.write_text("instrument: PIPL\narticles:\n" + articles, encoding="utf-8")
+    monkeypatch.setattr(engine.coverage, "coverage_files", lambda: [cmap])
+    _, problems = engine.coverage.compute(rulebooks())
+    return cmap, "\n".join(map(str, problems))
+
+
+def test_coverage_map_problems_in_both_languages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A coverage map that classifies an article twice, names one PIPL lacks, and leaves the rest out."""
+    cmap, output = _map_problems(
+        tmp_path,
+        monkeypatch,
         "  - {article: 1, class: definition}\n"
         "  - {article: 1, class: state_duty}\n"
         "  - {article: 999, class: definition}\n",
-        encoding="utf-8",
     )
-    monkeypatch.setattr(engine.coverage, "coverage_files", lambda: [cmap])
-    _, problems = engine.coverage.compute(rulebooks())
-    output = "\n".join(map(str, problems))
     here = re.escape(str(cmap))
     assert_problem(output, rf"{here}:5:5: articles\.2", "PIPL 没有第 999 条", "PIPL has no article 999")
     assert_problem(output, rf"{here}: articles", "以下条文尚未分类：2、3、", "articles not classified: 2, 3, ")
@@ -140,23 +145,17 @@ def test_coverage_map_problems_in_both_languages(tmp_path: Path, monkeypatch: py
 
 def test_paragraph_entries_are_checked_in_both_languages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A paragraph PIPL art. 50 lacks, one classified twice, a state duty without a reason."""
-    import engine.coverage
-    from engine.rulebook import rulebooks
-
-    cmap = tmp_path / "PIPL.yaml"
-    cmap.write_text(
-        "instrument: PIPL\narticles:\n"
+    cmap, output = _map_problems(
+        tmp_path,
+        monkeypatch,
         "  - article: 50\n"
         "    class: obligation\n"
         "    paragraphs:\n"
         "      - {paragraph: 3, class: definition}\n"
         "      - {paragraph: 2, class: state_duty}\n"
         "      - {paragraph: 2, class: definition}\n",
-        encoding="utf-8",
     )
-    monkeypatch.setattr(engine.coverage, "coverage_files", lambda: [cmap])
-    _, problems = engine.coverage.compute(rulebooks())
-    lines = set("\n".join(map(str, problems)).splitlines())
+    lines = set(output.splitlines())
     base = f"{cmap}:{{}}:9: articles.0.paragraphs.{{}}: "
     assert base.format(6, 0) + "PIPL 第 50 条只有 2 款，没有第 3 款 / PIPL art. 50 has 2 paragraph(s), not 3" in lines
     assert (
