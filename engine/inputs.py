@@ -17,13 +17,13 @@ from pydantic import ValidationError
 from engine.assessment import MAINLAND, Assessment
 from engine.dataset import Dataset, Inventory
 from engine.discovery.hints import unknown_category
-from engine.errors import RAW_CONTROL, InputError, Problem
+from engine.errors import InputError, Problem
 from engine.i18n import both, closest, message
 from engine.questions import question_bank
 from engine.taxonomy import taxonomy
 from engine.text import Text
 from engine.validation import pydantic_problems
-from engine.yamlsafe import Located, control_text, parse, read_input
+from engine.yamlsafe import Located, parse, read_input
 
 ASSESSMENT_FILE = "assessment.yaml"
 DATASETS_YAML = "datasets.yaml"
@@ -109,15 +109,7 @@ def _datasets_csv(path: Path, raw: bytes) -> list[tuple[Dataset, Where]]:
     `raw` was read and checked by read_input; the shared reader opens the (checked) file again."""
     from engine.discovery import tabular
 
-    grid = tabular.read_csv(path)
-    if bad := [
-        grid.problem(line, i + 1, control_text(found.group()).both())
-        for line, cells in grid.rows
-        for i, cell in enumerate(cells)
-        if (found := RAW_CONTROL.search(cell))
-    ]:
-        raise InputError(bad)
-    return [(p.dataset, p.where) for p in tabular.parse(grid)]
+    return [(p.dataset, p.where) for p in tabular.parse(tabular.read_csv(path))]
 
 
 def _check_categories(ds: Dataset, file: str, where: Where) -> list[Problem]:

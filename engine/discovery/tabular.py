@@ -19,12 +19,12 @@ from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
 from engine.dataset import DataField, Dataset
-from engine.errors import InputError, Problem
+from engine.errors import RAW_CONTROL, InputError, Problem
 from engine.i18n import both
 from engine.inputs import CSV_COLUMNS
 from engine.validation import error_text
 from engine.xlsxsafe import open_xlsx
-from engine.yamlsafe import MAX_BYTES, too_large
+from engine.yamlsafe import MAX_BYTES, control_text, too_large
 
 OPTIONAL = ("name", "grade", "note")
 COLUMNS = (*CSV_COLUMNS, "note")
@@ -172,6 +172,13 @@ def parse(grid: Grid, check_category: Callable[[str], str | None] | None = None)
     check_category (import-inventory) returns a message for a category cell that is wrong, so that
     every problem of the file is reported at once; assessments check categories later themselves.
     """
+    if bad := [  # refused where they stand, so no writer downstream ever meets one
+        grid.problem(line, i + 1, control_text(found.group()).both())
+        for line, cells in grid.rows
+        for i, cell in enumerate(cells)
+        if (found := RAW_CONTROL.search(cell))
+    ]:
+        raise InputError(bad)
     rows = [(n, cells) for n, cells in grid.rows if any(c.strip() for c in cells)]
     if not rows:
         raise InputError([grid.problem(1, 1, both("import.empty", columns=",".join(COLUMNS)))])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 from pathlib import Path
@@ -194,3 +195,20 @@ def test_fides_map_targets_taxonomy_keys() -> None:
     assert not set(table.map) & set(table.not_pi)
     assert table.lookup("user.government_id.national_identification_number") == "id_card_number"
     assert table.lookup("user.contact") is None  # a parent: too coarse, reported
+
+
+def test_control_characters_are_refused_at_their_source_cell(
+    app: typer.Typer, runner: CliRunner, tmp_path: Path
+) -> None:
+    """A control character in an inventory cell is named at its line and column (not at the YAML it
+    would become); XLSX cannot even hold one (openpyxl refuses to write it)."""
+    rows = [r.copy() for r in ROWS]
+    rows[1][7] = "mo\x07bile"
+    source = tmp_path / "inv.csv"
+    with source.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([HEADER, *rows])
+    out = tmp_path / "datasets.yaml"
+    code, output = run_import(app, runner, source, out)
+    assert code == 2
+    assert_problem(output, rf"{re.escape(str(source))}:3:8", "U+0007", "control character U+0007")
+    assert not out.exists()
