@@ -102,8 +102,20 @@ def open_readonly(url: str, timeout: float = DEFAULT_TIMEOUT) -> Engine:
     if statement is not None:
         event.listen(engine, "connect", lambda dbapi_conn, _record: _set_read_only(dbapi_conn, statement))
     if backend == "postgresql":
+        event.listen(engine, "do_connect", _connect_not_sql_ascii)
         event.listen(engine, "begin", lambda conn: _begin_read_only(conn, millis))
     return engine
+
+
+def _connect_not_sql_ascii(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+    """Connect, refusing a SQL_ASCII database before SQLAlchemy reads from it: the server stores
+    its text as unchecked bytes, which neither hegui nor SQLAlchemy's own start-up can read."""
+    conn = dialect.loaded_dbapi.connect(*cargs, **cparams)
+    info = getattr(conn, "info", None)  # psycopg 3 and psycopg2 report it; other drivers are not checked
+    if info is not None and info.parameter_status("server_encoding") == "SQL_ASCII":
+        conn.close()
+        raise _bad_url(message("scan.sql_ascii"))
+    return conn
 
 
 def _begin_read_only(conn: Connection, millis: int) -> None:
@@ -236,7 +248,6 @@ class Scan:
         self.system = self.options.system or f"{u.get_backend_name()} {Path(u.database or '').name}".strip()
         try:
             with self._reading() as conn:
-                _refuse_sql_ascii(conn)
                 self.relations = _relations(conn, self.options.tables)
         except BaseException:
             self.engine.dispose()
@@ -308,12 +319,6 @@ def _first_line(exc: BaseException) -> str:
 
 def _qualified(schema: str | None, name: str) -> str:
     return f"{schema}.{name}" if schema else name
-
-
-def _refuse_sql_ascii(conn: Connection) -> None:
-    """A SQL_ASCII PostgreSQL database stores bytes unchecked: its text cannot be read reliably."""
-    if conn.dialect.name == "postgresql" and conn.exec_driver_sql("SHOW server_encoding").scalar() == "SQL_ASCII":
-        raise _bad_url(message("scan.sql_ascii"))
 
 
 _PG_RELATIONS = """
