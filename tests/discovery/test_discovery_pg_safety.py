@@ -140,3 +140,21 @@ def test_pg_sql_ascii_database_exit_2(app: typer.Typer, runner: CliRunner, tmp_p
         with admin.connect() as conn:
             conn.execute(text(f"DROP DATABASE {name}"))
         admin.dispose()
+
+
+def test_pg_unreadable_value_skips_table_without_echoing_it(
+    app: typer.Typer, runner: CliRunner, schema: str, tmp_path: Path
+) -> None:
+    assert PG_URL
+    with create_engine(PG_URL).begin() as conn:  # PostgreSQL keeps 'infinity'; Python's date cannot hold it
+        conn.execute(text(f'CREATE TABLE "{schema}".odd (born date)'))
+        conn.execute(text(f"INSERT INTO \"{schema}\".odd VALUES ('infinity')"))
+    out = tmp_path / "d.yaml"
+    code, output = scan(app, runner, out, "--tables", f"{schema}.*")
+    assert code == 0, output
+    assert (
+        f"skipped {schema}.odd: cannot read (a value cannot be read as its column type (DataError; not shown))"
+        in output
+    )
+    assert "infinity" not in output + out.read_text(encoding="utf-8")
+    assert dataset_ids(out) == [f"{schema}-users"]
