@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from engine.discovery import SourceFormat
+from engine.discovery import DEFAULT_TIMEOUT, SourceFormat
 from engine.i18n import both
 from engine.overwrite import ForceOption, check_output, yaml_is_ours
 from engine.text import Text
@@ -68,7 +68,7 @@ def register(app: typer.Typer) -> None:
                 help="每条语句或等锁的秒数，超时的表跳过 / Seconds per statement or lock wait; a table over it "
                 "is skipped.",
             ),
-        ] = 30.0,
+        ] = DEFAULT_TIMEOUT,
         force: ForceOption = False,
     ) -> None:
         """只读扫描数据库并建议个人信息类别 / Scan a database read-only; propose PI categories."""

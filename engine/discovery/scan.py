@@ -24,6 +24,7 @@ from sqlalchemy.exc import ArgumentError, DataError, NoSuchModuleError, SQLAlche
 from sqlalchemy.types import LargeBinary
 
 from engine.dataset import DataField, Dataset
+from engine.discovery import DEFAULT_TIMEOUT
 from engine.discovery.classify import ColumnStats, propose
 from engine.discovery.emit import DraftDataset, DraftField, unique_slug
 from engine.errors import InputError, clip
@@ -33,7 +34,6 @@ from engine.text import Text
 
 URL_ARG = "DATABASE_URL"
 SYSTEM_SCHEMAS = frozenset({"information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys"})
-DEFAULT_TIMEOUT = 30.0  # seconds a statement may run or wait for a lock before its table is skipped
 TEXT_ENCODINGS = ("utf-8", "gb18030")  # tried in order on text a driver hands over as bytes
 
 # Session statements that make a connection refuse writes (PostgreSQL is also read-only per
@@ -304,9 +304,10 @@ def _skipped(qual: str, exc: SQLAlchemyError, timeout: float) -> Text:
         return message("scan.timeout", table=qual, seconds=f"{timeout:g}")
     if isinstance(exc, DataError):
         reason = message("scan.data_error", kind=type(orig or exc).__name__)
-        return Text(zh=f"跳过 {qual}：无法读取（{reason.zh}）", en=f"skipped {qual}: cannot read ({reason.en})")
-    reason_text = _first_line(exc)
-    return Text(zh=f"跳过 {qual}：无法读取（{reason_text}）", en=f"skipped {qual}: cannot read ({reason_text})")
+    else:
+        line = _first_line(exc)
+        reason = Text(zh=line, en=line)
+    return Text(zh=f"跳过 {qual}：无法读取（{reason.zh}）", en=f"skipped {qual}: cannot read ({reason.en})")
 
 
 _TIMEOUT_STATES = frozenset({"57014", "55P03"})  # PostgreSQL: query_canceled (statement_timeout), lock_not_available
