@@ -61,8 +61,8 @@ def mask_url(text: str) -> str:
     return _PARAM_SECRET.sub(lambda m: f"{m['head']}{m['eq']}***", text)
 
 
-def _bad_url(message: Text) -> InputError:
-    return InputError.one(URL_ARG, mask_url(message.both()))
+def _bad_url(problem: Text) -> InputError:
+    return InputError.one(URL_ARG, mask_url(problem.both()))
 
 
 def open_readonly(url: str, timeout: float = DEFAULT_TIMEOUT) -> Engine:
