@@ -26,8 +26,7 @@ MESSAGES: dict[str, Text] = {
     "batch.gaps": Text(zh="{n} 项差距", en="{n} gaps"),
     "batch.totals": Text(
         zh="共 {total} 项评估：已评估 {assessed}，未变化 {unchanged}，输入无效 {invalid}，失败 {failed}",
-        en="{total} assessments: {assessed} assessed, {unchanged} unchanged, "
-        "{invalid} invalid, {failed} failed",
+        en="{total} assessments: {assessed} assessed, {unchanged} unchanged, {invalid} invalid, {failed} failed",
     ),
     "batch.problems": Text(zh="未能评估的文件夹", en="Folders that could not be assessed"),
     "batch.written": Text(zh="汇总", en="Summary"),
@@ -118,9 +117,7 @@ MESSAGES: dict[str, Text] = {
     "q.invalid": Text(zh="无效回答：{why}", en="Not a valid answer: {why}"),
     "q.saved": Text(zh="已保存到 {path}", en="Saved to {path}"),
     "q.done": Text(zh="问卷结束。", en="Questionnaire finished."),
-    "q.stopped": Text(
-        zh="已保存，稍后运行同一命令可继续。", en="Saved; run the same command again to resume."
-    ),
+    "q.stopped": Text(zh="已保存，稍后运行同一命令可继续。", en="Saved; run the same command again to resume."),
     "q.unanswered": Text(zh="仍未回答的问题", en="Questions still unanswered"),
     "q.unknown_findings": Text(
         zh="仍为“待确认”的义务及所缺事实", en="Obligations still unknown and the facts they need"
@@ -204,9 +201,7 @@ MESSAGES: dict[str, Text] = {
     "x.always": Text(zh="无条件适用", en="applies unconditionally"),
     "x.secondary": Text(zh="（二手来源）", en=" (secondary source)"),
     "x.no_finding": Text(zh="没有编号为 {id!r} 的义务结论{hint}", en="no finding with id {id!r}{hint}"),
-    "x.no_findings": Text(
-        zh="找不到 findings.json 或 assessment.yaml", en="no findings.json or assessment.yaml here"
-    ),
+    "x.no_findings": Text(zh="找不到 findings.json 或 assessment.yaml", en="no findings.json or assessment.yaml here"),
     "x.bad_json": Text(zh="不是有效的 findings.json：{why}", en="not a valid findings.json: {why}"),
     # values
     "v.true": Text(zh="是", en="yes"),
@@ -331,9 +326,7 @@ MESSAGES: dict[str, Text] = {
         zh="{scope}层级的上下文可能带有 {count} 个属性；durable-rules 的上限为 254（hegui 限定为 {limit}）",
         en="{scope} contexts can carry {count} properties; durable-rules' limit is 254 (hegui keeps {limit})",
     ),
-    "condition.syntax": Text(
-        zh="条件 {source!r} 有语法错误：{why}", en="syntax error in condition {source!r}: {why}"
-    ),
+    "condition.syntax": Text(zh="条件 {source!r} 有语法错误：{why}", en="syntax error in condition {source!r}: {why}"),
     "condition.literal": Text(
         zh="此处应为字面值，实为 {expr!r}（条件 {source!r}）",
         en="expected a literal value, found {expr!r} in {source!r}",
@@ -436,9 +429,7 @@ MESSAGES: dict[str, Text] = {
     "yaml.alias": Text(
         zh="hegui 输入中不允许使用 YAML 别名（*name）", en="YAML aliases (*name) are not allowed in hegui inputs"
     ),
-    "yaml.complex_key": Text(
-        zh="映射的键必须是简单值，不能是列表或映射", en="mapping keys must be plain values"
-    ),
+    "yaml.complex_key": Text(zh="映射的键必须是简单值，不能是列表或映射", en="mapping keys must be plain values"),
     "yaml.duplicate_key": Text(zh="键 {key!r} 重复", en="duplicate key {key!r}"),
     "yaml.bad_date": Text(
         zh="{value!r} 不是有效的日期（YYYY-MM-DD）：{why}", en="{value!r} is not a valid date (YYYY-MM-DD): {why}"
@@ -624,6 +615,40 @@ MESSAGES: dict[str, Text] = {
     "cli.internal": Text(
         zh="hegui：内部错误（退出码 3）；请连同上面的回溯信息报告",
         en="hegui: internal error (exit 3); please report it with the traceback above",
+    ),
+    # scansafe: scan safety
+    "scan.view_skipped": Text(
+        zh="跳过视图 {table}：视图本身不存数据（其底层表会被扫描）；如需扫描视图请加 --views",
+        en="skipped view {table}: a view stores no rows of its own (its tables are scanned); use --views to scan it",
+    ),
+    "scan.no_tables": Text(
+        zh="没有与 {patterns} 匹配的表或视图（现有：{names}）",
+        en="no table or view matches {patterns} (there are: {names})",
+    ),
+    "scan.timeout": Text(
+        zh="跳过 {table}：{seconds} 秒内未完成或未取得锁（--timeout）；继续扫描其余表",
+        en="skipped {table}: not done or no lock within {seconds} s (--timeout); the scan goes on",
+    ),
+    "scan.data_error": Text(
+        zh="有值无法按列类型读取（{kind}；不显示取值）",
+        en="a value cannot be read as its column type ({kind}; not shown)",
+    ),
+    "scan.empty_column": Text(
+        zh="跳过表 {table} 第 {position} 列：列名为空，数据集字段须有名称",
+        en="skipped column {position} of {table}: its name is empty and a dataset field needs one",
+    ),
+    "scan.encoding": Text(
+        zh="{count} 个抽样值不是 UTF-8 文本，已按 {encoding} 解码后校验",
+        en="{count} sampled values are not UTF-8 text; decoded as {encoding} and checked",
+    ),
+    "scan.undecodable": Text(
+        zh="{count} 个抽样值既非 UTF-8 也非 GB18030 文本，未校验",
+        en="{count} sampled values are neither UTF-8 nor GB18030 text; not checked",
+    ),
+    "scan.sql_ascii": Text(
+        zh="数据库编码为 SQL_ASCII：服务器不检查文本编码，无法可靠读取；请先转换为 UTF8 编码的数据库",
+        en="the database encoding is SQL_ASCII: the server never checks text encodings, so it cannot be read "
+        "reliably; convert it to a UTF8 database first",
     ),
     # import-inventory (engine/discovery/)
     "import.format": Text(

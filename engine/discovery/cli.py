@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from engine.discovery import SourceFormat
+from engine.discovery import DEFAULT_TIMEOUT, SourceFormat
 from engine.i18n import both
 from engine.overwrite import ForceOption, check_output, yaml_is_ours
 from engine.text import Text
@@ -15,15 +15,12 @@ from engine.text import Text
 if TYPE_CHECKING:
     from engine.discovery.emit import Written
 
-OutOption = Annotated[
-    Path, typer.Option("--out", "-o", help="输出的 datasets.yaml / datasets.yaml to write.")
-]
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="输出的 datasets.yaml / datasets.yaml to write.")]
 LocationOption = Annotated[
     str,
     typer.Option(
         "--location",
-        help="数据存储地（ISO 3166-1 两位代码，CN 为中国大陆）/ Storage location (ISO 3166-1 alpha-2; "
-        "CN = mainland).",
+        help="数据存储地（ISO 3166-1 两位代码，CN 为中国大陆）/ Storage location (ISO 3166-1 alpha-2; CN = mainland).",
     ),
 ]
 
@@ -54,13 +51,24 @@ def register(app: typer.Typer) -> None:
                 help="只扫描这些表（逗号分隔，可用通配符）/ Only these tables (comma-separated, globs).",
             ),
         ] = None,
-        sample: Annotated[
-            int, typer.Option("--sample", min=0, help="每表抽样行数 / Rows sampled per table.")
-        ] = 1000,
+        sample: Annotated[int, typer.Option("--sample", min=0, help="每表抽样行数 / Rows sampled per table.")] = 1000,
         location: LocationOption = "CN",
         system: Annotated[
             str | None, typer.Option("--system", help="系统名称 / System label (default: from the URL).")
         ] = None,
+        views: Annotated[
+            bool,
+            typer.Option("--views", help="也扫描视图和物化视图 / Scan views and materialized views too."),
+        ] = False,
+        timeout: Annotated[
+            float,
+            typer.Option(
+                "--timeout",
+                min=0.1,
+                help="每条语句或等锁的秒数，超时的表跳过 / Seconds per statement or lock wait; a table over it "
+                "is skipped.",
+            ),
+        ] = DEFAULT_TIMEOUT,
         force: ForceOption = False,
     ) -> None:
         """只读扫描数据库并建议个人信息类别 / Scan a database read-only; propose PI categories."""
@@ -69,7 +77,8 @@ def register(app: typer.Typer) -> None:
 
         check_output(out, force=force, ours=yaml_is_ours, inputs=_database_file(url))
         patterns = [p.strip() for t in tables or [] for p in t.split(",") if p.strip()]
-        found = Scan(url, ScanOptions(patterns, sample, country_code(location, "--location"), system))
+        options = ScanOptions(patterns, sample, country_code(location, "--location"), system, views, timeout)
+        found = Scan(url, options)  # connects and lists the tables: bad input fails before any output
         with inventory_writer(out, found.header()) as writer:  # table by table: memory stays flat
             for item in found:
                 if isinstance(item, Text):  # a table that could not be read: noted in the file and here
