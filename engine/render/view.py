@@ -365,15 +365,14 @@ def _categories(loaded: LoadedAssessment) -> list[dict[str, Any]]:
 def _flow(doc: FindingsDocument, loaded: LoadedAssessment, words: Words) -> Diagram:
     """Activities → systems → the recipients the inputs name (transfers); nothing invented.
 
-    Entrustment or provision without a named recipient stays a note in the activity's box.
+    Entrustment and provision to other processors (flags of the activity; the inputs do not name those
+    recipients) stay a note in the activity's box.
     """
     a = loaded.assessment
     flow = FlowBuilder()
     for act in a.activities:
-        named = any(t.activity == act.id for t in a.transfers)
-        notes = [] if named else [words.say("flow.unnamed", what=words.say(f"flag.{flag}"))
-                                  for flag in ("entrusted_processing", "provides_to_other_processor")
-                                  if getattr(act, flag)]
+        notes = [words.say("flow.unnamed", what=words.say(f"flag.{flag}"))
+                 for flag in ("entrusted_processing", "provides_to_other_processor") if getattr(act, flag)]
         src = flow.node(f"a:{act.id}", 0, words.plain(as_text(act.name)),
                         [words.items([words.say(f"subject.{s}") for s in act.data_subjects]), *notes])
         for ds_id in act.datasets:

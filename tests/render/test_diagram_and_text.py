@@ -30,6 +30,10 @@ def test_diagram_draws_only_named_recipients(name: str) -> None:
     report = _report(name)
     recipients = [n for n in report.flow.nodes if n.column == 2]
     assert {n.key for n in recipients} == {f"t:{t.id}" for t in report.loaded.assessment.transfers}
+    notes = {n.key: " ".join(n.sub) for n in report.flow.nodes}
+    for act in report.loaded.assessment.activities:
+        if act.entrusted_processing:
+            assert report.words.say("flag.entrusted_processing") in notes[f"a:{act.id}"]
 
 
 @pytest.mark.parametrize("name", NAMES)
