@@ -1,7 +1,10 @@
-"""Layout of the data-flow diagram: activities → systems → recipients, as boxes and curves.
+"""Layout of the data-flow diagram: activities → systems → recipients, as boxes and lines.
 
 Only geometry is computed here; templates/report/macros.html draws it as inline SVG so that every
-label goes through Jinja's autoescaping.
+label goes through Jinja's autoescaping. SVG text does not wrap, so labels are broken into lines here
+(from an estimate of glyph widths, on the safe side) and boxes grow to hold them: nothing is cut.
+Lines never cross a box: neighbouring columns are joined through the gap between them, and a line that
+skips the middle column runs along its own lane below every box.
 """
 
 from __future__ import annotations
@@ -11,22 +14,84 @@ from dataclasses import dataclass, field
 
 WIDTH = 560
 BOX_W = 150
-BOX_H = 38
+PAD = 6
 GAP = 12
 TOP = 34
+LANE = 7  # vertical distance between the lanes of lines that skip a column
 COLUMNS_X = (0, (WIDTH - BOX_W) // 2, WIDTH - BOX_W)
-LINE_UNITS = 24  # one box line holds about 24 Latin characters, 12 hanzi
+TITLE_SIZE = 9.0
+SUB_SIZE = 7.5
+TITLE_LEAD = 11
+SUB_LEAD = 9.5
+
+
+def em(ch: str) -> float:
+    """Estimated advance of one character in em (CJK sans; Latin from its wider bold glyphs)."""
+    if unicodedata.east_asian_width(ch) in "WF":
+        return 1.0
+    if ch in " .,:;'!|iIl()[]/·-":
+        return 0.34
+    return 0.72 if ch.isupper() or ch in "mwMW@%" else 0.6
+
+
+def wrap(text: str, size: float, width: float = BOX_W - 2 * PAD) -> list[str]:
+    """Lines of `text` no wider than `width` at font `size`: break between words (and between hanzi) when
+    a word fits on a line, anywhere inside a word that does not."""
+    limit = width / size
+    lines: list[str] = []
+    line = ""
+    for word in _words(text):
+        if _em(line + word) <= limit:
+            line += word
+            continue
+        if line.strip() and _em(word.lstrip()) <= limit:
+            lines.append(line.rstrip())
+            line = word.lstrip()
+            continue
+        for ch in word if line.strip() else word.lstrip():
+            if line and _em(line + ch) > limit:
+                lines.append(line.rstrip())
+                line = "" if ch == " " else ch
+            else:
+                line += ch
+    return [*lines, line.rstrip()] if line.strip() or not lines else lines
+
+
+def _em(text: str) -> float:
+    return sum(em(c) for c in text)
+
+
+def _words(text: str) -> list[str]:
+    """Latin words with their leading space; every wide character is a word of its own."""
+    out: list[str] = []
+    for ch in text:
+        wide = unicodedata.east_asian_width(ch) in "WF"
+        if not out or wide or ch == " " or unicodedata.east_asian_width(out[-1][-1]) in "WF":
+            out.append(ch)
+        else:
+            out[-1] += ch
+    return out
 
 
 @dataclass
 class Node:
     key: str
     column: int
-    title: str
-    sub: str
+    title: list[str]
+    sub: list[str]
     kind: str = "internal"  # internal | domestic | overseas
     x: int = 0
     y: int = 0
+
+    @property
+    def height(self) -> int:
+        return int(PAD + len(self.title) * TITLE_LEAD + len(self.sub) * SUB_LEAD + PAD)
+
+    def title_y(self, i: int) -> float:
+        return self.y + PAD + TITLE_SIZE + i * TITLE_LEAD
+
+    def sub_y(self, i: int) -> float:
+        return self.y + PAD + len(self.title) * TITLE_LEAD + SUB_SIZE + 1 + i * SUB_LEAD
 
 
 @dataclass(frozen=True)
@@ -45,15 +110,13 @@ class Diagram:
     def width(self) -> int:
         return WIDTH
 
+    @property
+    def headings_x(self) -> list[int]:
+        return [x + BOX_W // 2 for x in COLUMNS_X]
 
-def fit(text: str, units: int = LINE_UNITS) -> str:
-    """Cut a label to the box width (wide characters count double), with an ellipsis."""
-    used = 0
-    for i, ch in enumerate(text):
-        used += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        if used > units:
-            return text[: max(i - 1, 1)] + "…"
-    return text
+    @property
+    def box_width(self) -> int:
+        return BOX_W
 
 
 class FlowBuilder:
@@ -63,9 +126,10 @@ class FlowBuilder:
         self._nodes: dict[str, Node] = {}
         self._links: list[tuple[str, str, bool]] = []
 
-    def node(self, key: str, column: int, title: str, sub: str, kind: str = "internal") -> str:
+    def node(self, key: str, column: int, title: str, sub: list[str], kind: str = "internal") -> str:
         if key not in self._nodes:
-            self._nodes[key] = Node(key, column, fit(title), fit(sub), kind)
+            lines = [line for s in sub for line in wrap(s, SUB_SIZE)]
+            self._nodes[key] = Node(key, column, wrap(title, TITLE_SIZE), lines, kind)
         return key
 
     def link(self, source: str, target: str, overseas: bool = False) -> None:
@@ -73,18 +137,29 @@ class FlowBuilder:
             self._links.append((source, target, overseas))
 
     def build(self) -> Diagram:
-        columns: list[list[Node]] = [[n for n in self._nodes.values() if n.column == c] for c in range(3)]
-        tallest = max((len(c) for c in columns), default=0)
-        height = TOP + tallest * (BOX_H + GAP)
+        columns = [[n for n in self._nodes.values() if n.column == c] for c in range(3)]
+        heights = [sum(n.height for n in c) + GAP * max(len(c) - 1, 0) for c in columns]
+        tallest = max(heights, default=0)
         for c, nodes in enumerate(columns):
-            offset = TOP + (tallest - len(nodes)) * (BOX_H + GAP) // 2
-            for i, n in enumerate(nodes):
-                n.x, n.y = COLUMNS_X[c], offset + i * (BOX_H + GAP)
+            y = TOP + (tallest - heights[c]) // 2
+            for n in nodes:
+                n.x, n.y = COLUMNS_X[c], y
+                y += n.height + GAP
+        bottom = TOP + tallest
         edges = []
+        lanes = 0
         for source, target, overseas in self._links:
             a, b = self._nodes[source], self._nodes[target]
-            x1, y1 = a.x + BOX_W, a.y + BOX_H // 2
-            x2, y2 = b.x, b.y + BOX_H // 2
-            mid = (x1 + x2) // 2
-            edges.append(Edge(f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2 - 6},{y2}", overseas))
-        return Diagram(list(self._nodes.values()), edges, height)
+            x1, y1 = a.x + BOX_W, a.y + a.height // 2
+            x2, y2 = b.x, b.y + b.height // 2
+            if b.column - a.column == 1:
+                mid = (x1 + x2) // 2
+                path = f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2 - 6},{y2}"
+            else:  # around the middle column, on a lane of its own below every box
+                lanes += 1
+                lane = bottom + lanes * LANE
+                g1 = (x1 + COLUMNS_X[a.column + 1]) // 2 - lanes
+                g2 = (COLUMNS_X[b.column - 1] + BOX_W + x2) // 2 + lanes
+                path = f"M{x1},{y1} H{g1} V{lane} H{g2} V{y2} H{x2 - 6}"
+            edges.append(Edge(path, overseas))
+        return Diagram(list(self._nodes.values()), edges, bottom + lanes * LANE + GAP)

@@ -19,6 +19,7 @@ from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from engine.render.view import Report
+from engine.render.words import neutral
 from engine.resources import data_dir
 
 PDF_VARIANT = "pdf/a-3b"  # PDF/A-2b would silently drop the attachment
@@ -56,8 +57,9 @@ class PackagedOnly(URLFetcher):  # type: ignore[misc]
 
 @cache
 def environment() -> Environment:
-    """Autoescaping on for every template, whatever its name; undefined names are errors."""
-    return Environment(loader=FileSystemLoader(data_dir("templates")), autoescape=True,
+    """Autoescaping on for every template, whatever its name; undefined names are errors; bidi controls
+    in any printed value are shown, not obeyed (`neutral`)."""
+    return Environment(loader=FileSystemLoader(data_dir("templates")), autoescape=True, finalize=neutral,
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 

@@ -19,13 +19,14 @@ from engine.finding import CitationOut, Finding, FindingsDocument, TransferOut
 from engine.inputs import LoadedAssessment
 from engine.obligation import SEVERITIES
 from engine.questions import question_bank
-from engine.render.diagram import Diagram, FlowBuilder
-from engine.render.risk import Cell, Exposure, Risk, matrix, score
+from engine.render.diagram import Diagram, FlowBuilder, wrap
+from engine.render.risk import Cell, Exposure, Risk, matrix, order, score
 from engine.render.words import Words, as_text
 from engine.taxonomy import taxonomy
 from engine.text import Text
 
 NOT_A_TRANSFER = "not_a_transfer"
+HEAT_FONT = 8.5  # font size of the heat-map axis labels (macros.html heat_svg)
 STATUS_ORDER = ("gap", "unknown", "waived", "met")
 # Findings about the purpose, basis and necessity of processing (PIPL art. 56 para. 1 item 1):
 # principles (arts 5-7), legal bases and consent (arts 13-17), retention (art. 19), sensitive PI (arts 28-30).
@@ -101,6 +102,7 @@ class Report:
     exposures: dict[str, Exposure]
     risks: list[Risk]
     heat: list[list[Cell]]
+    heat_residual: list[list[Cell]]
     instruments: list[Group]
     actions: list[Action]
     flow: Diagram
@@ -129,18 +131,34 @@ class Report:
     def evidence(self, finding: Finding) -> list[Text]:
         return _pairs(finding.evidence.zh, finding.evidence.en)
 
-    def activity_flags(self, act: Activity) -> list[str]:
-        """Message keys of the features that make an activity notable (PIPL art. 55 triggers among them)."""
+    def activity_flags(self, act: Activity) -> list[tuple[Text, bool]]:
+        """The features that make an activity notable (PIPL art. 55 triggers among them), as `series` items."""
         role = [] if act.role == "controller" else [f"flag.{act.role}"]
-        return role + [f"flag.{name}" for name in FLAGS if getattr(act, name)]
+        keys = role + [f"flag.{name}" for name in FLAGS if getattr(act, name)]
+        return [(self.words.text(key), False) for key in keys]
 
     def subject_names(self, act: Activity) -> str:
         return self.words.items([self.words.say(f"subject.{s}") for s in act.data_subjects])
 
-    def dataset_categories(self, ds: Dataset) -> list[dict[str, Any]]:
+    def dataset_categories(self, ds: Dataset) -> list[tuple[Text, bool]]:
+        """(name, sensitive) of each PI category of a dataset."""
         tax = taxonomy()
         keys = sorted({k for c in ds.categories() if (k := tax.resolve(c)) is not None})
-        return [{"name": category_name(k), "sensitive": tax.categories[k].sensitive} for k in keys]
+        return [(category_name(k), tax.categories[k].sensitive) for k in keys]
+
+    def scale_label(self, axis: str, level: int, width: float) -> list[str]:
+        """A heat-map axis label ("3 · 严重", English beneath in bilingual reports) as lines that fit `width`."""
+        text = self.words.text(f"{axis}.{level}")
+        parts = [text.zh, text.en] if self.words.lang == "bilingual" else [text.get(self.words.main)]
+        return [line for i, part in enumerate(parts) for line in wrap(f"{level} · {part}" if i == 0 else part,
+                                                                       HEAT_FONT, width)]
+
+    def risk_factors(self, risk: Risk) -> str:
+        return self.words.items([self.words.say(f"risk.factor.{f}") for f in risk.factors])
+
+    def trigger_names(self) -> list[str]:
+        """The activities and transfers that require a PIPIA, by name: ids are internal."""
+        return [self.words.plain(self.subject(key)) for key in self.doc.pipia_required.subjects]
 
     def category_names(self, activity_id: str) -> str:
         tax = taxonomy()
@@ -194,15 +212,14 @@ def build(doc: FindingsDocument, loaded: LoadedAssessment, lang: str, reproducib
     created = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC) if reproducible else datetime.now(UTC)
     subjects = _subjects(doc, loaded)
     exposures = _exposures(doc, loaded)
-    none = Exposure(False, 0, False)
-    risks = [r for f in doc.findings if (r := score(f, exposures.get(f.subject or "", none))) is not None]
-    risks.sort(key=lambda r: (-r.score, -r.impact, r.finding.id))
+    risks = order([r for f in doc.findings if (r := score(f, exposures.get(f.subject or "", Exposure()))) is not None])
     return Report(
         doc=doc, loaded=loaded, words=words, outbound=outbound,
         sections=_sections(OUTBOUND if outbound else DOMESTIC, words, bool(doc.transfers)),
         created=created,
         findings_sha256=hashlib.sha256(doc.to_json().encode("utf-8")).hexdigest(),
-        subjects=subjects, exposures=exposures, risks=risks, heat=matrix(risks),
+        subjects=subjects, exposures=exposures, risks=risks, heat=matrix([r.inherent for r in risks]),
+        heat_residual=matrix([r.residual for r in risks]),
         instruments=_by_instrument(doc.findings),
         actions=actions(doc, subjects),
         flow=_flow(doc, loaded, words),
@@ -251,8 +268,10 @@ def _is_sensitive(keys: list[str]) -> bool:
 
 
 def _exposures(doc: FindingsDocument, loaded: LoadedAssessment) -> dict[str, Exposure]:
+    """What each subject exposes individuals to: sensitivity, scale, the paths its data takes, incidents."""
     a = loaded.assessment
     outbound_ids = {t.id for t in doc.transfers if t.mechanism != NOT_A_TRANSFER}
+    incidents = len(a.incidents)
     out: dict[str, Exposure] = {}
     for act in a.activities:
         sizes = [loaded.datasets[d].individuals for d in act.datasets if d in loaded.datasets]
@@ -260,11 +279,20 @@ def _exposures(doc: FindingsDocument, loaded: LoadedAssessment) -> dict[str, Exp
             sensitive=_is_sensitive(activity_categories(loaded, act.id)) or "minors_under_14" in act.data_subjects,
             individuals=act.individuals if act.individuals is not None else max(sizes, default=0),
             outbound=any(t.activity == act.id and t.id in outbound_ids for t in a.transfers),
+            provided=act.entrusted_processing or act.provides_to_other_processor or act.public_disclosure,
+            automated=act.automated_decision or act.automated_marketing,
+            public_capture=act.public_image_capture,
+            incidents=incidents,
         )
     for t in doc.transfers:
-        out[t.id] = Exposure(t.individuals_sensitive > 0, t.individuals_sensitive + t.individuals_non_sensitive,
-                             t.id in outbound_ids)
-    out[""] = Exposure(any(e.sensitive for e in out.values()), a.organisation.individuals_total, bool(outbound_ids))
+        out[t.id] = Exposure(sensitive=t.individuals_sensitive > 0,
+                             individuals=t.individuals_sensitive + t.individuals_non_sensitive,
+                             outbound=t.id in outbound_ids, provided=True, incidents=incidents)
+    every = list(out.values())
+    out[""] = Exposure(sensitive=any(e.sensitive for e in every), individuals=a.organisation.individuals_total,
+                       outbound=bool(outbound_ids), provided=any(e.provided for e in every),
+                       automated=any(e.automated for e in every), public_capture=any(e.public_capture for e in every),
+                       incidents=incidents)
     return out
 
 
@@ -335,31 +363,34 @@ def _categories(loaded: LoadedAssessment) -> list[dict[str, Any]]:
 
 
 def _flow(doc: FindingsDocument, loaded: LoadedAssessment, words: Words) -> Diagram:
+    """Activities → systems → the recipients the inputs name (transfers); nothing invented.
+
+    Entrustment and provision to other processors (flags of the activity; the inputs do not name those
+    recipients) stay a note in the activity's box.
+    """
     a = loaded.assessment
     flow = FlowBuilder()
     for act in a.activities:
+        notes = [words.say("flow.unnamed", what=words.say(f"flag.{flag}"))
+                 for flag in ("entrusted_processing", "provides_to_other_processor") if getattr(act, flag)]
         src = flow.node(f"a:{act.id}", 0, words.plain(as_text(act.name)),
-                        words.items([words.say(f"subject.{s}") for s in act.data_subjects]))
+                        [words.items([words.say(f"subject.{s}") for s in act.data_subjects]), *notes])
         for ds_id in act.datasets:
             if (ds := loaded.datasets.get(ds_id)) is not None:
                 flow.link(src, _system(flow, ds.system, ds.storage_location, words))
-        for flag, key in ((act.entrusted_processing, "entrusted"), (act.provides_to_other_processor, "provided")):
-            if flag:
-                party = flow.node(f"r:{key}", 2, words.say(f"flow.{key}"), words.say("flow.domestic"), "domestic")
-                flow.link(src, party)
     outbound = {t.id: t for t in doc.transfers}
     for tr in a.transfers:
         out: TransferOut | None = outbound.get(tr.id)
         overseas = tr.destination != MAINLAND and (out is None or out.mechanism != NOT_A_TRANSFER)
         where = words.say("flow.overseas" if overseas else "flow.domestic")
-        target = flow.node(f"t:{tr.id}", 2, tr.recipient, f"{where} · {tr.destination}",
+        target = flow.node(f"t:{tr.id}", 2, tr.recipient, [f"{where} · {tr.destination}"],
                            "overseas" if overseas else "domestic")
         sources = [_system(flow, loaded.datasets[d].system, loaded.datasets[d].storage_location, words)
                    for d in tr.datasets if d in loaded.datasets]
         if not sources and tr.activity:
             sources = [f"a:{tr.activity}"]
         if not sources:
-            sources = [flow.node("org", 0, words.plain(as_text(a.organisation.name)), words.say("flow.processor"))]
+            sources = [flow.node("org", 0, words.plain(as_text(a.organisation.name)), [words.say("flow.processor")])]
         for s in sources:
             flow.link(s, target, overseas)
     return flow.build()
@@ -367,4 +398,4 @@ def _flow(doc: FindingsDocument, loaded: LoadedAssessment, words: Words) -> Diag
 
 def _system(flow: FlowBuilder, system: str, location: str, words: Words) -> str:
     where = words.say("flow.stored_in", location=location)
-    return flow.node(f"s:{system}|{location}", 1, system, where, "internal" if location == MAINLAND else "overseas")
+    return flow.node(f"s:{system}|{location}", 1, system, [where], "internal" if location == MAINLAND else "overseas")

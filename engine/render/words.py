@@ -6,6 +6,7 @@ Kept as data so that each label exists in Chinese and English side by side (a te
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -15,6 +16,22 @@ from engine.assessment import Label
 from engine.resources import data_dir
 from engine.text import Text
 from engine.yamlsafe import load
+
+# Bidirectional formatting characters (embeddings, overrides, isolates, marks). In user text they would
+# reorder what the report shows (U+202E turns "txt.exe" into "exe.txt"); WeasyPrint has no unicode-bidi.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def neutral(value: Any) -> Any:
+    """Text with every bidi control shown as its code ([U+202E]) instead of acting; other values as they are.
+
+    The Jinja environment of the reports applies it to every value it prints (Markup stays Markup: the
+    replacement is plain ASCII).
+    """
+    if not isinstance(value, str) or BIDI_CONTROLS.search(value) is None:
+        return value
+    shown = BIDI_CONTROLS.sub(lambda m: f"[U+{ord(m.group()):04X}]", str(value))
+    return Markup(shown) if isinstance(value, Markup) else shown
 
 
 @cache
@@ -49,6 +66,13 @@ class Words:
         if isinstance(value, str):
             return value
         return value.both() if self.lang == "bilingual" else value.get(self.main)
+
+    def main_text(self, value: Label) -> str:
+        """One language only (the report's main one): running headers, where both would not fit."""
+        return value if isinstance(value, str) else value.get(self.main)
+
+    def say_main(self, key: str, **values: Any) -> str:
+        return self.main_text(self.text(key, **values))
 
     def say(self, key: str, **values: Any) -> str:
         return self.plain(self.text(key, **values))
