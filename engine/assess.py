@@ -371,14 +371,18 @@ class Evaluator:
         if org.outbound_individuals_non_sensitive is not None and org.outbound_individuals_sensitive is not None:
             text = message("transfer.counted_given", non_sensitive=totals[0], sensitive=totals[1])
         else:
+            # named by recipient, as a filing reads them (ids are the file's, not the regulator's)
             counted = counted_transfers(loaded.assessment, self.exempt)
-            parts = ", ".join(f"{t.id} ({t.individuals_non_sensitive}/{t.individuals_sensitive})" for t in counted)
+            parts = "; ".join(
+                f"{t.recipient} ({t.individuals_non_sensitive}/{t.individuals_sensitive})" for t in counted
+            )
+            left_out = sorted(t.recipient for t in loaded.assessment.transfers if t.id in self.exempt)
             text = message(
                 "transfer.counted_sum",
                 non_sensitive=totals[0],
                 sensitive=totals[1],
                 counted=parts,
-                excluded=", ".join(sorted(self.exempt)) or "—",
+                excluded="; ".join(left_out) or "—",
             )
         return [Reason(text=text, citations=cites(cited, self.day))]
 

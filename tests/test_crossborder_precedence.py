@@ -61,8 +61,9 @@ def test_exempt_exports_are_left_out_of_the_cumulative_counts(example_copy: Any,
     assert crm["mechanism"] == "exempt"
     assert crm["processor_total_non_sensitive"] == 60000
     counted = crm["reasons"][-1]
-    assert "hr-payroll" in counted["text"]["en"] and "left out" in counted["text"]["en"]
-    assert "hk-parent-crm (60000/0)" in counted["text"]["en"] and "hr-payroll" in counted["text"]["zh"]
+    hr, crm_recipient = HR["recipient"], crm["recipient"]
+    assert f"left out as made under an exemption: {hr}." in counted["text"]["en"]
+    assert f"{crm_recipient} (60000/0)" in counted["text"]["en"] and hr in counted["text"]["zh"]
     assert {(c["article"], c["paragraph"]) for c in counted["citations"]} == {(7, 2), (8, 2)}
 
     _edit(folder, lambda d: d["transfers"][1].update(purpose="general"))  # no longer exempt: counted
