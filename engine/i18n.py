@@ -112,7 +112,7 @@ MESSAGES: dict[str, Text] = {
     "q.bool": Text(zh="是/否 (y/n)", en="yes/no (y/n)"),
     "q.int": Text(zh="整数", en="whole number"),
     "q.choice": Text(zh="输入编号", en="enter a number"),
-    "q.multi": Text(zh="输入编号，逗号分隔", en="numbers, comma-separated"),
+    "q.multi": Text(zh="输入编号，如 1 3 或 1,3 或 1-3", en="numbers, e.g. 1 3, 1,3 or 1-3"),
     "q.text": Text(zh="文字", en="text"),
     "q.date": Text(zh="日期 YYYY-MM-DD", en="date YYYY-MM-DD"),
     "q.invalid": Text(zh="无效回答：{why}", en="Not a valid answer: {why}"),
@@ -253,6 +253,7 @@ MESSAGES: dict[str, Text] = {
         en="completion and hover help in your editor (how: docs/workflow.md)",
     ),
     "init.docs": Text(zh="每个可选字段与命令的说明", en="every optional field and command explained"),
+    "q.left": Text(zh="还剩 {n} 个问题", en="{n} questions left"),
     # init
     "i.exists": Text(zh="{file} 已存在；不会覆盖", en="{file} already exists; not overwriting it"),
     "i.created": Text(
