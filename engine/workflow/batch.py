@@ -252,8 +252,10 @@ def assess_folder(task: Task) -> Outcome:
 
 
 def _text(label: str | Text, lang: str) -> str:
-    """A name or title as one string in the report language."""
-    return label if isinstance(label, str) else label.get(lang)
+    """A name or title as one string in the report language (`中文 / English` for a bilingual report)."""
+    if isinstance(label, str):
+        return label
+    return label.both() if lang == "bilingual" else label.get(lang)
 
 
 # --------------------------------------------------------------------------- parent side

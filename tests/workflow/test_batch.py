@@ -90,6 +90,11 @@ def test_summary_csv_and_xlsx_hold_one_row_per_assessment(hegui: Run, portfolio:
 
     doc = summary(out)
     assert doc["a"]["pipia_required"] is True and doc["a"]["organisation"] == rows[0]["organisation"]
+    hegui("batch", portfolio / "a", "--out", out, "--report-lang", "bilingual")
+    assert (
+        summary(out)["a"]["organisation"]
+        == "深圳市鹏城优选电子商务有限公司 / Shenzhen Pengcheng Select E-commerce Co., Ltd."
+    )
     assert doc["broken"]["gaps"] == {} and doc["broken"]["unknown"] is None and doc["broken"]["waived"] is None
 
 
