@@ -111,7 +111,7 @@ MESSAGES: dict[str, Text] = {
     "q.bool": Text(zh="是/否 (y/n)", en="yes/no (y/n)"),
     "q.int": Text(zh="整数", en="whole number"),
     "q.choice": Text(zh="输入编号", en="enter a number"),
-    "q.multi": Text(zh="输入编号，逗号分隔", en="numbers, comma-separated"),
+    "q.multi": Text(zh="输入编号，如 1 3 或 1,3 或 1-3", en="numbers, e.g. 1 3, 1,3 or 1-3"),
     "q.text": Text(zh="文字", en="text"),
     "q.date": Text(zh="日期 YYYY-MM-DD", en="date YYYY-MM-DD"),
     "q.invalid": Text(zh="无效回答：{why}", en="Not a valid answer: {why}"),
@@ -226,6 +226,29 @@ MESSAGES: dict[str, Text] = {
     "d.fact": Text(zh="事实", en="fact"),
     "d.context": Text(zh="对象", en="subject"),
     "d.same": Text(zh="没有变化。", en="No changes."),
+    # init: scaffold and prompts
+    "init.header": Text(
+        zh="hegui 评估输入（由 hegui init 生成）：这里只有必填字段，把每个 null 换成实际值。",
+        en="hegui assessment input (written by hegui init): only the required fields; replace each null with a value.",
+    ),
+    "init.check": Text(
+        zh="填好后检查：hegui validate . ，然后评估：hegui assess .",
+        en="Then check it with hegui validate . and assess it with hegui assess .",
+    ),
+    "init.optional": Text(
+        zh="其余均为可选（平台、数据出境、安全事件、豁免，组织与活动的更多情况）：",
+        en="Everything else is optional (platform, transfers, incidents, waivers, more about the organisation "
+        "and activities):",
+    ),
+    "init.questionnaire": Text(
+        zh="逐题回答问卷，回答写回本文件", en="asks the questions one by one and saves the answers here"
+    ),
+    "init.schema": Text(
+        zh="编辑器中的补全与悬停说明（用法见 docs/workflow.md）",
+        en="completion and hover help in your editor (how: docs/workflow.md)",
+    ),
+    "init.docs": Text(zh="每个可选字段与命令的说明", en="every optional field and command explained"),
+    "q.left": Text(zh="还剩 {n} 个问题", en="{n} questions left"),
     # init
     "i.exists": Text(zh="{file} 已存在；不会覆盖", en="{file} already exists; not overwriting it"),
     "i.created": Text(

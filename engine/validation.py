@@ -75,7 +75,8 @@ def pydantic_problems(
         if prefix:
             path = f"{prefix}.{path}" if path else prefix
         text = error_text(err).both()
-        if err.get("input", ...) is None and err["type"].endswith("_type"):  # a required field left null
+        null = err.get("input", ...) is None
+        if null and (err["type"].endswith("_type") or err["type"] in ("literal_error", "enum")):  # left null
             text = message("pydantic.not_filled").both()
         if err["type"] == "extra_forbidden" and model is not None and (known := _keys_at(model, err["loc"])):
             hint = closest(str(err["loc"][-1]), known)

@@ -99,8 +99,9 @@ def test_batch_summary_folder_names_never_become_formulas(tmp_path: Path) -> Non
     assert result.exit_code == 2, result.output
     assert_neutralised(xlsx_texts(out / "summary.xlsx"), map(in_xml, HOSTILE_FOLDERS), "summary.xlsx")
     assert_neutralised(csv_texts(out / "summary.csv"), HOSTILE_FOLDERS, "summary.csv")
-    counts = load_workbook(out / "summary.xlsx")["summary"]["E2"]
-    assert counts.data_type == "n" and counts.value == 0  # numbers stay numbers
+    sheet = load_workbook(out / "summary.xlsx")["summary"]
+    assert sheet["G1"].value == "严重差距 / critical gaps"
+    assert sheet["G2"].value is None  # an invalid assessment has no counts, not 0 (tests/workflow/test_batch.py)
 
 
 def test_questionnaire_text_answers_are_exported_inert_and_read_back_unchanged(tmp_path: Path) -> None:

@@ -72,11 +72,13 @@ class Row:
 
     folder: str
     id: str = ""
+    organisation: str = ""  # in the report language
+    title: str = ""
     as_of: str = ""
     status: RowStatus = "assessed"
-    gaps: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SEVERITIES, 0))
-    unknown: int = 0
-    waived: int = 0
+    gaps: dict[str, int] = field(default_factory=dict)  # by severity; empty unless assessed
+    unknown: int | None = None  # None unless assessed: an invalid assessment has no counts, not zero
+    waived: int | None = None
     pipia_required: bool | None = None
     transfer_mechanisms: dict[str, str] = field(default_factory=dict)
     error: str = ""
@@ -223,13 +225,15 @@ def assess_folder(task: Task) -> Outcome:
     row = Row(folder=str(task.folder), id=task.folder.name)
     try:
         loaded = load_assessment(task.folder)
-        row.id = loaded.assessment.assessment.id
+        meta = loaded.assessment.assessment
+        row.id = meta.id
+        lang = task.options.report_lang or meta.language
+        row.organisation, row.title = _text(loaded.assessment.organisation.name, lang), _text(meta.title, lang)
         key = content_key(loaded.input_hash, rulebooks().version, task.options)
         if key == task.previous_key:
             row.status = "unchanged"
             return Outcome(row, key)
         doc = assess(loaded, task.options.as_of)
-        lang = task.options.report_lang or doc.assessment.language
         wanted = ["json", *(f for f in task.options.formats if f != "json")]
         files = render(RenderJob(doc, loaded, lang, task.options.reproducible), wanted)  # type: ignore[arg-type]
     except InputError as exc:
@@ -239,12 +243,19 @@ def assess_folder(task: Task) -> Outcome:
         row.status, row.error = "failed", traceback.format_exc().rstrip()
         return Outcome(row)
     row.as_of = doc.assessment.as_of
-    row.gaps = dict(doc.summary.gaps_by_severity)
+    row.gaps = {s: doc.summary.gaps_by_severity.get(s, 0) for s in SEVERITIES}
     row.unknown = doc.summary.by_status.get("unknown", 0)
     row.waived = doc.summary.by_status.get("waived", 0)
     row.pipia_required = doc.pipia_required.required
     row.transfer_mechanisms = {t.id: t.mechanism for t in doc.transfers}
     return Outcome(row, key, files)
+
+
+def _text(label: str | Text, lang: str) -> str:
+    """A name or title as one string in the report language (`中文 / English` for a bilingual report)."""
+    if isinstance(label, str):
+        return label
+    return label.both() if lang == "bilingual" else label.get(lang)
 
 
 # --------------------------------------------------------------------------- parent side
@@ -517,13 +528,12 @@ def _settle(outcome: Outcome, out: Path, state: State, claimed: dict[str, str]) 
 
 COLUMNS: list[tuple[str, str]] = [  # key, bilingual header for people (xlsx)
     ("id", "评估编号 / Assessment id"),
+    ("organisation", "组织 / Organisation"),
+    ("title", "标题 / Title"),
     ("folder", "文件夹 / Folder"),
     ("as_of", "评估基准日 / As of"),
     ("status", "状态 / Status"),
-    *(
-        (f"gaps_{s}", f"{z}差距 / {s} gaps")
-        for s, z in zip(SEVERITIES, ("严重", "高", "中", "低"), strict=True)
-    ),
+    *((f"gaps_{s}", f"{z}差距 / {s} gaps") for s, z in zip(SEVERITIES, ("严重", "高", "中", "低"), strict=True)),
     ("unknown", "待确认 / Unknown"),
     ("waived", "已豁免 / Waived"),
     ("pipia_required", "须开展影响评估 / PIPIA required"),
@@ -533,19 +543,27 @@ COLUMNS: list[tuple[str, str]] = [  # key, bilingual header for people (xlsx)
 
 
 def flat(row: Row) -> dict[str, Any]:
-    """A row as the flat record of summary.csv and summary.xlsx."""
+    """A row as the flat record of summary.csv and summary.xlsx: numbers and booleans as such, None for
+    what is not known (an empty cell), never a 0 for an assessment that could not be assessed."""
     return {
         "id": row.id,
+        "organisation": row.organisation,
+        "title": row.title,
         "folder": row.folder,
         "as_of": row.as_of,
         "status": row.status,
-        **{f"gaps_{s}": row.gaps.get(s, 0) for s in SEVERITIES},
+        **{f"gaps_{s}": row.gaps.get(s) for s in SEVERITIES},
         "unknown": row.unknown,
         "waived": row.waived,
-        "pipia_required": "" if row.pipia_required is None else str(row.pipia_required).lower(),
+        "pipia_required": row.pipia_required,
         "transfer_mechanisms": "; ".join(f"{k}: {v}" for k, v in sorted(row.transfer_mechanisms.items())),
         "error": row.error,
     }
+
+
+def _csv(value: Any) -> Any:
+    """CSV has only text: booleans as true/false (as in JSON and YAML), None as an empty field."""
+    return str(value).lower() if isinstance(value, bool) else value
 
 
 def write_summaries(rows: list[Row], out: Path) -> None:
@@ -556,9 +574,7 @@ def write_summaries(rows: list[Row], out: Path) -> None:
     from engine.render.cells import append, inert
     from engine.rulebook import rulebooks
 
-    totals = {
-        s: sum(1 for r in rows if r.status == s) for s in ("assessed", "unchanged", "invalid", "failed")
-    }
+    totals = {s: sum(1 for r in rows if r.status == s) for s in ("assessed", "unchanged", "invalid", "failed")}
     doc = {
         "engine": {"version": __version__, "rulebook_version": rulebooks().version},
         "totals": {
@@ -575,7 +591,7 @@ def write_summaries(rows: list[Row], out: Path) -> None:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=[k for k, _ in COLUMNS], lineterminator="\r\n")  # CR in a name is quoted
     writer.writeheader()
-    writer.writerows({k: inert(v) for k, v in rec.items()} for rec in records)
+    writer.writerows({k: inert(_csv(v)) for k, v in rec.items()} for rec in records)
     write_atomic(out / "summary.csv", buf.getvalue())
 
     wb = Workbook()

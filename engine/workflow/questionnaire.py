@@ -9,8 +9,8 @@ resumes where it left off.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ class Slot:
     question: Question
     shown: bool | None  # show_if: True, False or unknown (None)
     value: Any
+    facts: Mapping[str, Any] = field(default_factory=dict, compare=False)  # its context's, derived ones included
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -87,7 +88,7 @@ def slots(loaded: LoadedAssessment) -> list[Slot]:
         label, answers = owners[ctx.key]
         for q in question_bank().in_scope(ctx.scope):
             shown = True if not q.show_if else evaluate(books.cond(q.id, "show_if"), ctx.facts)
-            out.append(Slot(ctx.scope, ctx.id, label, q, shown, answers.get(q.id)))
+            out.append(Slot(ctx.scope, ctx.id, label, q, shown, answers.get(q.id), ctx.facts))
     return out
 
 
@@ -118,7 +119,7 @@ def coerce(q: Question, raw: Any) -> tuple[Any, Text | None]:
     elif q.type == "choice" and isinstance(raw, str):
         value = _option(q, raw)
     elif q.type == "multi" and isinstance(raw, str):
-        value = [] if raw == EMPTY_LIST else [_option(q, part) for part in re.split(r"[,，、]\s*", raw) if part.strip()]
+        value = [] if raw == EMPTY_LIST else [_option(q, part) for part in _parts(raw)]
     elif q.type == "text" and isinstance(raw, int | float) and not isinstance(raw, bool):
         value = str(raw)
     elif q.type == "date" and isinstance(raw, datetime):
@@ -130,6 +131,18 @@ def coerce(q: Question, raw: Any) -> tuple[Any, Text | None]:
             return None, message("answer.date", value=raw)
     why = q.check(value)
     return (None, why) if why else (value, None)
+
+
+def _parts(raw: str) -> list[str]:
+    """What a multi-choice answer lists: separated by commas (also full-width), 、 or spaces; `1-3` is 1, 2, 3."""
+    out: list[str] = []
+    for part in re.split(r"[\s,，、]+", re.sub(r"(?<=\d)\s*[-–]\s*(?=\d)", "-", raw.strip())):
+        if m := re.fullmatch(r"(\d+)-(\d+)", part):
+            low, high = int(m.group(1)), int(m.group(2))
+            out += [str(n) for n in range(low, high + 1)] if low <= high else [part]
+        elif part:
+            out.append(part)
+    return out
 
 
 def _option(q: Question, text: str) -> str:
@@ -152,13 +165,17 @@ def answer_text(q: Question, value: Any) -> str:
 # --------------------------------------------------------------------------- why we ask
 
 
-def reasons(qid: str, lang: str) -> Iterator[str]:
-    """Each obligation the answer evidences: its title and citations."""
+def reasons(qid: str, lang: str, facts: Mapping[str, Any] | None = None) -> Iterator[str]:
+    """Each obligation the answer evidences: its title and citations; given a context's facts, only those
+    that can apply to it (an obligation whose `applies` is false there, say a Shenzhen rule outside
+    Shenzhen, is no reason to ask)."""
     from engine.assess import cites
     from engine.rulebook import rulebooks
 
     books = rulebooks()
     for oid in books.evidenced_by().get(qid, []):
+        if facts is not None and evaluate(books.cond(oid, "applies"), facts) is False:
+            continue
         ob = books.obligations[oid]
         labels = ("、" if lang == "zh" else "; ").join(c.label(lang) for c in cites(ob.citations, None))
         yield f"{ob.title.get(lang)} ({oid}) — {labels}"
@@ -184,9 +201,10 @@ def _hint(q: Question, lang: str) -> str:
 def _ask(slot: Slot, left: int, lang: str, console: Console, read: Reader) -> Any:
     """Ask until the answer is valid; None when skipped."""
     q = slot.question
-    console.print(f"\n[bold]{safe(q.text.get(lang))}[/bold]  [dim]({q.id}, {left})[/dim]")
+    left_text = tr("q.left", lang, n=left)
+    console.print(f"\n[bold]{safe(q.text.get(lang))}[/bold]  [dim]({q.id} · {left_text})[/dim]")
     console.print(f"  {tr('q.help', lang)}: {safe(q.help.get(lang))}", markup=True)
-    why = list(reasons(q.id, lang))
+    why = list(reasons(q.id, lang, slot.facts))
     if why:
         console.print(f"  {tr('q.why', lang)}:")
         for line in why:

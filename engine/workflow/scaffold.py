@@ -1,23 +1,25 @@
-"""`hegui init`: an assessment.yaml with every input field and every question, commented in zh/en.
+"""`hegui init`: a short assessment.yaml with the required fields, each with its zh/en help as comments.
 
-The scaffold is generated from the input models (engine/assessment.py) and the question bank, so a
-new field or question appears in it without editing this file; only the Chinese/English help for
-each field lives here (a test fails when a field has none). Required fields are `null` until filled.
+Everything optional is left to `hegui questionnaire`, the editor schema (engine/workflow/schema.py) and
+docs/workflow.md, which the header points to: a person reads the file, fills in each `null`, and is done.
+The fields come from the input models (engine/assessment.py), so a new required field appears without
+editing this file; the Chinese/English help of every field lives here, for this file and the editor
+schema alike (a test fails when a field has none).
 """
 
 from __future__ import annotations
 
+import textwrap
 import types
 from datetime import date
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
-from pydantic_core import PydanticUndefined
 
 from engine.assessment import Activity, Assessment, Transfer
-from engine.questions import Question, Scope, question_bank
+from engine.i18n import message
+from engine.questions import Scope
 from engine.text import Text
-from engine.workflow.answers import scalar
 
 T = Text
 FIELD_HELP: dict[str, Text] = {
@@ -28,9 +30,7 @@ FIELD_HELP: dict[str, Text] = {
         zh="数据出境，每个境外接收方一条；无则保留 []",
         en="Outbound transfers, one per overseas recipient; keep [] if none",
     ),
-    "Assessment.incidents": T(
-        zh="个人信息安全事件；无则保留 []", en="PI security incidents; keep [] if none"
-    ),
+    "Assessment.incidents": T(zh="个人信息安全事件；无则保留 []", en="PI security incidents; keep [] if none"),
     "Assessment.answers": T(
         zh="组织层面问卷回答（hegui questionnaire 可逐题填写）",
         en="Organisation-level answers (hegui questionnaire fills them in)",
@@ -39,9 +39,7 @@ FIELD_HELP: dict[str, Text] = {
         zh="豁免：经批准暂不整改的差距；无则保留 []",
         en="Waivers: gaps accepted for now by an approver; keep [] if none",
     ),
-    "Meta.id": T(
-        zh="评估编号：小写字母、数字、- 或 _", en="Assessment id: lower-case letters, digits, - or _"
-    ),
+    "Meta.id": T(zh="评估编号：小写字母、数字、- 或 _", en="Assessment id: lower-case letters, digits, - or _"),
     "Meta.title": T(zh="标题，可写 {zh: …, en: …}", en="Title; may be {zh: …, en: …}"),
     "Meta.assessor": T(zh="评估人", en="Assessor"),
     "Meta.as_of": T(zh="评估基准日 YYYY-MM-DD", en="As-of date YYYY-MM-DD"),
@@ -56,9 +54,7 @@ FIELD_HELP: dict[str, Text] = {
     "Assessor.organisation": T(zh="评估人所在部门或单位", en="Assessor's department or organisation"),
     "Assessor.third_party": T(zh="参与评估的外部机构", en="External adviser or institution that took part"),
     "Organisation.name": T(zh="组织名称，可写 {zh: …, en: …}", en="Organisation name; may be {zh: …, en: …}"),
-    "Organisation.ciio": T(
-        zh="是否为关键信息基础设施运营者", en="Operator of critical information infrastructure?"
-    ),
+    "Organisation.ciio": T(zh="是否为关键信息基础设施运营者", en="Operator of critical information infrastructure?"),
     "Organisation.state_organ": T(
         zh="是否为国家机关或法律法规授权的管理公共事务的组织",
         en="State organ or body authorised to manage public affairs?",
@@ -86,9 +82,7 @@ FIELD_HELP: dict[str, Text] = {
     ),
     "Organisation.free_trade_zone": T(zh="是否位于自由贸易试验区", en="In a pilot free trade zone?"),
     "Organisation.network_operator": T(zh="是否为网络运营者", en="Network operator?"),
-    "Organisation.platform": T(
-        zh="互联网平台：不是则保留 null", en="Internet platform; keep null if not one"
-    ),
+    "Organisation.platform": T(zh="互联网平台：不是则保留 null", en="Internet platform; keep null if not one"),
     "Organisation.individuals_total": T(
         zh="处理其个人信息的个人总数", en="Individuals whose PI is processed, in total"
     ),
@@ -117,15 +111,9 @@ FIELD_HELP: dict[str, Text] = {
     "Activity.name": T(zh="活动名称，可写 {zh: …, en: …}", en="Activity name; may be {zh: …, en: …}"),
     "Activity.purpose": T(zh="处理目的", en="Purpose of processing"),
     "Activity.legal_basis": T(zh="处理依据（《个人信息保护法》第十三条）", en="Legal basis (PIPL art. 13)"),
-    "Activity.data_subjects": T(
-        zh="个人信息主体类别（至少一项）", en="Kinds of data subjects (at least one)"
-    ),
-    "Activity.datasets": T(
-        zh="使用的数据集编号（datasets.yaml）", en="Dataset ids used (from datasets.yaml)"
-    ),
-    "Activity.pi_categories": T(
-        zh="数据集之外的个人信息类别", en="PI categories beyond those of its datasets"
-    ),
+    "Activity.data_subjects": T(zh="个人信息主体类别（至少一项）", en="Kinds of data subjects (at least one)"),
+    "Activity.datasets": T(zh="使用的数据集编号（datasets.yaml）", en="Dataset ids used (from datasets.yaml)"),
+    "Activity.pi_categories": T(zh="数据集之外的个人信息类别", en="PI categories beyond those of its datasets"),
     "Activity.individuals": T(
         zh="涉及的个人数量（默认取数据集最大值）", en="Individuals concerned (default: largest dataset)"
     ),
@@ -168,9 +156,7 @@ FIELD_HELP: dict[str, Text] = {
         zh="是否涉及重要数据（仅指已被有关地区、部门告知或公开发布为重要数据的）",
         en="Includes important data (only data an authority has notified or published as important)?",
     ),
-    "Transfer.purpose": T(
-        zh="出境情形（《促进和规范数据跨境流动规定》）", en="Transfer case (CBDF provisions)"
-    ),
+    "Transfer.purpose": T(zh="出境情形（《促进和规范数据跨境流动规定》）", en="Transfer case (CBDF provisions)"),
     "Transfer.domestic_data_added": T(
         zh="再出境的境外数据中是否加入了境内数据", en="Domestic data added to re-exported foreign data?"
     ),
@@ -202,13 +188,16 @@ FIELD_HELP: dict[str, Text] = {
     ),
     "Waiver.reason": T(zh="理由", en="Reason"),
     "Waiver.approver": T(zh="批准人", en="Approver"),
-    "Waiver.expires": T(
-        zh="到期日 YYYY-MM-DD；到期后重新计为差距", en="Expiry YYYY-MM-DD; a gap again afterwards"
-    ),
+    "Waiver.expires": T(zh="到期日 YYYY-MM-DD；到期后重新计为差距", en="Expiry YYYY-MM-DD; a gap again afterwards"),
 }
-REQUIRED = T(zh="必填", en="required")
-LIVE_LISTS = {"activities"}  # lists given one live entry; the others get a commented example entry
+WIDTH = 120  # longest comment line
+LIVE_LISTS = {"activities"}  # optional lists given one entry to fill in; other optional parts are left out
 ANSWER_SCOPES: dict[type[BaseModel], Scope] = {Assessment: "org", Activity: "activity", Transfer: "transfer"}
+POINTERS = {  # where everything optional is: the command or file, then what it gives
+    "hegui questionnaire .": "init.questionnaire",
+    "hegui schema --of assessment --out assessment.schema.json": "init.schema",
+    "docs/workflow.md": "init.docs",
+}
 
 
 def _choices(annotation: Any) -> list[str]:
@@ -231,100 +220,56 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _comment(text: Text, required: bool = False, choices: list[str] | None = None) -> str:
-    zh, en = text.zh, text.en
-    if required:
-        zh, en = f"[{REQUIRED.zh}] {zh}", f"[{REQUIRED.en}] {en}"
-    if choices:
-        zh, en = f"{zh}（{' | '.join(choices)}）", f"{en} ({' | '.join(choices)})"
-    return f"{zh} / {en}"
+def _comments(texts: list[str], pad: str) -> list[str]:
+    """Comment lines at `pad`, each text wrapped to at most WIDTH characters (keeping its own indent)."""
+    lines = []
+    for text in texts:
+        indent = " " * (len(text) - len(text.lstrip()))
+        wrapped = textwrap.wrap(text, WIDTH - len(pad) - 2, subsequent_indent=indent) or [""]
+        lines += [f"{pad}# {line}".rstrip() for line in wrapped]
+    return lines
 
 
-class _Writer:
-    def __init__(self, today: date, live_examples: bool) -> None:
-        self.today, self.live = today, live_examples
-        self.lines: list[str] = []
+def _header() -> list[str]:
+    """What this file is, how to check it, and where everything optional is."""
+    head, check, optional = message("init.header"), message("init.check"), message("init.optional")
+    texts = [head.zh, head.en, check.zh, check.en, "", optional.zh, optional.en]
+    for pointer, key in POINTERS.items():
+        text = message(key)
+        texts += [f"  {pointer}", f"      {text.zh}", f"      {text.en}"]
+    return _comments(texts, "")
 
-    def model(self, model: type[BaseModel], indent: int, prefix: str = "", first: str = "") -> None:
-        """Emit the fields of `model`; `first` is prepended to the first line (`- ` for list items)."""
-        for i, (name, info) in enumerate(model.model_fields.items()):
-            pad = prefix + (" " * indent if i or not first else " " * (indent - len(first)) + first)
-            # a field added without help still appears (tests/workflow/test_init.py asks for its zh/en help)
-            help_ = FIELD_HELP.get(f"{model.__name__}.{name}") or T(zh=name, en=info.description or name)
-            required = info.is_required()
-            nested = _model_of(info.annotation)
-            if name == "answers":
-                self.answers(ANSWER_SCOPES[model], pad, indent, prefix, help_)
-            elif nested is not None and get_origin(info.annotation) is list:
-                self.items(name, nested, pad, indent, prefix, help_)
-            elif nested is not None and required:
-                self.lines.append(f"{pad}{name}:  # {_comment(help_)}")
-                self.model(nested, indent + 2, prefix)
-            elif nested is not None:  # optional sub-model: null, with its fields as an example
-                self.lines.append(f"{pad}{name}: null  # {_comment(help_)}")
-                self.example(name, nested, indent, prefix, as_list=False)
-            else:
-                self.lines.append(
-                    f"{pad}{name}: {self.value(name, info)}  # "
-                    f"{_comment(help_, required, _choices(info.annotation))}"
-                )
 
-    def value(self, name: str, info: Any) -> str:
-        if name == "as_of":
-            return self.today.isoformat()
-        if info.is_required():
-            return "null"
-        default = info.default_factory() if info.default_factory is not None else info.default
-        return "null" if default is PydanticUndefined else scalar(default)
+def _help(model: type[BaseModel], name: str, annotation: Any, pad: str) -> list[str]:
+    """The field's zh and en help on lines of their own, then its allowed values."""
+    # a field added without help still works (tests/workflow/test_init.py asks for its zh/en help)
+    help_ = FIELD_HELP.get(f"{model.__name__}.{name}") or T(zh=name, en=name)
+    choices = " | ".join(_choices(annotation))
+    return _comments([help_.zh, help_.en, *([choices] if choices else [])], pad)
 
-    def items(
-        self, name: str, model: type[BaseModel], pad: str, indent: int, prefix: str, help_: Text
-    ) -> None:
-        if name in LIVE_LISTS or self.live:
-            self.lines.append(f"{pad}{name}:  # {_comment(help_)}")
-            self.model(model, indent + 4, prefix, first="- ")
-            return
-        self.lines.append(f"{pad}{name}: []  # {_comment(help_)}")
-        self.example(name, model, indent, prefix, as_list=True)
 
-    def example(self, name: str, model: type[BaseModel], indent: int, prefix: str, as_list: bool) -> None:
-        """The fields of an optional part, commented out (live when checking the scaffold)."""
-        if self.live:
-            self.lines[-1] = self.lines[-1].replace(f"{name}: null", f"{name}:", 1)
-            self.model(model, indent + 2, prefix)
-            return
-        commented = f"{prefix}{' ' * indent}# "
-        self.lines.append(f"{commented}{name}:")
-        if as_list:
-            self.model(model, 4, commented, first="- ")
+def _fields(model: type[BaseModel], indent: int, today: date, item: bool = False) -> list[str]:
+    """The required fields of `model` (and one entry of each live list); `item` starts a list entry."""
+    lines: list[str] = []
+    for name, info in model.model_fields.items():
+        if not (info.is_required() or name in LIVE_LISTS):
+            continue
+        pad = " " * indent
+        key = f"{pad[:-2]}- {name}" if item and not lines else f"{pad}{name}"
+        lines += _help(model, name, info.annotation, pad)
+        nested = _model_of(info.annotation)
+        if nested is not None and get_origin(info.annotation) is list:
+            lines += [f"{key}:", *_fields(nested, indent + 4, today, item=True)]
+        elif nested is not None:
+            lines += [f"{key}:", *_fields(nested, indent + 2, today)]
         else:
-            self.model(model, 2, commented)
-
-    def answers(self, scope: Scope, pad: str, indent: int, prefix: str, help_: Text) -> None:
-        self.lines.append(f"{pad}answers:  # {_comment(help_)}")
-        for q in question_bank().in_scope(scope):
-            self.lines.append(f"{prefix}{' ' * (indent + 2)}{q.id}: null  # {_question_comment(q)}")
+            lines.append(f"{key}: {today.isoformat() if name == 'as_of' else 'null'}")
+    return lines
 
 
-def _question_comment(q: Question) -> str:
-    kind = q.type if not q.options else f"{q.type}: {' | '.join(o.value for o in q.options)}"
-    shown = f" [show_if: {q.show_if}]" if q.show_if else ""
-    return f"{q.text.zh} / {q.text.en} ({kind}){shown}"
-
-
-HEADER = """\
-# hegui 评估输入 / assessment input (hegui init)
-# 填写标注 [必填 / required] 的字段；null 表示未填写，问卷回答为 null 即“未知”。
-# Fill in the fields marked [必填 / required]; null means not filled in, an answer left null is unknown.
-# 校验 / check: hegui validate .   问卷 / questionnaire: hegui questionnaire .   评估 / assess: hegui assess .
-"""
-
-
-def scaffold(today: date, live_examples: bool = False) -> str:
-    """assessment.yaml text; `live_examples` turns the commented example entries into real ones."""
-    writer = _Writer(today, live_examples)
-    writer.model(Assessment, 0)
-    return HEADER + "\n".join(writer.lines) + "\n"
+def scaffold(today: date) -> str:
+    """assessment.yaml text: a header pointing to everything optional, then the required fields, null."""
+    return "\n".join([*_header(), "", *_fields(Assessment, 0, today)]) + "\n"
 
 
 DATASETS = """\

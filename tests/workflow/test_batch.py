@@ -58,18 +58,44 @@ def test_one_bad_folder_never_stops_the_others(hegui: Run, portfolio: Path, tmp_
 
 
 def test_summary_csv_and_xlsx_hold_one_row_per_assessment(hegui: Run, portfolio: Path, tmp_path: Path) -> None:
+    edit(portfolio / "nested" / "b", "    zh: 深圳市鹏城优选电子商务有限公司\n", "    zh: =1+1\n")  # a formula
     out = tmp_path / "out"
-    hegui("batch", portfolio, "--out", out, "--lang", "en")
+    hegui("batch", portfolio, "--out", out, "--lang", "en", "--report-lang", "zh")
     with (out / "summary.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert [r["status"] for r in rows] == ["assessed", "invalid", "assessed"]  # sorted by folder
     assert rows[0]["id"] == "shenzhen-ecommerce-2026" and rows[0]["as_of"] == "2026-11-20"
+    assert rows[0]["organisation"] == "深圳市鹏城优选电子商务有限公司"
+    assert rows[0]["title"] == "鹏城优选电商平台个人信息保护影响评估（2026年度）"
+    assert rows[2]["organisation"] == "'=1+1"  # user text never runs as a formula
     assert rows[0]["pipia_required"] == "true"
+    assert [rows[1][k] for k in ("organisation", "gaps_critical", "gaps_low", "unknown", "waived")] == [""] * 5
+
     sheet = load_workbook(out / "summary.xlsx").active
-    values = list(sheet.iter_rows(values_only=True))
-    assert values[0][0] == "评估编号 / Assessment id"
-    assert [v[0] for v in values[1:]] == [r["id"] for r in rows]
-    assert [v[4] for v in values[1:]] == [int(r["gaps_critical"]) for r in rows]
+    header, *values = [
+        dict(zip(next(sheet.iter_rows(values_only=True)), v, strict=True)) for v in sheet.iter_rows(values_only=True)
+    ]
+    assert list(header)[:3] == ["评估编号 / Assessment id", "组织 / Organisation", "标题 / Title"]
+    assert [v["评估编号 / Assessment id"] for v in values] == [r["id"] for r in rows]
+    assert [v["严重差距 / critical gaps"] for v in values] == [
+        int(rows[0]["gaps_critical"]),
+        None,
+        int(rows[2]["gaps_critical"]),
+    ]
+    assert values[0]["须开展影响评估 / PIPIA required"] is True  # a boolean cell, not the text "True"
+    assert values[0]["组织 / Organisation"] == rows[0]["organisation"]
+    assert values[2]["组织 / Organisation"] == "'=1+1"
+    assert sheet.cell(4, 2).data_type == "s"
+    assert [values[1][h] for h in ("待确认 / Unknown", "已豁免 / Waived", "低差距 / low gaps")] == [None] * 3
+
+    doc = summary(out)
+    assert doc["a"]["pipia_required"] is True and doc["a"]["organisation"] == rows[0]["organisation"]
+    hegui("batch", portfolio / "a", "--out", out, "--report-lang", "bilingual")
+    assert (
+        summary(out)["a"]["organisation"]
+        == "深圳市鹏城优选电子商务有限公司 / Shenzhen Pengcheng Select E-commerce Co., Ltd."
+    )
+    assert doc["broken"]["gaps"] == {} and doc["broken"]["unknown"] is None and doc["broken"]["waived"] is None
 
 
 def test_unchanged_assessments_are_skipped_until_inputs_options_or_force_change(

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pexpect
+import pytest
 from workflow_support import edit
 
 from engine.inputs import load_assessment
-from engine.questions import Question
+from engine.questions import Question, question_bank
 from engine.workflow.answers import write_answers
-from engine.workflow.questionnaire import slots
+from engine.workflow.questionnaire import coerce, slots
 
 QUESTION_CLASSIFIED = "Is personal information managed by classification?"
 QUESTION_THRESHOLD = "Does the volume of PI processed reach the number the CAC sets"
@@ -24,8 +25,14 @@ QUESTION_RETENTION = "Is PI kept only for the shortest time the purpose needs"
 
 def spawn(folder: Path) -> pexpect.spawn:
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "250"}
-    return pexpect.spawn(sys.executable, ["-m", "engine.workflow", "questionnaire", str(folder), "--lang", "en"],
-                         env=env, dimensions=(50, 250), encoding="utf-8", timeout=60)
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "engine.workflow", "questionnaire", str(folder), "--lang", "en"],
+        env=env,
+        dimensions=(50, 250),
+        encoding="utf-8",
+        timeout=60,
+    )
 
 
 def answers(folder: Path) -> str:
@@ -35,8 +42,11 @@ def answers(folder: Path) -> str:
 def answer_all_but(folder: Path, keep_open: set[tuple[str, str, str]]) -> None:
     """Answer every question that applies (so the bank may grow) except those the test asks itself."""
     while True:
-        todo = [s for s in slots(load_assessment(folder)) if s.value is None and s.shown is not False
-                and s.key not in keep_open]
+        todo = [
+            s
+            for s in slots(load_assessment(folder))
+            if s.value is None and s.shown is not False and s.key not in keep_open
+        ]
         if not todo:
             return
         write_answers(folder / "assessment.yaml", [s.answer(valid(s.question)) for s in todo])
@@ -44,15 +54,27 @@ def answer_all_but(folder: Path, keep_open: set[tuple[str, str, str]]) -> None:
 
 def valid(q: Question) -> Any:
     return {"bool": True, "int": q.min or 0, "text": "n/a", "date": date(2026, 1, 1)}.get(
-        q.type, [q.options[0].value] if q.type == "multi" else q.options[0].value if q.options else None)
+        q.type, [q.options[0].value] if q.type == "multi" else q.options[0].value if q.options else None
+    )
 
 
 def test_questionnaire_asks_what_applies_saves_each_answer_and_resumes(example: Path) -> None:
-    for line in ("  pi_classified: true\n", "  pi_officer_threshold_reached: true\n", "  pi_officer_appointed: true\n",
-                 "      no_service_refusal: true\n      retention_minimum: true\n"):
+    for line in (
+        "  pi_classified: true\n",
+        "  pi_officer_threshold_reached: true\n",
+        "  pi_officer_appointed: true\n",
+        "      no_service_refusal: true\n      retention_minimum: true\n",
+    ):
         edit(example, line, "      no_service_refusal: true\n" if "no_service" in line else "")
-    answer_all_but(example, {("org", "org", "pi_classified"), ("org", "org", "pi_officer_threshold_reached"),
-                             ("org", "org", "pi_officer_appointed"), ("activity", "face-login", "retention_minimum")})
+    answer_all_but(
+        example,
+        {
+            ("org", "org", "pi_classified"),
+            ("org", "org", "pi_officer_threshold_reached"),
+            ("org", "org", "pi_officer_appointed"),
+            ("activity", "face-login", "retention_minimum"),
+        },
+    )
     child = spawn(example)
     child.expect(QUESTION_CLASSIFIED)
     child.expect("PIPL art. 51 para. 1 item 2")  # the legal reason for asking
@@ -99,3 +121,40 @@ def test_questionnaire_on_invalid_input_is_exit_2(tmp_path: Path) -> None:
     child.close()
     assert child.exitstatus == 2
     assert "Traceback" not in (child.before or "")
+
+
+@pytest.mark.parametrize("shenzhen", [True, False])
+def test_prompts_count_what_is_left_take_lists_and_ranges_and_give_only_reasons_that_can_apply(
+    example: Path, shenzhen: bool
+) -> None:
+    edit(example, "  shenzhen: true\n", f"  shenzhen: {str(shenzhen).lower()}\n")
+    (line,) = [line for line in answers(example).splitlines(keepends=True) if line.startswith("  rights_supported:")]
+    edit(example, line, "")
+    edit(example, "      no_service_refusal: true\n      retention_minimum: true\n", "      no_service_refusal: true\n")
+    answer_all_but(example, {("org", "org", "rights_supported"), ("activity", "face-login", "retention_minimum")})
+    child = spawn(example)
+    child.expect("Which of these individual rights")
+    child.expect(r"\(rights_supported · 2 questions left\)")
+    child.expect("→ ")
+    assert "(PIPL-45-access-copy)" in child.before
+    child.sendline("1-3 5")
+    child.expect("Saved to")
+    options = [o.value for o in question_bank().by_id()["rights_supported"].options]
+    assert f"  rights_supported: [{', '.join(options[i] for i in (0, 1, 2, 4))}]\n" in answers(example)
+    child.expect(QUESTION_RETENTION)
+    child.expect(r"\(retention_minimum · 1 questions left\)")
+    child.expect("→ ")
+    assert "(PIPL-19-retention)" in child.before
+    assert ("(SZDR-11-retention)" in child.before) is shenzhen  # a Shenzhen rule only for a Shenzhen organisation
+    child.sendline("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+@pytest.mark.parametrize("typed", ["1 2 3", "1,2,3", "1，2，3", "1、2、3", "1-3", "1 - 3", "1-2, 3", "3 1-2"])
+def test_multi_choice_takes_spaces_commas_full_width_commas_and_ranges(typed: str) -> None:
+    q = question_bank().by_id()["rights_supported"]
+    value, error = coerce(q, typed)
+    assert error is None
+    assert sorted(value) == sorted(o.value for o in q.options[:3])
