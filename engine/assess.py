@@ -146,7 +146,8 @@ def _reach(books: Rulebooks, org: Context, day: date) -> list[ReachOut]:
     """Each reach fact of the manifest, whether it holds for the organisation and which instruments it
     opens (those in force on the day)."""
     out = []
-    for fact in sorted(set(books.reach.values())):
+    facts = sorted(set(books.reach.values()), key=lambda f: (org.facts.get(f) is not True, f))  # reaching first
+    for fact in facts:
         codes = sorted(c for c, f in books.reach.items() if f == fact and citation.in_force(c, day))
         derived = books.derived[fact]
         holds = org.facts.get(fact) is True

@@ -185,6 +185,11 @@ class Report:
             return Text(zh="、".join(map(str, v)), en=", ".join(map(str, v)))
         return Text(zh=str(v), en=str(v))
 
+    def law_names(self, codes: list[str]) -> Text:
+        """Instrument titles as one text: 《个人信息保护法》、… / Personal Information Protection Law (PIPL); …"""
+        titles = [instrument_title(code) for code in codes]
+        return Text(zh="、".join(t.zh for t in titles), en="; ".join(t.en for t in titles))
+
     def cite(self, cites: list[CitationOut]) -> Text:
         """Citations as one text: 《个人信息保护法》第二十九条、… / PIPL art. 29, …"""
         return Text(zh="、".join(c.label("zh") for c in cites), en="; ".join(c.label("en") for c in cites))
