@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -124,8 +123,7 @@ def test_a_huge_inventory_is_refused_before_it_is_read(example_copy) -> None:  #
     )
     status, max_rss_kib = map(int, done.stdout.split())
     assert status == 2 and "1024 MiB" not in done.stderr and "larger than 5 MiB" in done.stderr, done.stderr
-    assert max_rss_kib < 400 * 1024, max_rss_kib
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < (1 << 30) // 1024
+    assert max_rss_kib < 400 * 1024, max_rss_kib  # the validate process never held the file
 
 
 # --------------------------------------------------------------------------- control characters
