@@ -81,7 +81,7 @@ def generate(books: Rulebooks, coverage: list[InstrumentCoverage], out: Path) ->
         "",
         "| instrument | articles | obligation articles | encoded | obligation paragraphs | encoded "
         "| missing (paragraphs in brackets) | obligations |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| :-- " * 8 + "|",  # left-aligned
     ]
     for cov in coverage:
         obs = by_instrument.get(cov.instrument, [])
