@@ -111,15 +111,29 @@ def assess(loaded: LoadedAssessment, as_of: date | None = None) -> FindingsDocum
     )
 
 
+def _transfer_pass(
+    engine: CompiledRulebooks,
+    loaded: LoadedAssessment,
+    day: date,
+    exempt: frozenset[str] = frozenset(),
+    id_numbers_sensitive: bool | None = None,
+) -> tuple[list[Context], Mapping[str, set[str]]]:
+    """The organisation and transfer contexts run through the engine on their own (activities play no
+    part in a transfer's decision): the transfers' contexts and the firings."""
+    built = build_contexts(loaded.assessment, loaded.datasets, taxonomy(), exempt, id_numbers_sensitive)
+    probe = [c for c in built if c.scope != "activity"]
+    fired = engine.run(probe, day)
+    return [c for c in probe if c.scope == "transfer"], fired
+
+
 def threshold_exempt(engine: CompiledRulebooks, loaded: LoadedAssessment, day: date) -> frozenset[str]:
     """The transfers made under an exemption, decided by the rulebooks in a first pass over the transfers
     (the exemptions do not depend on the cumulative counts they are then left out of)."""
-    probe = [c for c in build_contexts(loaded.assessment, loaded.datasets, taxonomy()) if c.scope != "activity"]
-    if not any(c.scope == "transfer" for c in probe):
+    if not loaded.assessment.transfers:
         return frozenset()
-    engine.run(probe, day)
+    transfers, _ = _transfer_pass(engine, loaded, day)
     fact = manifest().threshold_exempt
-    return frozenset(c.id for c in probe if c.scope == "transfer" and c.facts.get(fact) is True)
+    return frozenset(c.id for c in transfers if c.facts.get(fact) is True)
 
 
 def id_number_reading(
@@ -129,17 +143,15 @@ def id_number_reading(
     (GB/T 35273-2020 Annex B), for the transfers that export them, when the assessment follows the law's
     categories (PIPL art. 28); empty when it already reads them as sensitive."""
     a = loaded.assessment
-    tax = taxonomy()
     carrying = {
-        t.id for t in a.transfers if t.individuals_non_sensitive and carries_id_numbers(t, loaded.datasets, tax)
+        t.id for t in a.transfers if t.individuals_non_sensitive and carries_id_numbers(t, loaded.datasets, taxonomy())
     }
     if a.assessment.id_numbers_sensitive or not carrying:
         return {}
-    built = build_contexts(a, loaded.datasets, tax, exempt, id_numbers_sensitive=True)
-    probe = [c for c in built if c.scope != "activity"]
-    evaluator = Evaluator(engine.books, engine.run(probe, day), day)
+    transfers, fired = _transfer_pass(engine, loaded, day, exempt, id_numbers_sensitive=True)
+    evaluator = Evaluator(engine.books, fired, day)
     decision = manifest().mechanism_decision
-    return {c.id: evaluator.decide(decision, c).value for c in probe if c.id in carrying and c.scope == "transfer"}
+    return {c.id: evaluator.decide(decision, c).value for c in transfers if c.id in carrying}
 
 
 def _reach(books: Rulebooks, org: Context, day: date) -> list[ReachOut]:
