@@ -148,7 +148,9 @@ def load_rulebooks(root: Path | None = None) -> tuple[Rulebooks, list[Problem]]:
     return books, problems
 
 
+@cache
 def located_manifest() -> Located:
+    """rulebooks/manifest.yaml, read once per process (every fixture reads its defaults)."""
     return load(data_dir("rulebooks") / "manifest.yaml")
 
 
