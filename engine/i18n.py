@@ -673,6 +673,39 @@ MESSAGES: dict[str, Text] = {
         en="the database encoding is SQL_ASCII: the server never checks text encodings, so it cannot be read "
         "reliably; convert it to a UTF8 database first",
     ),
+    # discovery2: evidence of the hard-database classifier (engine/discovery/classify.py)
+    "discovery2.masked": Text(
+        zh="其中 {share} 为脱敏值（例 {example}）：脱敏（去标识化）后仍是个人信息，非匿名化信息",
+        en="{share} of them are masked (e.g. {example}): masked (de-identified) values are still personal "
+        "information, not anonymous",
+    ),
+    "discovery2.sequence": Text(
+        zh="取值为编号序列（{how}），如订单号，而非{label}：不按{label}计",
+        en="the values are a sequence of identifiers ({how}), such as order numbers, not a {label}: not counted",
+    ),
+    "discovery2.sequence.rising": Text(zh="按主键顺序递增", en="they rise with the table's key"),
+    "discovery2.sequence.dense": Text(zh="取值密集连续", en="they are dense and consecutive"),
+    "discovery2.sequence.prefix": Text(zh="共享 {digits} 位前缀", en="they share a {digits}-digit prefix"),
+    "discovery2.shape_contradicts": Text(
+        zh="但抽样 {sampled} 个非空值中仅 {share} 像{shape}，不采纳列名提示“{word}”（{category}）",
+        en="but only {share} of {sampled} sampled non-empty values look like {shape}; name hint not used "
+        '("{word}", {category})',
+    ),
+    "discovery2.shape.person_name": Text(zh="人名", en="a person's name"),
+    "discovery2.shape.credential": Text(zh="账号或口令（而非是/否标志）", en="a user name or password (not a yes/no flag)"),
+    "discovery2.shape.template": Text(zh="生物特征模板（长编码）", en="a biometric template (a long encoded value)"),
+    "discovery2.shape.device_id": Text(zh="设备标识（IMEI、UUID、MAC 等）", en="a device identifier (IMEI, UUID, MAC …)"),
+    "discovery2.table_not_pi": Text(
+        zh="所在表为{kind}（表名或注释含“{word}”）：其中的{category}指机器而非个人，不作为个人信息",
+        en='the table is {kind} (its name or comment has "{word}"): a {category} there identifies a machine, '
+        "not a person; not PI",
+    ),
+    "discovery2.column_not_pi": Text(
+        zh="{label}：列名优先于取值校验", en="{label}: the column name outranks the value check"
+    ),
+    "discovery2.json": Text(
+        zh="{count} 个抽样值为 JSON 或数组，已在其内部查找", en="{count} sampled values are JSON or arrays; searched inside"
+    ),
     # import-inventory (engine/discovery/)
     "import.format": Text(
         zh="无法从扩展名判断格式，请用 --format csv|xlsx|fides",

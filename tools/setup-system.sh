@@ -9,7 +9,8 @@ need=(
   fonts-liberation                      # Times New Roman metrics for digits and Latin letters (CAC template)
   poppler-utils                         # pdftotext / pdffonts / pdftoppm used by the tests
 )
-if [[ "${HEGUI_WITH_POSTGRES:-0}" == 1 ]]; then need+=(postgresql); fi
+# the test database servers (tools/start-postgres.sh, tools/start-mariadb.sh)
+if [[ "${HEGUI_WITH_POSTGRES:-0}" == 1 ]]; then need+=(postgresql mariadb-server); fi
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,18 +5,29 @@ the contradiction as evidence), and a column named `remark` full of valid ID num
 id_card_number. Free text is searched too: a `remark` column in which some values mention a valid
 mobile number or ID number gets that category, with the share of values as evidence. Evidence never
 holds a raw value, only masked examples.
+
+Hard cases of real Chinese systems: masked values (`138****1234`) are still PI and keep their
+category; 11-digit numbers that rise with the table's key, are dense or share a long prefix are
+order numbers, not phones; a number after 订单/单号 in free text is not a phone mention; a name
+may suggest several categories and its values pick (or rule out) one (`zw`, `xm_bh`, `mm`); a
+server's IP address in a configuration table is not PI. JSON (text, json/jsonb) and arrays are
+searched inside.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 
-from engine.discovery.hints import Hint, hints
-from engine.discovery.validators import BY_RULE, VALIDATORS, Validator
+from engine.discovery.hints import Hint, TableKind, hints
+from engine.discovery.validators import BY_RULE, SHAPES, VALIDATORS, Validator
+from engine.i18n import message
+from engine.taxonomy import taxonomy
 from engine.text import Text
 
 MIN_SHARE = 0.5  # share of sampled non-empty values that must validate to propose from values
@@ -32,6 +43,16 @@ EMBEDDED_MIN_SHARE = 0.05
 # Only validators with a check digit, a number plan or a strict syntax: in prose, a weaker format (a
 # 15-digit legacy ID, a passport number, a date) would mostly find order numbers and timestamps.
 _EMBEDDED = tuple(BY_RULE[r] for r in ("prc_resident_id", "mainland_mobile", "bank_card", "email"))
+# A number right after one of these words is a reference (订单17…, order no. 13…), not a phone or card.
+_REFERENCE = re.compile(
+    r"(?:订单|单号|编号|流水|工单|运单|快递|物流|批次|交易|order|ref|no\.?|#|id)[号:：\s#]*$", re.IGNORECASE
+)
+# Number-plan rules an identifier sequence can fit by chance (an order number in a mobile segment).
+_SEQUENCE_RULES = frozenset({"mainland_mobile", "mainland_landline", "bank_card", "prc_resident_id_15"})
+SEQUENCE_RISING = 0.95  # share of consecutive values (in key order) that rise
+SEQUENCE_DENSE = 10  # at most this many numbers between consecutive distinct values, on average
+SEQUENCE_PREFIX = 8  # digits every value shares (a company's block of mobile numbers shares 7)
+MAX_NUMBERS = 5000  # digit-only values kept per column for the sequence test
 _CANDIDATE = re.compile(
     r"(?<![0-9A-Za-z])(?:\d{17}[0-9Xx]|\d{11,19})(?![0-9A-Za-z])"  # digits not inside a longer code
     r"|[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+"
@@ -67,20 +88,40 @@ class ColumnStats:
     by_length: list[tuple[Validator, ...]] = field(default_factory=lambda: list(_BY_LENGTH))
     embedded: Counter[str] = field(default_factory=Counter)  # values that mention a valid item, by rule
     embedded_examples: dict[str, str] = field(default_factory=dict)
+    masked: Counter[str] = field(default_factory=Counter)  # values that are a masked item, by rule
+    masked_examples: dict[str, str] = field(default_factory=dict)
+    shapes: Counter[str] = field(default_factory=Counter)  # values that have each of validators.SHAPES
+    numbers: list[int] = field(default_factory=list)  # digit-only values in key order (sequence test)
+    structured: int = 0  # JSON or array values
+    track: frozenset[str] = frozenset(SHAPES)  # the shapes worth counting (those of the name's hints)
 
     def add(self, value: object) -> None:
         text = as_text(value)
         if not text:
             return
         self.sampled += 1
+        if isinstance(value, dict | list | tuple) or (text[0] in "{[" and _is_json(text)):
+            self.structured += 1
+        short = len(text) <= MAX_VALUE_CHARS
+        if self.track and len(text) <= SEARCH_CHARS:
+            self.shapes.update(k for k in self.track if SHAPES[k](text))
+        if short and text.isdigit() and len(text) <= 19 and len(self.numbers) < MAX_NUMBERS:
+            self.numbers.append(int(text))
         whole = False
-        if len(text) <= MAX_VALUE_CHARS:
+        if short:
             for v in self.by_length[len(text)]:
                 if v.check(text):
                     whole = True
                     self.hits[v.rule] += 1
                     if v.rule not in self.examples:
                         self.examples[v.rule] = v.mask(text)
+            if "*" in text or "＊" in text or "●" in text or "×" in text:
+                for v in _MASKABLE:
+                    if v.masked is not None and v.masked(text):
+                        whole = True
+                        self.masked[v.rule] += 1
+                        self.masked_examples.setdefault(v.rule, v.mask(text))
+                        break
             if self.sampled == PRUNE_AFTER:
                 self.by_length = [tuple(v for v in vs if self.hits[v.rule]) for vs in self.by_length]
         if not whole and len(text) >= 6 and not text.isdigit():  # a bare number was checked whole
@@ -88,17 +129,60 @@ class ColumnStats:
                 self.embedded[rule] += 1
                 self.embedded_examples.setdefault(rule, masked)
 
-    def share(self, rule: str) -> float:
-        return self.hits[rule] / self.sampled if self.sampled else 0.0
+    def share(self, rule: str, sequence_aware: bool = True) -> float:
+        """Share of values valid for a rule, masked ones included; 0 for a number-plan rule when the
+        values are a sequence of identifiers."""
+        if not self.sampled or (sequence_aware and rule in _SEQUENCE_RULES and self.sequence() is not None):
+            return 0.0
+        return (self.hits[rule] + self.masked[rule]) / self.sampled
+
+    def shape_share(self, shape: str) -> float:
+        """Share of values with a shape; 1.0 for a shape not counted (nothing to contradict with)."""
+        if shape not in self.track:
+            return 1.0
+        return self.shapes[shape] / self.sampled if self.sampled else 0.0
+
+    def sequence(self) -> Text | None:
+        """How the digit-only values show they are identifiers (order numbers), or None.
+
+        Phone and card numbers of different people are spread over their number plan in any
+        order; identifiers rise with the table's key, are dense, or share a long prefix."""
+        nums = self.numbers
+        if len(nums) < MIN_SAMPLED or len(nums) < self.sampled * MIN_SHARE:
+            return None
+        rising = sum(b > a for a, b in pairwise(nums)) / (len(nums) - 1)
+        if rising >= SEQUENCE_RISING:
+            return message("discovery2.sequence.rising")
+        distinct = sorted(set(nums))
+        if len(distinct) > 1 and (distinct[-1] - distinct[0]) / (len(distinct) - 1) <= SEQUENCE_DENSE:
+            return message("discovery2.sequence.dense")
+        lo, hi = str(distinct[0]), str(distinct[-1])
+        prefix = next((i for i, (a, b) in enumerate(zip(lo, hi, strict=False)) if a != b), min(len(lo), len(hi)))
+        if len(lo) == len(hi) and prefix >= SEQUENCE_PREFIX:
+            return message("discovery2.sequence.prefix", digits=prefix)
+        return None
 
     def embedded_share(self, rule: str) -> float:
         return self.embedded[rule] / self.sampled if self.sampled else 0.0
 
 
+_MASKABLE = tuple(v for v in VALIDATORS if v.masked is not None)
+
+
+def _is_json(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), dict | list)
+    except ValueError:
+        return False
+
+
 def _mentions(text: str) -> Iterator[tuple[str, str]]:
-    """(rule, masked item) for each valid item inside a text that no validator accepted whole."""
+    """(rule, masked item) for each valid item inside a text that no validator accepted whole;
+    a number right after 订单, 单号, order no. … is a reference, not an item."""
     for match in _CANDIDATE.finditer(text):
         item = match.group()
+        if item[0].isdigit() and _REFERENCE.search(text, max(0, match.start() - 8), match.start()):
+            continue
         for v in _EMBEDDED:
             if v.lengths[0] <= len(item) <= v.lengths[1] and v.check(item):
                 yield v.rule, v.mask(item)
@@ -106,9 +190,12 @@ def _mentions(text: str) -> Iterator[tuple[str, str]]:
 
 
 def as_text(value: object) -> str | None:
-    """A sampled value as text for the validators; binary and structured values are skipped."""
-    if value is None or isinstance(value, bool | bytes | bytearray | memoryview | dict | list | tuple):
+    """A sampled value as text for the validators; JSON and arrays as JSON text (searched inside),
+    binary values skipped."""
+    if value is None or isinstance(value, bool | bytes | bytearray | memoryview):
         return None
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, ensure_ascii=False, default=str)
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, date):
@@ -123,16 +210,87 @@ class Proposal:
     evidence: tuple[Text, ...]
 
 
-def propose(name: str, comment: str | None, stats: ColumnStats) -> Proposal:
+def column_stats(name: str, comment: str | None) -> ColumnStats:
+    """Empty counts for a column, counting only the value shapes its name's hints need."""
     h = hints()
-    hint = h.match(name) or h.match(comment)
+    wanted = {c.shape for c in h.candidates(name) + h.candidates(comment) if c.shape is not None}
+    return ColumnStats(track=frozenset(wanted))
+
+
+def propose(name: str, comment: str | None, stats: ColumnStats, table: TableKind | None = None) -> Proposal:
+    """The category a column most likely holds, with the evidence; `table`: what kind of table it is in."""
+    h = hints()
+    candidates = h.candidates(name) or h.candidates(comment)
     evidence: list[Text] = []
-    if hint is not None:
-        evidence.append(_hint_text(hint, name))
+    hint: Hint | None = None
+    for c in candidates:  # the first hint the values do not rule out
+        evidence.append(_hint_text(c, name))
+        against = _contradiction(c, stats)
+        if against is None:
+            hint = c
+            break
+        evidence.append(against)
+    sequence = stats.sequence()
+    if sequence is not None and any(stats.hits[r] for r in _SEQUENCE_RULES):
+        labels = " / ".join(BY_RULE[r].label.en for r in _SEQUENCE_RULES if stats.hits[r])
+        labels_zh = "、".join(BY_RULE[r].label.zh for r in _SEQUENCE_RULES if stats.hits[r])
+        evidence.append(message("discovery2.sequence", how=sequence, label=Text(zh=labels_zh, en=labels)))
+    proposal = _decide(hint, candidates, stats, evidence)
+    if proposal.category is None:
+        return proposal
+    if hint is not None and hint.category is None:  # server_ip: the name outranks the values
+        return Proposal(None, NAME_ONLY, (*proposal.evidence, message("discovery2.column_not_pi", label=hint.not_pi)))
+    if table is not None and proposal.category in table.not_pi and not table.keeps(name):
+        category = taxonomy().categories[proposal.category]
+        note = message("discovery2.table_not_pi", kind=table.label, word=table.word, category=category)
+        return Proposal(None, proposal.confidence, (*proposal.evidence, note))
+    return proposal
+
+
+def _contradiction(hint: Hint, stats: ColumnStats) -> Text | None:
+    """Why the sampled values rule a name hint out, or None when they do not (or are too few)."""
+    if hint.category is None or stats.sampled < MIN_SAMPLED:
+        return None
+    category = taxonomy().categories[hint.category]
+    if hint.category in _CHECKABLE:
+        rules = [v for v in VALIDATORS if v.category == hint.category]
+        # a sequence of identifiers (order numbers) rules out a weak hint (the tail of ddh 订单号),
+        # not a whole word: a column named `mobile` keeps its name, with the sequence as evidence
+        valid = max(max(stats.share(v.rule, hint.weak), stats.embedded_share(v.rule)) for v in rules)
+        if valid < CONTRADICTS:
+            labels = Text(zh="、".join(v.label.zh for v in rules), en=", ".join(v.label.en for v in rules))
+            return Text(
+                zh=f"但抽样 {stats.sampled} 个非空值中仅 {valid:.0%} 符合{labels.zh}，不采纳列名提示“{hint.word}”",
+                en=f"but only {valid:.0%} of {stats.sampled} sampled non-empty values are a valid "
+                f'{labels.en}; name hint not used ("{hint.word}")',
+            )
+    if hint.shape is not None and (share := stats.shape_share(hint.shape)) < CONTRADICTS:
+        return message(
+            "discovery2.shape_contradicts",
+            sampled=stats.sampled,
+            share=f"{share:.0%}",
+            shape=message(f"discovery2.shape.{hint.shape}"),
+            word=hint.word,
+            category=category,
+        )
+    return None
+
+
+def _decide(hint: Hint | None, candidates: list[Hint], stats: ColumnStats, evidence: list[Text]) -> Proposal:
+    """Values first (a valid, masked or mentioned item), else the name hint the values left standing."""
+    if stats.structured:
+        evidence.append(message("discovery2.json", count=stats.structured))
     best = _best_value_rule(stats, hint)
     if best is not None:
         validator, share = best
         evidence.append(_value_text(validator, stats))
+        if stats.masked[validator.rule]:
+            example = stats.masked_examples[validator.rule]
+            evidence.append(
+                message(
+                    "discovery2.masked", share=f"{stats.masked[validator.rule] / stats.sampled:.0%}", example=example
+                )
+            )
         agrees = hint is not None and hint.category == validator.category
         confidence = 0.5 + 0.45 * share + (0.1 if agrees else 0.0)
         if stats.sampled < MIN_SAMPLED:
@@ -143,24 +301,11 @@ def propose(name: str, comment: str | None, stats: ColumnStats) -> Proposal:
         evidence.append(_mention_text(mention, stats))
     if hint is None:
         if mention is None:
-            return Proposal(None, 0.0, ())
+            return Proposal(None, 0.0 if not candidates else round(1 - CONTRADICTS, 2), tuple(evidence))
         confidence = 0.5 + 0.3 * stats.embedded_share(mention.rule) - (0.15 if stats.sampled < MIN_SAMPLED else 0.0)
         return Proposal(mention.category, round(confidence, 2), tuple(evidence))
     if hint.category is None:  # an organisation identifier by name: say so, propose nothing
         return Proposal(None, NAME_ONLY, tuple(evidence))
-    if hint.category in _CHECKABLE and stats.sampled >= MIN_SAMPLED:
-        rules = [v for v in VALIDATORS if v.category == hint.category]
-        valid = max(max(stats.share(v.rule), stats.embedded_share(v.rule)) for v in rules)
-        if valid < CONTRADICTS:
-            labels = Text(zh="、".join(v.label.zh for v in rules), en=", ".join(v.label.en for v in rules))
-            evidence.append(
-                Text(
-                    zh=f"但抽样 {stats.sampled} 个非空值中仅 {valid:.0%} 符合{labels.zh}，不采纳列名提示",
-                    en=f"but only {valid:.0%} of {stats.sampled} sampled non-empty values are a valid "
-                    f"{labels.en}; name hint not used",
-                )
-            )
-            return Proposal(None, round(1 - valid, 2), tuple(evidence))
     confidence = NAME_ONLY if stats.sampled else NAME_ONLY - 0.1
     if mention is not None and mention.category == hint.category:  # the text confirms the name
         confidence = round(NAME_ONLY + 0.3 * stats.embedded_share(mention.rule), 2)
@@ -169,7 +314,7 @@ def propose(name: str, comment: str | None, stats: ColumnStats) -> Proposal:
 
 def _best_value_rule(stats: ColumnStats, hint: Hint | None) -> tuple[Validator, float] | None:
     """The validator most values passed, if enough did and it may speak (standalone or confirming)."""
-    scored = [(v, stats.share(v.rule)) for v in VALIDATORS if stats.hits[v.rule]]
+    scored = [(v, stats.share(v.rule)) for v in VALIDATORS if stats.hits[v.rule] or stats.masked[v.rule]]
     usable = [
         (v, s)
         for v, s in scored
@@ -197,7 +342,7 @@ def _mention_text(v: Validator, stats: ColumnStats) -> Text:
 def _hint_text(hint: Hint, name: str) -> Text:
     where = (
         Text(zh="列名", en="column name")
-        if hints().match(name) == hint
+        if hint in hints().candidates(name)
         else Text(zh="列注释", en="column comment")
     )
     if hint.not_pi is not None:
@@ -210,10 +355,9 @@ def _hint_text(hint: Hint, name: str) -> Text:
 
 def _value_text(v: Validator, stats: ColumnStats) -> Text:
     share = stats.share(v.rule)
-    example = stats.examples.get(v.rule, "")
+    example = stats.examples.get(v.rule) or stats.masked_examples.get(v.rule, "")
     return Text(
-        zh=f"取值校验 {v.rule}：抽样 {stats.sampled} 个非空值中 {share:.0%} "
-        f"为有效{v.label.zh}（例 {example}）",
+        zh=f"取值校验 {v.rule}：抽样 {stats.sampled} 个非空值中 {share:.0%} 为有效{v.label.zh}（例 {example}）",
         en=f"value check {v.rule}: {share:.0%} of {stats.sampled} sampled non-empty values are a valid "
         f"{v.label.en} (e.g. {example})",
     )

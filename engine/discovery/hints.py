@@ -1,16 +1,19 @@
-"""Name hints (hints.yaml): zh / pinyin / en words that point to a PI category.
+"""Name hints (hints.yaml): zh / pinyin / initials / en words that point to a PI category.
 
 Hints only suggest. The scanner reads column names and comments with them, and the importers use
 them for "did you mean" on unknown categories; they are deliberately not taxonomy aliases, which
-would make "shouji" resolve silently.
+would make "shouji" resolve silently. A name may suggest several categories (`zw`: 职务 or 指纹):
+`candidates` lists them best first and the scanner keeps the first one the values do not
+contradict (each category may name the `shape` its values have, see validators.SHAPES).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from functools import cache, partial
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,19 +29,32 @@ class _Words(BaseModel):
 
     zh: list[str] = Field(default_factory=list)
     pinyin: list[str] = Field(default_factory=list)
+    initials: list[str] = Field(default_factory=list)
     en: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
 
 
+class _Category(_Words):
+    shape: str | None = None  # validators.SHAPES key: what this category's values look like
+
+
 class _NotPi(_Words):
     label: Text
+    overrides: list[str] = Field(default_factory=list)  # value rules' categories this name outranks
+
+
+class _TableKind(_Words):
+    label: Text
+    not_pi: list[str]  # categories whose values, in such a table, describe machines, not people
+    keep: list[str] = Field(default_factory=list)  # column-name words that keep the category there
 
 
 class _HintFile(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
-    categories: dict[str, _Words]
+    categories: dict[str, _Category]
     not_pi: dict[str, _NotPi]
+    tables: dict[str, _TableKind]
 
 
 @dataclass(frozen=True)
@@ -48,6 +64,23 @@ class Hint:
     category: str | None
     word: str
     not_pi: Text | None = None
+    shape: str | None = None
+    overrides: frozenset[str] = frozenset()
+    weak: bool = False  # found as the tail of an initials compound (ddh → dh), not as a whole word
+
+
+@dataclass(frozen=True)
+class TableKind:
+    """A kind of table (configuration) in which values of some categories are not PI."""
+
+    label: Text
+    word: str
+    not_pi: frozenset[str]
+    keep: frozenset[str]
+
+    def keeps(self, column: str) -> bool:
+        """Whether a column's name says its values are about people even in this kind of table."""
+        return bool(self.keep.intersection(tokens(column)))
 
 
 @dataclass(frozen=True)
@@ -56,6 +89,7 @@ class _Entry:
     tokens: tuple[str, ...]  # empty for zh words (substring match)
     exclude: frozenset[str]
     weight: tuple[int, int]  # (tokens, characters): the longest match wins
+    initials: bool = False  # pinyin initials: also the tail of a vowelless compound (shrdh → dh)
 
 
 def tokens(text: str) -> list[str]:
@@ -68,43 +102,48 @@ class Hints:
     def __init__(self, data: _HintFile) -> None:
         tax = taxonomy()
         unknown = [k for k in data.categories if k not in tax.categories]
+        unknown += [k for t in data.tables.values() for k in t.not_pi if k not in tax.categories]
+        unknown += [k for n in data.not_pi.values() for k in n.overrides if k not in tax.categories]
         if unknown:
             raise ValueError(f"hints.yaml names unknown taxonomy keys: {', '.join(unknown)}")
         self.entries: list[_Entry] = []
-        groups: list[tuple[str | None, Text | None, _Words]] = [
-            (k, None, w) for k, w in data.categories.items()
-        ]
-        groups += [(None, n.label, n) for n in data.not_pi.values()]
-        for key, label, words in groups:
-            exclude = frozenset(words.exclude)
-            for w in words.zh:
-                self.entries.append(_Entry(Hint(key, w, label), (), exclude, (len(w), len(w) * 3)))
-            for w in words.pinyin + words.en:
-                toks = tuple(tokens(w))
-                self.entries.append(
-                    _Entry(Hint(key, w, label), toks, exclude, (len(toks), len("".join(toks))))
-                )
+        for key, cat in data.categories.items():
+            self.entries += _entries(cat, partial(_category_hint, key, cat.shape))
+        for n in data.not_pi.values():
+            self.entries += _entries(n, partial(_not_pi_hint, n.label, frozenset(n.overrides)))
+        self._seen: dict[str | None, list[Hint]] = {}
+        self.tables = {k: (t, _entries(t, partial(Hint, None))) for k, t in data.tables.items()}
 
     def match(self, text: str | None) -> Hint | None:
         """The most specific hint found in a column name or comment, None when nothing matches."""
-        if not text:
-            return None
-        toks = tokens(text)
-        joined = "".join(toks)
-        lowered = text.lower()
-        best: tuple[tuple[bool, int, int, int], _Entry] | None = None
-        for e in self.entries:
-            if e.exclude.intersection(toks):
-                continue
-            exact = bool(e.tokens) and joined == "".join(e.tokens)
-            end = _end(toks, e.tokens) if e.tokens else _zh_end(lowered, e.hint.word)
-            if exact or end > 0:
-                # exact names first, then the most specific word, then the last one: the head of a
-                # compound names what it is (联系人手机号 is a phone number, contact_phone too)
-                weight = (exact, *e.weight, end)
-                if best is None or weight > best[0]:
-                    best = (weight, e)
-        return best[1].hint if best else None
+        found = self.candidates(text)
+        return found[0] if found else None
+
+    def candidates(self, text: str | None) -> list[Hint]:
+        """Every category a name or comment suggests, the most specific first (one hint per category).
+
+        On a tie, a hint whose category names a value shape comes first: its values can still rule
+        it out (`zw` is 指纹 only if the values look like templates, else 职务)."""
+        if text in self._seen:
+            return self._seen[text]
+        scored = sorted(_scored(self.entries, text), key=lambda we: (we[0], we[1].hint.shape is not None), reverse=True)
+        seen: set[str | None] = set()
+        found: list[Hint] = []
+        for weight, e in scored:
+            if e.hint.category not in seen:
+                seen.add(e.hint.category)
+                found.append(e.hint if weight[1] else replace(e.hint, weak=True))
+        if len(self._seen) < 100_000:  # column names repeat across tables; the memory stays bounded
+            self._seen[text] = found
+        return found
+
+    def table_kind(self, name: str, comment: str | None) -> TableKind | None:
+        """What a table's name or comment says it holds (a configuration table), if a word says so."""
+        for text in (name, comment):
+            for kind, entries in self.tables.values():
+                for _w, e in _scored(entries, text):
+                    return TableKind(kind.label, e.hint.word, frozenset(kind.not_pi), frozenset(kind.keep))
+        return None
 
     def suggestion(self, word: str) -> str | None:
         """The taxonomy key an unknown category most likely meant: hints first, then spelling."""
@@ -114,6 +153,49 @@ class Hints:
         tax = taxonomy()
         close = difflib.get_close_matches(word, list(tax.categories), n=1, cutoff=0.5)
         return close[0] if close else None
+
+
+def _category_hint(key: str, shape: str | None, word: str) -> Hint:
+    return Hint(key, word, shape=shape)
+
+
+def _not_pi_hint(label: Text, overrides: frozenset[str], word: str) -> Hint:
+    return Hint(None, word, label, overrides=overrides)
+
+
+def _entries(words: _Words, hint: Callable[[str], Hint]) -> list[_Entry]:
+    exclude = frozenset(words.exclude)
+    found = [_Entry(hint(w), (), exclude, (len(w), len(w) * 3)) for w in words.zh]
+    for group, initials in ((words.pinyin + words.en, False), (words.initials, True)):
+        for w in group:
+            toks = tuple(tokens(w))
+            found.append(_Entry(hint(w), toks, exclude, (len(toks), len("".join(toks))), initials))
+    return found
+
+
+_VOWELS = frozenset("aeiou")
+
+
+def _scored(entries: list[_Entry], text: str | None) -> Iterator[tuple[tuple[bool, bool, int, int, int], _Entry]]:
+    """(weight, entry) for every entry found in text: exact names first, then whole words over the
+    tail of an initials compound, then the most specific word, then the last one: the head of a
+    compound names what it is (联系人手机号 is a phone number, contact_phone too, shrdh 收货人电话)."""
+    if not text:
+        return
+    toks = tokens(text)
+    joined = "".join(toks)
+    lowered = text.lower()
+    compounds = [i for i, t in enumerate(toks) if not _VOWELS.intersection(t) and len(t) > 2]
+    for e in entries:
+        if e.exclude.intersection(toks):
+            continue
+        exact = bool(e.tokens) and joined == "".join(e.tokens)
+        end = _end(toks, e.tokens) if e.tokens else _zh_end(lowered, e.hint.word)
+        whole = exact or end > 0
+        if not whole and e.initials and len(e.tokens) == 1:
+            end = max((i + 1 for i in compounds if toks[i].endswith(e.tokens[0]) and toks[i] != e.tokens[0]), default=0)
+        if whole or end > 0:
+            yield (exact, whole, *e.weight, end), e
 
 
 def _end(haystack: list[str], needle: tuple[str, ...]) -> int:

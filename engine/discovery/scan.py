@@ -11,22 +11,36 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, column, create_engine, event, func, inspect, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    TableClause,
+    column,
+    create_engine,
+    event,
+    func,
+    inspect,
+    literal_column,
+    select,
+    table,
+)
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DataError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.types import LargeBinary
 
 from engine.dataset import DataField, Dataset
 from engine.discovery import DEFAULT_TIMEOUT
-from engine.discovery.classify import ColumnStats, propose
+from engine.discovery.classify import ColumnStats, column_stats, propose
 from engine.discovery.emit import DraftDataset, DraftField, unique_slug
+from engine.discovery.hints import hints
 from engine.errors import InputError, clip
 from engine.i18n import both, message
 from engine.taxonomy import taxonomy
@@ -378,31 +392,34 @@ def _scan_table(conn: Connection, rel: Relation, options: ScanOptions, system: s
     readable = [c["name"] for c in columns if not isinstance(c["type"], LargeBinary)]
     t = table(name, *(column(c["name"]) for c in columns), schema=schema)
     rows = int(conn.execute(select(func.count()).select_from(t)).scalar_one())
-    stats = {c: ColumnStats() for c in readable}
+    by_name = {c["name"]: c for c in columns}
+    stats = {c: column_stats(c, by_name[c].get("comment")) for c in readable}
     encodings: dict[str, Counter[str]] = {c: Counter() for c in readable}
     if readable and options.sample > 0:
+        key = _order_key(conn, rel, t)  # before _text_as_bytes: reflection reads text
         with _text_as_bytes(conn):
-            result = conn.execute(select(*(t.c[c] for c in readable)).limit(options.sample))
-            for row in result:
-                for col_name, value in zip(readable, row, strict=True):
+            for row in _sample(conn, t, key, readable, rows, options.sample):
+                for col_name, value in zip(readable, row, strict=False):
                     if isinstance(value, bytes):  # SQLite text, read undecoded: it may not be UTF-8
                         decoded = decode_text(value)
                         encodings[col_name][decoded[1] if decoded else ""] += 1
                         value = decoded[0] if decoded else None
                     stats[col_name].add(value)
+    kind = hints().table_kind(name, table_comment)
     fields: list[DraftField] = []
     tax = taxonomy()
     for c in columns:
         col_stats = stats.get(c["name"], ColumnStats())
-        p = propose(c["name"], c.get("comment"), col_stats)
-        kind = _type_name(conn, c["type"])
+        p = propose(c["name"], c.get("comment"), col_stats, kind)
+        type_name = _type_name(conn, c["type"])
         head = (
             Text(
-                zh=f"{kind}；建议 {p.category}（置信度 {p.confidence:.2f}，{tax.categories[p.category].zh}）",
-                en=f"{kind}; proposed {p.category} (confidence {p.confidence:.2f}, {tax.categories[p.category].en})",
+                zh=f"{type_name}；建议 {p.category}（置信度 {p.confidence:.2f}，{tax.categories[p.category].zh}）",
+                en=f"{type_name}; proposed {p.category} (confidence {p.confidence:.2f}, "
+                f"{tax.categories[p.category].en})",
             )
             if p.category
-            else Text(zh=f"{kind}；未识别为个人信息", en=f"{kind}; no PI category proposed")
+            else Text(zh=f"{type_name}；未识别为个人信息", en=f"{type_name}; no PI category proposed")
         )
         notes = _encoding_notes(encodings.get(c["name"], Counter()))
         fields.append(DraftField(DataField(name=c["name"], category=p.category), [head, *p.evidence, *notes]))
@@ -425,6 +442,43 @@ def _scan_table(conn: Connection, rel: Relation, options: ScanOptions, system: s
         ),
     )
     return DraftDataset(dataset, fields, comments)
+
+
+def _sample(
+    conn: Connection, t: TableClause, key: ColumnElement[Any] | None, readable: list[str], rows: int, size: int
+) -> Iterator[Sequence[Any]]:
+    """Up to `size` rows drawn at random across the whole table (not the first rows: PI may start
+    late, in a column filled from row 1,500), handed on in key order so that the classifier can
+    tell identifiers that rise with the key (order numbers) from phone numbers."""
+    cols = [t.c[c] for c in readable]
+    query = select(*cols, *([key] if key is not None else []))
+    if rows > size:
+        shuffle = func.rand() if conn.dialect.name in {"mysql", "mariadb"} else func.random()
+        query = query.order_by(shuffle)
+    query = query.limit(size)
+    result = conn.execute(query)
+    if key is None:
+        yield from result
+        return
+    drawn = list(result)  # at most `size` rows: sorted by key, which comes last in each row
+    drawn.sort(key=lambda r: (r[-1] is None, r[-1]))
+    yield from drawn
+
+
+def _order_key(conn: Connection, rel: Relation, t: TableClause) -> ColumnElement[Any] | None:
+    """The column that orders a table's rows as they were added: a one-column primary key, else
+    SQLite's rowid; None for views and tables with neither."""
+    if rel.view:
+        return None
+    try:
+        pk = inspect(conn).get_pk_constraint(rel.name, schema=rel.schema).get("constrained_columns") or []
+    except (NotImplementedError, SQLAlchemyError):
+        pk = []
+    if len(pk) == 1 and pk[0] in t.c:
+        return t.c[pk[0]].label("hegui_key")
+    if conn.dialect.name == "sqlite":
+        return literal_column("rowid").label("hegui_key")
+    return None
 
 
 @contextmanager

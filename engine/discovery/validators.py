@@ -182,9 +182,7 @@ def coordinate_pair(v: str) -> bool:
     if len(parts) != 2:
         return False
     a, b = parts
-    return (_decimal(a, -90, 90) and _decimal(b, -180, 180)) or (
-        _decimal(a, -180, 180) and _decimal(b, -90, 90)
-    )
+    return (_decimal(a, -90, 90) and _decimal(b, -180, 180)) or (_decimal(a, -180, 180) and _decimal(b, -90, 90))
 
 
 def coordinate(v: str) -> bool:
@@ -230,6 +228,36 @@ def _mask_coordinates(v: str) -> str:
     return re.sub(r"(\d+\.\d)\d+", r"\1*", v)
 
 
+# Masked values (de-identified, still PI): the visible ends of a value must fit its number plan.
+_STARS = re.compile(r"[*＊●×]+")
+_MASKED_MOBILE = re.compile(r"(?:\+?86[ -]?)?(1\d\d)[*＊●×]{4}\d{4}")
+_MASKED_ID = re.compile(r"(\d{1,6})[*＊●×]{8,16}[0-9Xx]{0,4}")
+_MASKED_CARD = re.compile(r"([3-6]\d{3,5})[*＊● ]{4,}\d{4}")
+
+
+def masked_mobile(v: str) -> bool:
+    """`138****1234`: a mobile number with its middle four digits starred (segment still checked)."""
+    m = _MASKED_MOBILE.fullmatch(v)
+    return m is not None and m[1] in _MOBILE_SEGMENTS
+
+
+def masked_resident_id(v: str) -> bool:
+    """`4403**********1234`: 15 or 18 characters, a province prefix, the rest starred."""
+    m = _MASKED_ID.fullmatch(v)
+    return m is not None and len(v) in (15, 18) and (len(m[1]) < 2 or m[1][:2] in _PROVINCES)
+
+
+def masked_bank_card(v: str) -> bool:
+    """`6222 **** **** 1234` or `622202*********1234`: issuer prefix and last four digits."""
+    return _MASKED_CARD.fullmatch(v) is not None and 15 <= len(v.replace(" ", "")) <= 19
+
+
+def masked_email(v: str) -> bool:
+    """`z***@example.com`: a starred local part before a valid domain."""
+    local, at, _domain = v.rpartition("@")
+    return bool(at) and _STARS.search(local) is not None and email_address(_STARS.sub("x", v))
+
+
 @dataclass(frozen=True)
 class Validator:
     rule: str
@@ -239,6 +267,7 @@ class Validator:
     mask: Callable[[str], str]
     lengths: tuple[int, int]  # shortest and longest text that can be valid: a cheap first filter
     standalone: bool = True
+    masked: Callable[[str], bool] | None = None  # the same item with part of it starred
 
 
 def _t(zh: str, en: str) -> Text:
@@ -248,7 +277,7 @@ def _t(zh: str, en: str) -> Text:
 VALIDATORS: tuple[Validator, ...] = (
     Validator("prc_resident_id", "id_card_number",
               _t("居民身份证号码（GB 11643 校验位）", "PRC resident ID (GB 11643 check digit)"),
-              prc_resident_id, lambda v: keep(v, 4, 4), (18, 18)),
+              prc_resident_id, lambda v: keep(v, 4, 4), (18, 18), masked=masked_resident_id),
     Validator("prc_resident_id_15", "id_card_number",
               _t("15 位旧版居民身份证号码（地区码、出生日期；无校验位）",
                  "15-digit legacy resident ID (region prefix, birth date; no check digit)"),
@@ -258,13 +287,14 @@ VALIDATORS: tuple[Validator, ...] = (
               unified_social_credit_code, lambda v: keep(v, 2, 4), (18, 18)),
     Validator("mainland_mobile", "phone",
               _t("大陆手机号码（号段）", "mainland mobile number (allocated segment)"),
-              mainland_mobile, lambda v: keep(_digits(v)[-11:], 3, 4), (11, 17)),
+              mainland_mobile, lambda v: keep(_digits(v)[-11:], 3, 4), (11, 17), masked=masked_mobile),
     Validator("mainland_landline", "phone", _t("固定电话号码", "landline number"),
               mainland_landline, lambda v: keep(_digits(v), 4, 2), (10, 16), standalone=False),
     Validator("bank_card", "bank_account",
               _t("银行卡号（Luhn 校验、发卡行前缀）", "bank card number (Luhn, issuer prefix)"),
-              bank_card, lambda v: keep(_digits(v), 4, 4), (15, 23)),
-    Validator("email", "email", _t("电子邮箱地址", "email address"), email_address, _mask_email, (6, 254)),
+              bank_card, lambda v: keep(_digits(v), 4, 4), (15, 23), masked=masked_bank_card),
+    Validator("email", "email", _t("电子邮箱地址", "email address"), email_address, _mask_email, (6, 254),
+              masked=masked_email),
     Validator("prc_passport", "passport_number", _t("中国护照号码格式", "PRC passport number format"),
               prc_passport, lambda v: keep(v, 1, 2), (9, 9)),
     Validator("vehicle_plate", "vehicle_plate", _t("机动车号牌", "vehicle licence plate"),
@@ -280,3 +310,38 @@ VALIDATORS: tuple[Validator, ...] = (
               date_of_birth, lambda v: v[:4] + "-**-**", (8, 19), standalone=False),
 )  # fmt: skip
 BY_RULE = {v.rule: v for v in VALIDATORS}
+
+
+# Value shapes a category may require of its values (hints.yaml `shape`): a name hint whose values
+# mostly lack the shape is dropped (xm_bh holding project codes is no person's name). Loose on
+# purpose: they only rule out what cannot be the category, they never propose one.
+_HAN_NAME = re.compile(
+    r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{2,}·[\u4e00-\u9fff]{2,}|[\u4e00-\u9fff][*＊]{1,2}[\u4e00-\u9fff]?"
+)
+_LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z'.-]*(?: [A-Za-z][A-Za-z'.-]*){0,3}")
+_TEMPLATE = re.compile(r"[A-Za-z0-9+/=_-]{32,}|\\x[0-9a-fA-F]{32,}")
+_DEVICE = re.compile(
+    r"\d{14,16}"  # IMEI / MEID
+    r"|[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}"  # UUID, IDFA, OAID
+    r"|(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}"  # MAC
+    r"|[0-9A-Fa-f]{16}"  # Android ID
+    r"|[A-Za-z0-9_-]{20,}"  # push tokens and the like
+)
+FLAGS = frozenset({"0", "1", "y", "n", "yes", "no", "true", "false", "t", "f", "是", "否", "有", "无", "on", "off"})
+
+
+def person_name(v: str) -> bool:
+    return bool(_HAN_NAME.fullmatch(v)) or (len(v) <= 40 and bool(_LATIN_NAME.fullmatch(v)))
+
+
+def credential(v: str) -> bool:
+    """A user name, password or hash: anything but a yes/no flag or a bare small number."""
+    return v.lower() not in FLAGS and not (v.isdigit() and len(v) < 4)
+
+
+SHAPES: dict[str, Callable[[str], bool]] = {
+    "person_name": person_name,
+    "credential": credential,
+    "template": lambda v: bool(_TEMPLATE.fullmatch(v)),
+    "device_id": lambda v: bool(_DEVICE.fullmatch(v)),
+}

@@ -21,7 +21,7 @@ import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Column, Date, DateTime, Engine, Float, Integer, MetaData, Table, Text, insert, text
@@ -55,7 +55,8 @@ def person(rng: random.Random) -> str:
 
 
 def address(rng: random.Random) -> str:
-    return f"{rng.choice(CITIES)}{rng.choice(STREETS)}{rng.randrange(1, 999)}号{rng.randrange(1, 30)}栋{rng.randrange(101, 2999)}室"
+    building = f"{rng.randrange(1, 999)}号{rng.randrange(1, 30)}栋{rng.randrange(101, 2999)}室"
+    return f"{rng.choice(CITIES)}{rng.choice(STREETS)}{building}"
 
 
 def landline(rng: random.Random) -> str:
@@ -93,7 +94,13 @@ def ts_order(_rng: random.Random, i: int) -> str:
 def order_remark(rng: random.Random, i: int) -> str:
     no = ts_order(rng, i + rng.randrange(5000))
     return rng.choice(
-        (f"订单{no}已发货", f"订单{no}客户申请退款", f"合并订单{no}", "无", f"补发订单{no}，运单SF{rng.randrange(10**12):012d}")
+        (
+            f"订单{no}已发货",
+            f"订单{no}客户申请退款",
+            f"合并订单{no}",
+            "无",
+            f"补发订单{no}，运单SF{rng.randrange(10**12):012d}",
+        )
     )
 
 
@@ -152,7 +159,9 @@ def with_mentions(make: Callable[[random.Random], str], share: float) -> Make:
     def note(rng: random.Random, _i: int) -> str:
         if rng.random() >= share:
             return ticket_text(rng)
-        return rng.choice(("客户留电话{}，请回电", "请致电{}确认地址", "身份核验：{}", "联系人 {} 下午在家")).format(make(rng))
+        return rng.choice(("客户留电话{}，请回电", "请致电{}确认地址", "身份核验：{}", "联系人 {} 下午在家")).format(
+            make(rng)
+        )
 
     return note
 
@@ -193,6 +202,8 @@ class HTable:
 ID = HCol(("id",), None, lambda _rng, i: i + 1, Integer)
 TIME = HCol(("cjsj", "create_time", "gxsj", "update_at"), None, timestamp, DateTime)
 
+# fmt: off
+# ruff: noqa: E501 (the table below: one column per line reads better than wrapped)
 SPEC: tuple[HTable, ...] = (
     HTable(("t_hyxx", "hy_xx", "member_info", "tb_member"), "会员信息表", (
         ID,
@@ -306,7 +317,8 @@ SPEC: tuple[HTable, ...] = (
         HCol(("dlzh", "login_name", "yhm", "username"), "account_credentials",
              lambda rng, i: f"{rng.choice(('zhang', 'li', 'wang', 'chen'))}_{i}{rng.randrange(99)}"),
     )),
-)  # fmt: skip
+)
+# fmt: on
 
 
 @dataclass
@@ -354,7 +366,9 @@ def build(engine: Engine, db: HardDb, rows: int = ROWS, schema: str | None = Non
             for i in range(rows):
                 row: dict[str, Any] = {}
                 for n, _truth, c in cols:
-                    value = None if (c.late and i < LATE_START) or (n != "id" and rng.random() < 0.02) else c.make(rng, i)
+                    value = (
+                        None if (c.late and i < LATE_START) or (n != "id" and rng.random() < 0.02) else c.make(rng, i)
+                    )
                     if value is not None and dialect == "postgresql" and c.pg is JSONB:
                         value = json.loads(value)
                     elif value is not None and dialect == "postgresql" and c.pg is not None:
@@ -409,7 +423,10 @@ class Score:
         cats = sorted(set(self.tp) | set(self.fp) | set(self.fn))
         lines = [f"  {'category':<24} {'P':>5} {'R':>5}  tp fp fn"]
         for c in cats:
-            lines.append(f"  {c:<24} {self.precision(c):5.2f} {self.recall(c):5.2f} {self.tp[c]:3d} {self.fp[c]:2d} {self.fn[c]:2d}")
+            lines.append(
+                f"  {c:<24} {self.precision(c):5.2f} {self.recall(c):5.2f} "
+                f"{self.tp[c]:3d} {self.fp[c]:2d} {self.fn[c]:2d}"
+            )
         return "\n".join(lines)
 
 
