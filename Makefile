@@ -33,7 +33,8 @@ test: setup
 	$(BIN)/ruff check engine tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/hegui rulebooks lint
-	url=$$(timeout 120 tools/start-postgres.sh) && HEGUI_TEST_PG_URL=$$url $(BIN)/pytest
+	url=$$(timeout 120 tools/start-postgres.sh) && myurl=$$(timeout 120 tools/start-mariadb.sh) && \
+	  HEGUI_TEST_PG_URL=$$url HEGUI_TEST_MYSQL_URL=$$myurl $(BIN)/pytest
 
 bench: WITH_POSTGRES = 0
 bench: setup

@@ -241,17 +241,22 @@ def propose(name: str, comment: str | None, stats: ColumnStats, table: TableKind
     if hint is not None and hint.category is None:  # server_ip: the name outranks the values
         return Proposal(None, NAME_ONLY, (*proposal.evidence, message("discovery2.column_not_pi", label=hint.not_pi)))
     if table is not None and proposal.category in table.not_pi and not table.keeps(name):
-        category = taxonomy().categories[proposal.category]
+        category = _category_label(proposal.category)
         note = message("discovery2.table_not_pi", kind=table.label, word=table.word, category=category)
         return Proposal(None, proposal.confidence, (*proposal.evidence, note))
     return proposal
+
+
+def _category_label(key: str) -> Text:
+    cat = taxonomy().categories[key]
+    return Text(zh=cat.zh, en=cat.en)
 
 
 def _contradiction(hint: Hint, stats: ColumnStats) -> Text | None:
     """Why the sampled values rule a name hint out, or None when they do not (or are too few)."""
     if hint.category is None or stats.sampled < MIN_SAMPLED:
         return None
-    category = taxonomy().categories[hint.category]
+    category = _category_label(hint.category)
     if hint.category in _CHECKABLE:
         rules = [v for v in VALIDATORS if v.category == hint.category]
         # a sequence of identifiers (order numbers) rules out a weak hint (the tail of ddh 订单号),

@@ -52,10 +52,11 @@ TEXT_ENCODINGS = ("utf-8", "gb18030")  # tried in order on text a driver hands o
 
 # Session statements that make a connection refuse writes (PostgreSQL is also read-only per
 # transaction, see _begin_read_only; SQLite is opened mode=ro with an authorizer, see _sqlite_connect).
-_READ_ONLY = {
-    "mysql": "SET SESSION TRANSACTION READ ONLY",
-    "mariadb": "SET SESSION TRANSACTION READ ONLY",
-}
+_MYSQL_SESSION = (
+    "SET SESSION TRANSACTION READ ONLY",
+    "SET SESSION lock_wait_timeout = {s}, SESSION innodb_lock_wait_timeout = {s}",
+)
+_READ_ONLY = {"mysql": _MYSQL_SESSION, "mariadb": _MYSQL_SESSION}
 
 # Secrets in a URL or connection string: the password of `scheme://user:password@host`, and
 # `password=`, `sslpassword=` and the like in a query string or libpq keyword/value form.
@@ -103,6 +104,8 @@ def open_readonly(url: str, timeout: float = DEFAULT_TIMEOUT) -> Engine:
     elif backend == "postgresql":
         options = f"-c default_transaction_read_only=on -c statement_timeout={millis} -c lock_timeout={millis}"
         kwargs["connect_args"] = {"options": options, "connect_timeout": max(1, min(10, round(timeout)))}
+    elif backend in _READ_ONLY:  # MySQL and MariaDB (pymysql, mysqldb …)
+        kwargs["connect_args"] = {"connect_timeout": max(1, min(10, round(timeout)))}
     try:
         engine = create_engine(u, **kwargs)
     except (NoSuchModuleError, ImportError) as exc:
@@ -112,9 +115,9 @@ def open_readonly(url: str, timeout: float = DEFAULT_TIMEOUT) -> Engine:
                 en=f"unsupported database or driver not installed: {u.drivername} ({exc})",
             )
         ) from None
-    statement = _READ_ONLY.get(backend)
-    if statement is not None:
-        event.listen(engine, "connect", lambda dbapi_conn, _record: _set_read_only(dbapi_conn, statement))
+    statements = [s.format(s=max(1, round(timeout))) for s in _READ_ONLY.get(backend, ())]
+    if statements:
+        event.listen(engine, "connect", lambda dbapi_conn, _record: _set_read_only(dbapi_conn, statements))
     if backend == "postgresql":
         event.listen(engine, "do_connect", _connect_not_sql_ascii)
         event.listen(engine, "begin", lambda conn: _begin_read_only(conn, millis))
@@ -203,10 +206,11 @@ def _sqlite_authorizer(action: int, arg1: str | None, arg2: str | None, _db: str
     return sqlite3.SQLITE_OK if allowed else sqlite3.SQLITE_DENY
 
 
-def _set_read_only(dbapi_conn: Any, statement: str) -> None:
+def _set_read_only(dbapi_conn: Any, statements: list[str]) -> None:
     cursor = dbapi_conn.cursor()
     try:
-        cursor.execute(statement)
+        for statement in statements:
+            cursor.execute(statement)
     finally:
         cursor.close()
     dbapi_conn.commit()  # a session setting made inside a transaction that is later rolled back is lost

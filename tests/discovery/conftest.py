@@ -19,6 +19,10 @@ PG_URL = os.environ.get("HEGUI_TEST_PG_URL")
 requires_pg = pytest.mark.skipif(
     not PG_URL, reason="HEGUI_TEST_PG_URL is not set (run tools/start-postgres.sh and export its URL)"
 )
+MYSQL_URL = os.environ.get("HEGUI_TEST_MYSQL_URL")
+requires_mysql = pytest.mark.skipif(
+    not MYSQL_URL, reason="HEGUI_TEST_MYSQL_URL is not set (run tools/start-mariadb.sh and export its URL)"
+)
 
 
 @pytest.fixture(scope="session")
