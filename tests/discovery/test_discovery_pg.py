@@ -57,3 +57,37 @@ def test_pg_scanner_connection_refuses_writes(pg_schema: str) -> None:
     engine.dispose()
     with create_engine(PG_URL).connect() as conn:
         assert conn.execute(text(f'SELECT count(*) FROM "{pg_schema}".customers')).scalar_one() == 300
+
+
+def test_pg_json_arrays_and_table_comments(app: typer.Typer, runner: CliRunner, pg_schema: str, tmp_path: Path) -> None:
+    """jsonb, json and arrays are searched inside; COMMENT ON TABLE tells a configuration table."""
+    assert PG_URL
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        for t in ("t_0042", "t_0043"):
+            conn.execute(
+                text(f'CREATE TABLE "{pg_schema}".{t} (id serial PRIMARY KEY, a jsonb, b json, c text[], ip text)')
+            )
+            conn.execute(
+                text(
+                    f'INSERT INTO "{pg_schema}".{t} (a, b, c, ip) VALUES (CAST(:a AS jsonb), CAST(:b AS json), :c, :ip)'
+                ),
+                [
+                    {
+                        "a": f'{{"k": {{"sj": "1391234{i:04d}"}}}}',
+                        "b": f'[{{"mail": "u{i}@example.com"}}]',
+                        "c": [f"6{i}", f"440305199001{i % 28 + 1:02d}0012"],
+                        "ip": f"10.0.0.{i + 1}",
+                    }
+                    for i in range(40)
+                ],
+            )
+        conn.execute(text(f"COMMENT ON TABLE \"{pg_schema}\".t_0042 IS '系统配置'"))
+    engine.dispose()
+    out = tmp_path / "d.yaml"
+    inv = scan_to(app, runner, PG_URL, out, "--tables", f"{pg_schema}.t_004*")
+    cats = {(ds.id.rsplit("-", 1)[-1], f.name): f.category for ds in inv.datasets for f in ds.fields}
+    assert cats[("t_0042", "a")] == "phone" and cats[("t_0042", "b")] == "email"
+    assert cats[("t_0042", "ip")] is None and cats[("t_0043", "ip")] == "ip_address"
+    written = out.read_text(encoding="utf-8")
+    assert "JSON or arrays; searched inside" in written and 'comment has "配置"' in written

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 import sqlite3
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 import typer
 import yaml
-from discovery_synth import SHOP, expected
+from discovery_synth import SHOP, expected, resident_id
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
@@ -153,3 +154,20 @@ def test_bad_location_exit_2(app: typer.Typer, runner: CliRunner, shop_db: Path,
     )
     assert result.exit_code == 2
     assert_problem(result.output, "^--location", "应为两位国家代码（如 CN），实为 'China'", "two-letter country code")
+
+
+def test_sample_is_drawn_across_the_table(app: typer.Typer, runner: CliRunner, tmp_path: Path) -> None:
+    """A column filled only from row 1,500 (beiyong2) is found with a 300-row sample of 2,000 rows."""
+    db = tmp_path / "late.db"
+    rng = random.Random(5)
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE members (id INTEGER PRIMARY KEY, beiyong2 TEXT, ddh TEXT)")
+        conn.executemany(
+            "INSERT INTO members (beiyong2, ddh) VALUES (?, ?)",
+            [(resident_id(rng) if i >= 1500 else None, str(13800000000 + 7 * i)) for i in range(2000)],
+        )
+    conn.close()
+    inv = scan_to(app, runner, f"sqlite:///{db}", tmp_path / "d.yaml", "--sample", "300")
+    cats = {f.name: f.category for ds in inv.datasets for f in ds.fields}
+    # order numbers in a mobile segment: in key order they rise, so they are not phone numbers
+    assert cats == {"id": None, "beiyong2": "id_card_number", "ddh": None}
