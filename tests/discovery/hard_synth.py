@@ -20,7 +20,7 @@ import json
 import random
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -321,6 +321,25 @@ SPEC: tuple[HTable, ...] = (
 # fmt: on
 
 
+# Names no pool above has and hints.yaml was not written for (written once, never tuned on): the
+# held-out seed drawn with these measures how the vocabulary carries over to unseen names.
+UNSEEN: dict[str, tuple[str, ...]] = {
+    "crm_cust": ("id", "vip_code", "khmc", "xbdm", "birth_dt", "user_age", "certno", "passport_code", "phone_num",
+                 "sj_mask", "zjdh", "mail_addr", "jzd", "yjdz", "card_num", "mzdm", "gjdq", "vip_level", "is_mm",
+                 "login_pwd", "bak1", "bak2", "attrs", "f_mail", "label_list", "note", "gmt_modified"),
+    "trade_order": ("id", "order_code", "txn_id", "recv_nm", "recv_mobile", "recv_address", "pay_amt", "gmt_create",
+                    "order_memo", "logistics_no", "wx_openid", "car_plate", "lnglat", "user_ip", "detail_json", "x_card"),
+    "hr_staff": ("id", "staff_code", "yg_name", "post", "org_name", "pay_base", "edu_level", "urgent_contact",
+                 "urgent_tel", "idcard", "head_img", "fp_data", "wage_card", "si_no", "medical_exam", "entry_date",
+                 "pwd_changed", "gmt_modified"),
+    "cs_case": ("id", "case_no", "question", "reply", "cust_name", "phone_tm", "dialog", "state", "payload",
+                "cert_mask", "refund_memo", "p2", "gmt_modified"),
+    "pm_proj": ("id", "proj_code", "title", "owner", "owner_tel", "tax_code", "amount", "begin_dt"),
+    "sys_kv": ("id", "k", "v", "addr", "port_no", "gmt_modified"),
+    "auth_log": ("id", "member_id", "remote_ip", "terminal_id", "agent", "ts", "geo_pt", "account"),
+}  # fmt: skip
+
+
 @dataclass
 class HardDb:
     """One drawn database: table name → (comment, [(column name, truth, HCol)])."""
@@ -333,17 +352,21 @@ class HardDb:
         return {(f"{prefix}{t}", n): truth for t, (_c, cols) in self.tables.items() for n, truth, _h in cols}
 
 
-def draw(seed: int) -> HardDb:
-    """The database for one seed: names drawn from the pools (unique within a table)."""
+def draw(seed: int, unseen: bool = False) -> HardDb:
+    """The database for one seed: names drawn from the pools (unique within a table), or with
+    `unseen` the UNSEEN names (no table comments then: nothing but the names and the values)."""
     rng = random.Random(seed)
     db = HardDb(seed)
-    for spec in SPEC:
+    for spec, (tname, names) in zip(SPEC, UNSEEN.items(), strict=True):
         cols: list[tuple[str, str | None, HCol]] = []
-        for c in spec.cols:
+        for c, other in zip(spec.cols, names, strict=True):
             taken = {n for n, _t, _h in cols}
             name = rng.choice([n for n in c.names if n not in taken])
-            cols.append((name, c.truth, c))
-        db.tables[rng.choice(spec.names)] = (spec.comment, cols)
+            cols.append((other if unseen else name, c.truth, replace(c, comment=None) if unseen else c))
+        if unseen:
+            db.tables[tname] = ("", cols)
+        else:
+            db.tables[rng.choice(spec.names)] = (spec.comment, cols)
     return db
 
 
@@ -358,7 +381,7 @@ def build(engine: Engine, db: HardDb, rows: int = ROWS, schema: str | None = Non
         for n, _truth, c in cols:
             kind = c.pg if (c.pg is not None and dialect == "postgresql") else c.sql
             columns.append(Column(n, kind, comment=c.comment, primary_key=n == "id"))
-        tables.append(Table(tname, meta, *columns, comment=tcomment))
+        tables.append(Table(tname, meta, *columns, comment=tcomment or None))
     meta.create_all(engine)
     with engine.begin() as conn:
         for t, (_tc, cols) in zip(tables, db.tables.values(), strict=True):
