@@ -323,7 +323,11 @@ def _best_value_rule(stats: ColumnStats, hint: Hint | None) -> tuple[Validator, 
     usable = [
         (v, s)
         for v, s in scored
-        if s >= MIN_SHARE and (v.standalone or (hint is not None and hint.category == v.category))
+        if s >= MIN_SHARE
+        and (
+            (v.standalone and not (v.nameless and hint is not None))
+            or (hint is not None and hint.category == v.category)
+        )
     ]
     return max(usable, key=lambda vs: vs[1]) if usable else None
 

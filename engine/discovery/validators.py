@@ -258,6 +258,45 @@ def masked_email(v: str) -> bool:
     return bool(at) and _STARS.search(local) is not None and email_address(_STARS.sub("x", v))
 
 
+# Loose value rules for categories with no check digit: they propose a category only for a column whose
+# name says nothing (a cryptic `c07`, an unfamiliar `xbdm`), and never overrule a name hint.
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+_COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯"})
+_ETHNIC_GROUPS = frozenset((
+    "汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白",
+    "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇",
+    "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒",
+    "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲",
+    "门巴", "珞巴", "基诺",
+))  # fmt: skip
+_GENDERS = frozenset({"男", "女", "男性", "女性", "male", "female"})
+_EDUCATION = frozenset((
+    "小学", "初中", "高中", "中专", "中技", "职高", "技校", "大专", "专科", "本科", "大学本科", "学士",
+    "硕士", "硕士研究生", "研究生", "博士", "博士研究生", "博士后",
+))  # fmt: skip
+_ADMIN = re.compile(r"[省市区县州旗盟镇乡]")
+_STREET = re.compile(r"路|街|大道|巷|弄|胡同|村|组|号|栋|幢|单元|室|楼|小区|苑")
+
+
+def chinese_person_name(v: str) -> bool:
+    """2–4 Han characters starting with a common surname (张伟, 欧阳娜娜), or a masked one (张*)."""
+    if not 2 <= len(v) <= 4 or not all("\u4e00" <= c <= "\u9fff" or c in "*＊" for c in v):
+        return False
+    return v[0] in _SURNAMES or v[:2] in _COMPOUND_SURNAMES
+
+
+def chinese_address(v: str) -> bool:
+    """A Chinese postal address: an administrative level (省/市/区/县 …) and a street-level part."""
+    return 6 <= len(v) <= 120 and _ADMIN.search(v) is not None and _STREET.search(v) is not None
+
+
+def ethnic_group(v: str) -> bool:
+    return v.removesuffix("族") in _ETHNIC_GROUPS and (v.endswith("族") or len(v) == 1)
+
+
 @dataclass(frozen=True)
 class Validator:
     rule: str
@@ -268,6 +307,7 @@ class Validator:
     lengths: tuple[int, int]  # shortest and longest text that can be valid: a cheap first filter
     standalone: bool = True
     masked: Callable[[str], bool] | None = None  # the same item with part of it starred
+    nameless: bool = False  # a loose rule (a vocabulary, a pattern): speaks only when no name hint does
 
 
 def _t(zh: str, en: str) -> Text:
@@ -308,6 +348,17 @@ VALIDATORS: tuple[Validator, ...] = (
               coordinate, _mask_coordinates, (6, 24), standalone=False),
     Validator("date_of_birth", "date_of_birth", _t("过去的日期", "past calendar date"),
               date_of_birth, lambda v: v[:4] + "-**-**", (8, 19), standalone=False),
+    Validator("cn_person_name", "name", _t("中文姓名（常见姓氏）", "Chinese personal name (common surname)"),
+              chinese_person_name, lambda v: v[:1] + "*" * (len(v) - 1), (2, 4), nameless=True),
+    Validator("cn_address", "postal_address", _t("中国地址（行政区划与街道门牌）",
+                                                 "Chinese postal address (administrative area and street)"),
+              chinese_address, lambda v: v[:3] + "…", (6, 120), nameless=True),
+    Validator("gender", "gender", _t("性别取值", "gender value"), lambda v: v.lower() in _GENDERS,
+              lambda _v: "*", (1, 6), nameless=True),
+    Validator("ethnic_group", "ethnicity", _t("民族名称", "ethnic group name"), ethnic_group,
+              lambda _v: "*族", (1, 6), nameless=True),
+    Validator("education_level", "education", _t("学历名称", "education level"), lambda v: v in _EDUCATION,
+              lambda _v: "*", (2, 6), nameless=True),
 )  # fmt: skip
 BY_RULE = {v.rule: v for v in VALIDATORS}
 

@@ -159,3 +159,25 @@ def test_json_and_arrays_are_searched_inside() -> None:
 
 def test_stats_without_values_keep_name_hints() -> None:
     assert propose("sjh", None, ColumnStats()).category == "phone"
+
+
+@pytest.mark.parametrize(
+    ("values", "category"),
+    [
+        ([hs.person(RNG) for _ in range(60)], "name"),
+        ([hs.address(RNG) for _ in range(60)], "postal_address"),
+        (["男", "女"] * 30, "gender"),
+        (["汉族", "回族", "满族"] * 20, "ethnicity"),
+        (["本科", "硕士", "大专"] * 20, "education"),
+        (["苹果手机", "华为平板", "小米电视", "联想电脑"] * 15, None),  # products, not people
+        (["经理", "主管", "专员"] * 20, None),
+    ],
+)
+def test_loose_value_rules_speak_for_cryptic_names(values: list[str], category: str | None) -> None:
+    assert scanned("c07", values).category == category
+
+
+def test_loose_value_rules_never_overrule_a_name() -> None:
+    names = [hs.person(RNG) for _ in range(60)]
+    assert scanned("jjlxr", names).category == "family_members"  # 紧急联系人: a person's name, but family
+    assert scanned("fzr", names).category == "name"
