@@ -6,6 +6,7 @@ The classifier was tuned on hard_synth.TUNING_SEEDS only; these tests hold it to
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -182,3 +183,18 @@ def test_mysql_scanner_connection_refuses_writes(hard_mysql: list[str]) -> None:
     engine.dispose()
     with create_engine(MYSQL_URL).connect() as conn:
         assert conn.execute(text(f"SELECT COUNT(*) FROM `{hard_mysql[0]}`")).scalar_one() == hs.ROWS
+
+
+def test_no_sampled_value_is_written(hard_sqlite: Path, hard_scan: tuple[Path, str]) -> None:
+    """Evidence holds masked examples only: no value (nor a number or address inside JSON or free text)."""
+    _out, written = hard_scan
+    engine = create_engine(f"sqlite:///{hard_sqlite}")
+    with engine.connect() as conn:
+        conn.connection.dbapi_connection.text_factory = lambda b: b.decode("utf-8", "replace")  # type: ignore[union-attr]
+        for table, (_c, cols) in DB.tables.items():
+            for name, _truth, _h in cols:
+                values = {str(v) for (v,) in conn.execute(text(f'SELECT "{name}" FROM "{table}"')) if v is not None}
+                items = values | {m for v in values for m in re.findall(r"\d{6,}|[\w.]+@[\w.]+", v)}
+                leaked = [v for v in items if len(v) >= 6 and "*" not in v and v in written]
+                assert not leaked, (table, name, leaked[:3])
+    engine.dispose()
