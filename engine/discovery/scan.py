@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     Engine,
+    FromClause,
     TableClause,
     column,
     create_engine,
@@ -402,7 +402,7 @@ def _scan_table(conn: Connection, rel: Relation, options: ScanOptions, system: s
     if readable and options.sample > 0:
         key = _order_key(conn, rel, t)  # before _text_as_bytes: reflection reads text
         with _text_as_bytes(conn):
-            for row in _sample(conn, t, key, readable, rows, options.sample):
+            for row in _sample(conn, t, key, readable, rows, options.sample, rel.view):
                 for col_name, value in zip(readable, row, strict=False):
                     if isinstance(value, bytes):  # SQLite text, read undecoded: it may not be UTF-8
                         decoded = decode_text(value)
@@ -448,28 +448,44 @@ def _scan_table(conn: Connection, rel: Relation, options: ScanOptions, system: s
     return DraftDataset(dataset, fields, comments)
 
 
+BIG_TABLE = 100_000  # PostgreSQL: rows from which a table's rows are thinned out first (TABLESAMPLE)
+THIN_TO = 10  # … to about this many times the sample size
+
+
 def _sample(
-    conn: Connection, t: TableClause, key: ColumnElement[Any] | None, readable: list[str], rows: int, size: int
+    conn: Connection, t: TableClause, key: str | None, readable: list[str], rows: int, size: int, view: bool
 ) -> Iterator[Sequence[Any]]:
     """Up to `size` rows drawn at random across the whole table (not the first rows: PI may start
     late, in a column filled from row 1,500), handed on in key order so that the classifier can
-    tell identifiers that rise with the key (order numbers) from phone numbers."""
-    cols = [t.c[c] for c in readable]
-    query = select(*cols, *([key] if key is not None else []))
+    tell identifiers that rise with the key (order numbers) from phone numbers.
+
+    PostgreSQL thins a big table out row by row first (TABLESAMPLE BERNOULLI: one pass, like
+    COUNT(*)), so that only about THIN_TO times the sample is put in random order, not every row.
+    (SYSTEM, by pages, would be cheaper but draws whole pages: rows added together come together.)"""
+    big = conn.dialect.name == "postgresql" and not view and rows > max(BIG_TABLE, THIN_TO * size)
+    drawn = _draw(conn, t, key, readable, size, rows, THIN_TO * 100.0 * size / rows if big else None)
+    if key is not None:  # the key comes last in each row
+        drawn.sort(key=lambda r: (r[-1] is None, r[-1]))
+    return iter(drawn)
+
+
+def _draw(
+    conn: Connection, t: TableClause, key: str | None, readable: list[str], size: int, rows: int, percent: float | None
+) -> list[Sequence[Any]]:
+    """`size` rows in random order (all of them when there are no more), from about `percent` of the
+    table's rows when given, with the order key last."""
+    source: FromClause = t if percent is None else t.tablesample(func.bernoulli(percent))
+    order = None if key is None else literal_column("rowid") if key == _ROWID else source.c[key]
+    query = select(*(source.c[c] for c in readable), *([order.label("hegui_key")] if order is not None else []))
     if rows > size:
-        shuffle = func.rand() if conn.dialect.name in {"mysql", "mariadb"} else func.random()
-        query = query.order_by(shuffle)
-    query = query.limit(size)
-    result = conn.execute(query)
-    if key is None:
-        yield from result
-        return
-    drawn = list(result)  # at most `size` rows: sorted by key, which comes last in each row
-    drawn.sort(key=lambda r: (r[-1] is None, r[-1]))
-    yield from drawn
+        query = query.order_by(func.rand() if conn.dialect.name in {"mysql", "mariadb"} else func.random())
+    return list(conn.execute(query.limit(size)))
 
 
-def _order_key(conn: Connection, rel: Relation, t: TableClause) -> ColumnElement[Any] | None:
+_ROWID = "\0rowid"  # SQLite's rowid as the order key (no column may have this name)
+
+
+def _order_key(conn: Connection, rel: Relation, t: TableClause) -> str | None:
     """The column that orders a table's rows as they were added: a one-column primary key, else
     SQLite's rowid; None for views and tables with neither."""
     if rel.view:
@@ -479,10 +495,8 @@ def _order_key(conn: Connection, rel: Relation, t: TableClause) -> ColumnElement
     except (NotImplementedError, SQLAlchemyError):
         pk = []
     if len(pk) == 1 and pk[0] in t.c:
-        return t.c[pk[0]].label("hegui_key")
-    if conn.dialect.name == "sqlite":
-        return literal_column("rowid").label("hegui_key")
-    return None
+        return str(pk[0])
+    return _ROWID if conn.dialect.name == "sqlite" else None
 
 
 @contextmanager

@@ -91,3 +91,24 @@ def test_pg_json_arrays_and_table_comments(app: typer.Typer, runner: CliRunner, 
     assert cats[("t_0042", "ip")] is None and cats[("t_0043", "ip")] == "ip_address"
     written = out.read_text(encoding="utf-8")
     assert "JSON or arrays; searched inside" in written and 'comment has "配置"' in written
+
+
+def test_pg_big_table_sampled_by_pages_across_the_table(
+    app: typer.Typer, runner: CliRunner, pg_schema: str, tmp_path: Path
+) -> None:
+    """120,000 rows: thinned out first (TABLESAMPLE BERNOULLI), still across the table and in key order."""
+    assert PG_URL
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE TABLE "{pg_schema}".big (id serial PRIMARY KEY, beiyong2 text, ddh text)'))
+        conn.execute(
+            text(
+                f'INSERT INTO "{pg_schema}".big (beiyong2, ddh) SELECT CASE WHEN g > 90000 THEN :idno END, '
+                "(13800000000 + 7 * g)::text FROM generate_series(1, 120000) g"
+            ),
+            {"idno": "11010519491231002X"},
+        )
+    engine.dispose()
+    inv = scan_to(app, runner, PG_URL, tmp_path / "d.yaml", "--tables", f"{pg_schema}.big", "--sample", "100")
+    cats = {f.name: f.category for ds in inv.datasets for f in ds.fields}
+    assert cats == {"id": None, "beiyong2": "id_card_number", "ddh": None}
