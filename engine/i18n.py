@@ -692,9 +692,13 @@ MESSAGES: dict[str, Text] = {
         '("{word}", {category})',
     ),
     "discovery2.shape.person_name": Text(zh="人名", en="a person's name"),
-    "discovery2.shape.credential": Text(zh="账号或口令（而非是/否标志）", en="a user name or password (not a yes/no flag)"),
+    "discovery2.shape.credential": Text(
+        zh="账号或口令（而非是/否标志）", en="a user name or password (not a yes/no flag)"
+    ),
     "discovery2.shape.template": Text(zh="生物特征模板（长编码）", en="a biometric template (a long encoded value)"),
-    "discovery2.shape.device_id": Text(zh="设备标识（IMEI、UUID、MAC 等）", en="a device identifier (IMEI, UUID, MAC …)"),
+    "discovery2.shape.device_id": Text(
+        zh="设备标识（IMEI、UUID、MAC 等）", en="a device identifier (IMEI, UUID, MAC …)"
+    ),
     "discovery2.table_not_pi": Text(
         zh="所在表为{kind}（表名或注释含“{word}”）：其中的{category}指机器而非个人，不作为个人信息",
         en='the table is {kind} (its name or comment has "{word}"): a {category} there identifies a machine, '
@@ -704,7 +708,8 @@ MESSAGES: dict[str, Text] = {
         zh="{label}：列名优先于取值校验", en="{label}: the column name outranks the value check"
     ),
     "discovery2.json": Text(
-        zh="{count} 个抽样值为 JSON 或数组，已在其内部查找", en="{count} sampled values are JSON or arrays; searched inside"
+        zh="{count} 个抽样值为 JSON 或数组，已在其内部查找",
+        en="{count} sampled values are JSON or arrays; searched inside",
     ),
     # import-inventory (engine/discovery/)
     "import.format": Text(
