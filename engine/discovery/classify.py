@@ -45,7 +45,8 @@ EMBEDDED_MIN_SHARE = 0.05
 _EMBEDDED = tuple(BY_RULE[r] for r in ("prc_resident_id", "mainland_mobile", "bank_card", "email"))
 # A number right after one of these words is a reference (订单17…, order no. 13…), not a phone or card.
 _REFERENCE = re.compile(
-    r"(?:订单|单号|编号|流水|工单|运单|快递|物流|批次|交易|order|ref|no\.?|#|id)[号:：\s#]*$", re.IGNORECASE
+    r"(?:订单|单号|编号|流水|工单|运单|快递|物流|批次|交易|order|ref)(?:\s*(?:no\.?|number|号|编号))?[\s:：#号]*$",
+    re.IGNORECASE,
 )
 # Number-plan rules an identifier sequence can fit by chance (an order number in a mobile segment).
 _SEQUENCE_RULES = frozenset({"mainland_mobile", "mainland_landline", "bank_card", "prc_resident_id_15"})
@@ -181,7 +182,7 @@ def _mentions(text: str) -> Iterator[tuple[str, str]]:
     a number right after 订单, 单号, order no. … is a reference, not an item."""
     for match in _CANDIDATE.finditer(text):
         item = match.group()
-        if item[0].isdigit() and _REFERENCE.search(text, max(0, match.start() - 8), match.start()):
+        if item[0].isdigit() and _REFERENCE.search(text, max(0, match.start() - 16), match.start()):
             continue
         for v in _EMBEDDED:
             if v.lengths[0] <= len(item) <= v.lengths[1] and v.check(item):

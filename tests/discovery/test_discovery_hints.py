@@ -137,6 +137,8 @@ def test_reference_numbers_in_free_text_are_not_phone_mentions() -> None:
     assert scanned("beizhu", notes).category is None
     calls = [f"请致电{synth.mobile(RNG)}确认" for _ in range(100)]
     assert scanned("beizhu", calls).category == "phone"
+    english = [f"Mobile No: {synth.mobile(RNG)}" for _ in range(100)]  # "No" after a phone word is no reference
+    assert scanned("beizhu", english).category == "phone"
 
 
 def test_server_ip_in_a_configuration_table_is_not_pi() -> None:
