@@ -239,7 +239,7 @@ def propose(name: str, comment: str | None, stats: ColumnStats, table: TableKind
     proposal = _decide(hint, candidates, stats, evidence)
     if proposal.category is None:
         return proposal
-    if hint is not None and hint.category is None:  # server_ip: the name outranks the values
+    if hint is not None and hint.category is None and proposal.category in hint.overrides:  # server_ip
         return Proposal(None, NAME_ONLY, (*proposal.evidence, message("discovery2.column_not_pi", label=hint.not_pi)))
     if table is not None and proposal.category in table.not_pi and not table.keeps(name):
         category = _category_label(proposal.category)

@@ -183,3 +183,10 @@ def test_loose_value_rules_never_overrule_a_name() -> None:
     names = [hs.person(RNG) for _ in range(60)]
     assert scanned("jjlxr", names).category == "family_members"  # 紧急联系人: a person's name, but family
     assert scanned("fzr", names).category == "name"
+
+
+def test_a_not_pi_name_outranks_only_the_values_it_names() -> None:
+    ips = [hs.server_ip(RNG) for _ in range(50)]
+    assert scanned("gateway", ips).category is None  # server_address overrides ip_address
+    mobiles = [synth.mobile(RNG) for _ in range(50)]
+    assert scanned("tax_no", mobiles).category == "phone"  # an organisation's name, a person's values
