@@ -7,7 +7,7 @@ export CPPFLAGS := -DPyEval_CallObject=PyObject_CallObject
 
 .PHONY: demo test lint bench fuzz setup system docs clean
 
-# Debian packages (idempotent, only installs what is missing); PostgreSQL only for the tests.
+# Debian packages (idempotent, only installs what is missing); PostgreSQL and MariaDB only for the tests.
 system:
 	HEGUI_WITH_POSTGRES=$(WITH_POSTGRES) tools/setup-system.sh
 
