@@ -126,10 +126,15 @@ def questionnaire(
     from engine.workflow.workbook import changed, export_workbook, read_workbook
 
     console = out_console()
-    loaded = load_assessment(path)
-    ident = loaded.assessment.assessment.id
     if export is not None and import_ is not None:
         raise InputError.one("--export/--import", both("q.one_of"))
+    if export is None and import_ is None:
+        finished = qn.run(path, lang.value, console)
+        if finished is not None:
+            qn.print_unknown(finished, lang.value, console)
+        return
+    loaded = load_assessment(path)
+    ident = loaded.assessment.assessment.id
     if export is not None:
         inputs = [loaded.folder / name for name in (ASSESSMENT_FILE, DATASETS_YAML, DATASETS_CSV)]
         check_output(export, force=force, ours=workbook_is_ours, inputs=inputs)
@@ -138,15 +143,13 @@ def questionnaire(
             write_atomic(export, data)
         console.print(tr("q.exported", lang.value, file=export), markup=False)
         return
-    if import_ is not None:
-        slots = qn.slots(loaded)
-        answers = changed(read_workbook(import_, str(import_), slots, ident), slots)
-        if answers:
-            write_answers(loaded.folder / ASSESSMENT_FILE, answers)
-        loaded = load_assessment(path)
-        console.print(tr("q.imported", lang.value, file=import_, n=len(answers)), markup=False)
-    else:
-        loaded = qn.run(path, lang.value, console, console.input)
+    assert import_ is not None
+    slots = qn.slots(loaded)
+    answers = changed(read_workbook(import_, str(import_), slots, ident), slots)
+    if answers:
+        write_answers(loaded.folder / ASSESSMENT_FILE, answers)
+    loaded = load_assessment(path)
+    console.print(tr("q.imported", lang.value, file=import_, n=len(answers)), markup=False)
     qn.print_unknown(loaded, lang.value, console)
 
 
