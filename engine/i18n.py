@@ -655,6 +655,17 @@ MESSAGES: dict[str, Text] = {
         zh="评估还有以下问题：请用上面的菜单修正，或输入 q 退出后编辑文件",
         en="The assessment still has these problems: fix them with the menu above, or quit with q and edit the file",
     ),
+    "qb.imported": Text(
+        zh="已从 {file} 导入 {n} 个回答、{fields} 处字段修改",
+        en="Imported {n} answers and {fields} field changes from {file}",
+    ),
+    "qb.xl_unknown_field": Text(zh="没有这个字段：{key}", en="no such field: {key}"),
+    "qb.xl_no_questions": Text(
+        zh="先填写组织、处理活动、数据集和数据出境工作表并导入，再次导出后这里列出适用的问题",
+        en="Fill in the organisation, activities, datasets and transfers sheets and import them; "
+        "export again and the questions that apply are listed here",
+    ),
+    "qb.xl_no_id": Text(zh="缺少编号列（id）", en="the id column is missing"),
     "qb.opt.role.controller": Text(zh="自行决定处理目的和方式（处理者）", en="decides purposes and means (controller)"),
     "qb.opt.role.joint_controller": Text(
         zh="与他人共同决定处理目的和方式", en="decides purposes and means jointly with others"

@@ -127,7 +127,7 @@ def _target(path: Path) -> Path:
     return target
 
 
-def _rewrite(path: Path, text: str) -> None:
+def rewrite(path: Path, text: str) -> None:
     """Replace the file atomically; the new file keeps the old one's mode and owner."""
     target = _target(path)
     with output_errors(path):
@@ -140,7 +140,7 @@ def write_answers(path: Path, answers: Iterable[Answer]) -> None:
         text = _target(path).read_text(encoding="utf-8")
     for answer in answers:
         text = set_answer(text, answer, str(path))
-    _rewrite(path, text)
+    rewrite(path, text)
 
 
 # --------------------------------------------------------------------------- round-trip documents
@@ -182,8 +182,8 @@ def dump_document(doc: CommentedMap) -> str:
 
 
 def write_document(path: Path, doc: CommentedMap) -> None:
-    """Write the document atomically (see _rewrite)."""
-    _rewrite(path, dump_document(doc))
+    """Write the document atomically (see rewrite)."""
+    rewrite(path, dump_document(doc))
 
 
 def _last(node: Any) -> tuple[Any, Any] | None:

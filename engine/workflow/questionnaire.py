@@ -161,12 +161,14 @@ def _option(q: Question, text: str) -> str:
 
 
 def _choices_in(q: Question, raw: str) -> list[str]:
-    """The options a multi-choice answer lists: labels (which may hold spaces) separated by commas or 、,
-    else numbers and values separated by spaces too (see _parts)."""
-    coarse = [p.strip() for p in re.split(r"[,，、;；\n]+", raw) if p.strip()]
+    """The options a multi-choice answer lists. Labels may hold spaces, commas or 、, so the coarsest
+    separation whose every part is an option wins: one per line (as the workbook writes them), then
+    、 or semicolons, then commas too; else numbers and values separated by spaces as well (_parts)."""
     values = {o.value for o in q.options}
-    if coarse and all(_option(q, p) in values for p in coarse):
-        return coarse
+    for separators in (r"\n", r"[、;；\n]", r"[,，、;；\n]"):
+        parts = [p.strip() for p in re.split(separators, raw) if p.strip()]
+        if parts and all(_option(q, p) in values for p in parts):
+            return parts
     return _parts(raw)
 
 
@@ -656,17 +658,23 @@ def _fillable(problem: Problem) -> bool:
     return problem.message in unfilled_texts and top in ("assessment", "organisation", *LIST_KEYS.values())
 
 
-def build(folder: Path, ask: Ask) -> LoadedAssessment:
-    """Fill in what the assessment still lacks, then the menu until it validates and the user goes on.
+def open_for_editing(folder: Path) -> tuple[Editor, LoadedAssessment | None]:
+    """The folder's documents, and its inputs when they validate already (None while fields are unfilled).
 
     Anything wrong other than a field not yet filled in (a bad date, an unknown key) is an input
-    error, as for `hegui validate`: the questionnaire never overwrites what a person wrote."""
+    error, as for `hegui validate`: neither the questionnaire nor the workbook overwrites what a person wrote."""
     try:
-        load_assessment(folder)
+        loaded: LoadedAssessment | None = load_assessment(folder)
     except InputError as exc:
         if rest := [p for p in exc.problems if not _fillable(p)]:
             raise InputError(rest) from None
-    editor = Editor(folder)
+        loaded = None
+    return Editor(folder), loaded
+
+
+def build(folder: Path, ask: Ask) -> LoadedAssessment:
+    """Fill in what the assessment still lacks, then the menu until it validates and the user goes on."""
+    editor, _ = open_for_editing(folder)
     for kind in ("assessment", "assessor", "organisation"):
         if unfilled(kind, editor.section(kind)):
             _heading(ask, kind)
