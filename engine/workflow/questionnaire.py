@@ -452,7 +452,8 @@ class Ask:
         return safe(tr(key, self.lang, **values))
 
     def line(self, prompt: str, default: str | None = None, choices: list[str] | None = None) -> str:
-        asking = Prompt(prompt, console=self.console, choices=choices, show_choices=False)
+        allowed = [*choices, "q", "Q"] if choices else None  # q stops wherever it is typed
+        asking = Prompt(prompt, console=self.console, choices=allowed, show_choices=False, show_default=bool(default))
         asking.illegal_choice_message = f"[red]{self.say('qb.pick')}[/red]"
         try:
             raw = str(asking() if default is None else asking(default=default))
@@ -536,16 +537,23 @@ class Editor:
 
         return block_list(self.inventory if kind == "dataset" else self.main, LIST_KEYS[kind])
 
-    def refs(self) -> Refs:
-        """Dataset ids (datasets.yaml, and datasets.csv where it reads) and activity ids as they stand."""
-        ids = [str(d.get("id")) for d in self.items("dataset") if isinstance(d, Mapping) and d.get("id")]
-        if (self.folder / DATASETS_CSV).is_file():
-            from engine.discovery import tabular
+    def csv_datasets(self) -> list[str]:
+        """The dataset ids of datasets.csv (read-only here: its rows are edited as a spreadsheet)."""
+        if not (self.folder / DATASETS_CSV).is_file():
+            return []
+        from engine.discovery import tabular
 
-            with contextlib.suppress(InputError):  # validate reports a broken CSV with its cells
-                ids += [p.dataset.id for p in tabular.parse(tabular.read_csv(self.folder / DATASETS_CSV))]
-        acts = [str(a.get("id")) for a in self.items("activity") if isinstance(a, Mapping) and a.get("id")]
-        return Refs(tuple(dict.fromkeys(ids)), tuple(acts))
+        with contextlib.suppress(InputError):  # validate reports a broken CSV with its cells
+            return [p.dataset.id for p in tabular.parse(tabular.read_csv(self.folder / DATASETS_CSV))]
+        return []
+
+    def refs(self, datasets: Iterable[str] | None = None, activities: Iterable[str] | None = None) -> Refs:
+        """Dataset ids (datasets.yaml, or those given, and datasets.csv) and activity ids, as they stand."""
+        if datasets is None:
+            datasets = [str(d.get("id")) for d in self.items("dataset") if isinstance(d, Mapping) and d.get("id")]
+        if activities is None:
+            activities = [str(a.get("id")) for a in self.items("activity") if isinstance(a, Mapping) and a.get("id")]
+        return Refs(tuple(dict.fromkeys([*datasets, *self.csv_datasets()])), tuple(activities))
 
     def fill(self, ask: Ask, kind: Kind, item: Any, everything: bool) -> None:
         """Ask the entry's fields (only those missing or null unless `everything`), saving after each."""

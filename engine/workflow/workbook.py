@@ -324,14 +324,14 @@ def _sheet_rows(
 
 def _refs(book: Book, editor: Editor, problems: list[Problem]) -> Refs:
     """The dataset and activity ids the workbook defines (what references in it may name)."""
-    found: dict[Kind, tuple[str, ...]] = {}
+    found: dict[Kind, list[str] | None] = {}
     for kind in ("dataset", "activity"):
+        found[kind] = None
         if ITEM_SHEETS[kind] in book.sheetnames:
             _, codes, rows = _sheet_rows(book, kind, problems)
             at = codes.index("id") if "id" in codes else None
-            found[kind] = tuple(str(r[at]) for _, r in rows if at is not None and at < len(r) and r[at] is not None)
-    now = editor.refs()
-    return Refs(found.get("dataset", now.datasets), found.get("activity", now.activities))
+            found[kind] = [str(r[at]) for _, r in rows if at is not None and at < len(r) and r[at] is not None]
+    return editor.refs(found["dataset"], found["activity"])
 
 
 def _read_items(

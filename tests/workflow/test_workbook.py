@@ -11,12 +11,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from workflow_support import Run
+from openpyxl.utils import get_column_letter
+from workflow_support import Run, edit
 
 from engine.questions import Option, Question
 from engine.text import Text
 from engine.workflow.questionnaire import Slot
-from engine.workflow.workbook import ANSWER_COL, SHEET, export_workbook, read_workbook
+from engine.workflow.workbook import (
+    ANSWER_COL,
+    ITEM_SHEETS,
+    ORG_SHEET,
+    ORG_VALUE_COL,
+    SHEET,
+    export_workbook,
+    read_workbook,
+)
 from tests.conftest import assert_problem
 
 
@@ -137,3 +146,61 @@ def test_round_trip_loses_nothing(answers: dict[str, Any], lang: str) -> None:
     back = {a.qid: a.value for a in read_workbook(data, "q.xlsx", slots, "acme", lang).answers}
     assert back == answers
     assert {k: type(v) for k, v in back.items()} == {k: type(v) for k, v in answers.items()}
+
+
+def entry_row(ws: Any, ident: str) -> int:
+    return next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == ident)
+
+
+def column(ws: Any, code: str) -> int:
+    return next(c for c in range(1, ws.max_column + 1) if str(ws.cell(1, c).value).endswith(f"({code})"))
+
+
+def test_entry_sheets_name_bad_cells_then_rename_and_remove_entries(hegui: Run, example: Path, tmp_path: Path) -> None:
+    book = tmp_path / "q.xlsx"
+    assert hegui("questionnaire", example, "--export", book, "--lang", "en").exit_code == 0
+    wb = load_workbook(book)
+    org, acts, transfers = wb[ORG_SHEET], wb[ITEM_SHEETS["activity"]], wb[ITEM_SHEETS["transfer"]]
+    ciio = next(r for r in range(2, org.max_row + 1) if org.cell(r, 1).value == "organisation.ciio")
+    assert org.cell(ciio, ORG_VALUE_COL).value == "no"  # in the language exported
+    face = entry_row(acts, "face-login")
+    basis = column(acts, "legal_basis")
+    org.cell(ciio, ORG_VALUE_COL).value = "perhaps"
+    acts.cell(face, basis).value = "because"
+    acts.cell(face, column(acts, "datasets")).value = "members\nno-such-dataset"
+    wb.save(book)
+    before = (example / "assessment.yaml").read_bytes()
+    result = hegui("questionnaire", example, "--import", book)
+    assert result.exit_code == 2
+    assert_problem(result.stderr, f"{ORG_SHEET}!D{ciio}", "应为“是”或“否”，实为 'perhaps'", "expected yes or no")
+    letter = get_column_letter(basis)
+    assert_problem(result.stderr, f"{ITEM_SHEETS['activity']}!{letter}{face}", "实为 'because'", "got 'because'")
+    assert "no-such-dataset" in result.stderr
+    assert (example / "assessment.yaml").read_bytes() == before  # nothing applied
+
+    org.cell(ciio, ORG_VALUE_COL).value = "否"  # either language
+    acts.cell(face, basis).value = "consent"  # the code too
+    acts.cell(face, column(acts, "datasets")).value = "members\nface-templates"
+    acts.cell(entry_row(acts, "order-fulfilment"), column(acts, "name")).value = "Orders and delivery"
+    transfers.delete_rows(entry_row(transfers, "hk-parent-crm"))
+    wb.save(book)
+    result = hegui("questionnaire", example, "--import", book, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "Imported 0 answers and 2 field changes" in result.stdout  # the name and the removed transfer
+    text = (example / "assessment.yaml").read_text(encoding="utf-8")
+    assert "    name: Orders and delivery\n" in text and "hk-parent-crm" not in text
+    assert "name: {zh: 人脸识别登录, en: Face-recognition login}" in text  # an unchanged bilingual label stays
+    assert hegui("validate", example).exit_code == 0
+
+
+@pytest.mark.parametrize("shenzhen", [True, False])
+def test_why_we_ask_lists_only_obligations_that_can_apply(
+    hegui: Run, example: Path, tmp_path: Path, shenzhen: bool
+) -> None:
+    edit(example, "  shenzhen: true\n", f"  shenzhen: {str(shenzhen).lower()}\n")
+    book = tmp_path / "q.xlsx"
+    assert hegui("questionnaire", example, "--export", book).exit_code == 0
+    ws = load_workbook(book)[SHEET]
+    why = str(ws.cell(row_of(ws, "activity", "face-login", "retention_minimum"), 11).value)
+    assert "(PIPL-19-retention)" in why
+    assert ("(SZDR-11-retention)" in why) is shenzhen  # a Shenzhen rule only for a Shenzhen organisation
