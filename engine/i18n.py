@@ -241,7 +241,8 @@ MESSAGES: dict[str, Text] = {
         "and activities):",
     ),
     "init.questionnaire": Text(
-        zh="逐题回答问卷，回答写回本文件", en="asks the questions one by one and saves the answers here"
+        zh="逐项填写必填字段、处理活动、数据集与数据出境，再回答适用的问题，全部写回本文件",
+        en="fills in the fields, activities, datasets and transfers, then the questions, saving here",
     ),
     "init.schema": Text(
         zh="编辑器中的补全与悬停说明（用法见 docs/workflow.md）",
