@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.prompt import Prompt
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from engine.assessment import Activity, Assessment, Assessor, Meta, Organisation, Transfer
 from engine.condition import evaluate
@@ -532,10 +532,15 @@ class Editor:
             parent[key] = CommentedMap()
         return parent[key]
 
-    def items(self, kind: Kind) -> Any:
+    def items(self, kind: Kind, create: bool = False) -> Any:
+        """The entries of `kind`; a missing list reads as empty and is added to the file only to `create` it."""
         from engine.workflow.answers import block_list
 
-        return block_list(self.inventory if kind == "dataset" else self.main, LIST_KEYS[kind])
+        parent = self.inventory if kind == "dataset" else self.main
+        if create:
+            return block_list(parent, LIST_KEYS[kind])
+        found = parent.get(LIST_KEYS[kind])
+        return found if isinstance(found, CommentedSeq) else CommentedSeq()
 
     def csv_datasets(self) -> list[str]:
         """The dataset ids of datasets.csv (read-only here: its rows are edited as a spreadsheet)."""
@@ -628,7 +633,7 @@ def _menu(ask: Ask, editor: Editor) -> bool:
             _heading(ask, part)
             editor.fill(ask, part, editor.section(part), everything=True)
         return False
-    items = editor.items(kind)
+    items = editor.items(kind, create=action == "add")
     if action == "add":
         from engine.workflow.answers import insert
 

@@ -235,7 +235,9 @@ def _questions_sheet(ws: Any, slots: list[Slot], lang: str, checks: _Validations
     ws.auto_filter.ref = ws.dimensions
 
 
-def export_workbook(slots: list[Slot], assessment_id: str | None, lang: str, editor: Editor | None = None) -> bytes:
+def export_workbook(
+    slots: list[Slot], assessment_id: str | None, lang: str = "zh", editor: Editor | None = None
+) -> bytes:
     """The workbook's bytes: the questions that apply (answers filled in), and with `editor` the
     organisation, activities, datasets and transfers as they stand (fields not yet filled in left blank)."""
     wb = Workbook()
@@ -245,7 +247,6 @@ def export_workbook(slots: list[Slot], assessment_id: str | None, lang: str, edi
         _org_sheet(wb, editor, lang, checks)
         for kind in ITEM_KINDS:
             _item_sheet(wb, editor, kind, lang, checks)
-        wb.move_sheet(SHEET, offset=len(wb.sheetnames))  # questions last: they follow from the rest
     meta = wb.create_sheet(META)
     append(meta, ["format", FORMAT])
     append(meta, ["assessment", assessment_id])
@@ -346,7 +347,7 @@ def _read_items(
     if "id" not in codes:
         problems.append(book.at(ws, 1, 1, both("qb.xl_no_id")))
         return
-    items = editor.items(kind)
+    items = editor.items(kind, create=bool(rows))
     existing = {str(x.get("id")): x for x in items if isinstance(x, Mapping) and x.get("id") is not None}
     unnamed = [x for x in items if isinstance(x, Mapping) and x.get("id") is None]  # the scaffold's entry
     kept: dict[str, tuple[Any, int]] = {}

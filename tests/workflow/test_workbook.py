@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from workflow_support import Run, edit
+from workflow_support import EXAMPLES, Run, edit
 
 from engine.questions import Option, Question
 from engine.text import Text
@@ -204,3 +205,23 @@ def test_why_we_ask_lists_only_obligations_that_can_apply(
     why = str(ws.cell(row_of(ws, "activity", "face-login", "retention_minimum"), 11).value)
     assert "(PIPL-19-retention)" in why
     assert ("(SZDR-11-retention)" in why) is shenzhen  # a Shenzhen rule only for a Shenzhen organisation
+
+
+def test_an_inventory_in_datasets_csv_stays_the_only_one(hegui: Run, tmp_path: Path) -> None:
+    folder, book = tmp_path / "offshore", tmp_path / "q.xlsx"
+    shutil.copytree(EXAMPLES / "offshore-saas", folder)
+    assert not (folder / "datasets.yaml").exists()
+    assert hegui("questionnaire", folder, "--export", book).exit_code == 0
+    wb = load_workbook(book)
+    org = wb[ORG_SHEET]
+    name = next(r for r in range(2, org.max_row + 1) if org.cell(r, 1).value == "assessment.title")
+    org.cell(name, ORG_VALUE_COL).value = "Offshore SaaS 2027"
+    acts = wb[ITEM_SHEETS["activity"]]
+    first = acts.cell(2, column(acts, "datasets"))
+    first.value = str(first.value).split("\n")[0]  # a dataset of datasets.csv, chosen again
+    wb.save(book)
+    result = hegui("questionnaire", folder, "--import", book, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "title: Offshore SaaS 2027" in (folder / "assessment.yaml").read_text(encoding="utf-8")
+    assert not (folder / "datasets.yaml").exists()
+    assert hegui("validate", folder).exit_code == 0
