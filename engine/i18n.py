@@ -241,7 +241,8 @@ MESSAGES: dict[str, Text] = {
         "and activities):",
     ),
     "init.questionnaire": Text(
-        zh="逐题回答问卷，回答写回本文件", en="asks the questions one by one and saves the answers here"
+        zh="逐项填写必填字段、处理活动、数据集与数据出境，再回答适用的问题，全部写回本文件",
+        en="fills in the fields, activities, datasets and transfers, then the questions, saving here",
     ),
     "init.schema": Text(
         zh="编辑器中的补全与悬停说明（用法见 docs/workflow.md）",
@@ -625,6 +626,79 @@ MESSAGES: dict[str, Text] = {
     "answer.flow_style": Text(
         zh="无法在流式 {{…}} 映射中添加 answers；请改写为块格式",
         en="cannot add answers to a flow-style {{…}} mapping; write it as a block",
+    ),
+    # questionnaire2: the questionnaire builds the assessment (engine/workflow/questionnaire.py, workbook.py)
+    "qb.categories": Text(zh="数据集包含的个人信息类别", en="PI categories the dataset holds"),
+    "qb.pick": Text(zh="请输入列出的编号之一", en="Enter one of the numbers listed"),
+    "qb.which": Text(zh="编号", en="number"),
+    "qb.kind.assessment": Text(zh="评估", en="assessment"),
+    "qb.kind.assessor": Text(zh="评估人", en="assessor"),
+    "qb.kind.organisation": Text(zh="组织", en="organisation"),
+    "qb.edit_org": Text(zh="修改评估与组织信息", en="Edit the assessment and organisation details"),
+    "qb.kind.activity": Text(zh="处理活动", en="processing activity"),
+    "qb.kind.dataset": Text(zh="数据集", en="dataset"),
+    "qb.kind.transfer": Text(zh="数据出境", en="transfer abroad"),
+    "qb.list.activity": Text(zh="处理活动（{n} 项）", en="Processing activities ({n})"),
+    "qb.list.dataset": Text(zh="数据集（{n} 个）", en="Datasets ({n})"),
+    "qb.list.transfer": Text(zh="数据出境（{n} 项）", en="Transfers abroad ({n})"),
+    "qb.menu": Text(zh="评估内容", en="The assessment"),
+    "qb.edit": Text(zh="修改{what}", en="Edit a {what}"),
+    "qb.add": Text(zh="添加{what}", en="Add a {what}"),
+    "qb.rename": Text(zh="重命名{what}", en="Rename a {what}"),
+    "qb.remove": Text(zh="删除{what}", en="Remove a {what}"),
+    "qb.menu_keys": Text(
+        zh="直接回车：继续回答适用的问题；q：保存并退出",
+        en="Enter: go on to the questions that apply; q: save and quit",
+    ),
+    "qb.none": Text(zh="尚无可选项。", en="There is none yet."),
+    "qb.removed": Text(zh="已删除 {what}（以及对它的引用）", en="Removed {what} (and every reference to it)"),
+    "qb.not_valid": Text(
+        zh="评估还有以下问题：请用上面的菜单修正，或输入 q 退出后编辑文件",
+        en="The assessment still has these problems: fix them with the menu above, or quit with q and edit the file",
+    ),
+    "qb.imported": Text(
+        zh="已从 {file} 导入 {n} 个回答、{fields} 处字段修改",
+        en="Imported {n} answers and {fields} field changes from {file}",
+    ),
+    "qb.xl_unknown_field": Text(zh="没有这个字段：{key}", en="no such field: {key}"),
+    "qb.xl_no_questions": Text(
+        zh="先填写组织、处理活动、数据集和数据出境工作表并导入，再次导出后这里列出适用的问题",
+        en="Fill in the organisation, activities, datasets and transfers sheets and import them; "
+        "export again and the questions that apply are listed here",
+    ),
+    "qb.xl_no_id": Text(zh="缺少编号列（id）", en="the id column is missing"),
+    "qb.opt.role.controller": Text(zh="自行决定处理目的和方式（处理者）", en="decides purposes and means (controller)"),
+    "qb.opt.role.joint_controller": Text(
+        zh="与他人共同决定处理目的和方式", en="decides purposes and means jointly with others"
+    ),
+    "qb.opt.role.entrusted_party": Text(zh="受托处理（受托人）", en="processes on a client's behalf (entrusted party)"),
+    "qb.opt.outside_china_basis.offering_goods_services": Text(
+        zh="以向境内自然人提供产品或服务为目的", en="to offer goods or services to individuals in China"
+    ),
+    "qb.opt.outside_china_basis.analysing_behaviour": Text(
+        zh="分析、评估境内自然人的行为", en="to analyse or assess the behaviour of individuals in China"
+    ),
+    "qb.opt.outside_china_basis.other_legal": Text(zh="法律、行政法规规定的其他情形", en="other cases laws provide"),
+    "qb.opt.purpose.general": Text(zh="一般情形（不属于以下特殊情形）", en="general (none of the cases below)"),
+    "qb.opt.purpose.contract_with_individual": Text(
+        zh="为订立、履行个人作为一方当事人的合同所必需", en="needed for a contract to which the individual is a party"
+    ),
+    "qb.opt.purpose.cross_border_hr": Text(zh="跨境人力资源管理所必需", en="needed for cross-border HR management"),
+    "qb.opt.purpose.emergency": Text(
+        zh="紧急情况下为保护自然人的生命健康和财产安全所必需",
+        en="needed in an emergency to protect life, health and property",
+    ),
+    "qb.opt.purpose.legal_duty": Text(
+        zh="为履行法定职责或者法定义务所必需", en="needed for a statutory duty or obligation"
+    ),
+    "qb.opt.purpose.treaty": Text(
+        zh="依我国缔结或参加的国际条约、协定", en="under a treaty or agreement China is party to"
+    ),
+    "qb.opt.purpose.reexport_foreign_pi": Text(
+        zh="境外收集、在境内处理后出境的个人信息", en="PI collected abroad, processed in China and sent back"
+    ),
+    "qb.opt.purpose.non_pi_trade_data": Text(
+        zh="国际贸易等活动中不含个人信息或重要数据的数据", en="trade and similar data without PI or important data"
     ),
     # command-line options (engine/cli.py, engine/discovery/cli.py)
     "cli.unknown_format": Text(

@@ -122,31 +122,33 @@ def questionnaire(
     from engine.output import write_atomic
     from engine.overwrite import check_output, output_errors, workbook_is_ours
     from engine.workflow import questionnaire as qn
-    from engine.workflow.answers import write_answers
-    from engine.workflow.workbook import changed, export_workbook, read_workbook
+    from engine.workflow.workbook import apply_import, changed, export_workbook, read_workbook
 
     console = out_console()
-    loaded = load_assessment(path)
-    ident = loaded.assessment.assessment.id
     if export is not None and import_ is not None:
         raise InputError.one("--export/--import", both("q.one_of"))
+    if export is None and import_ is None:
+        finished = qn.run(path, lang.value, console)
+        if finished is not None:
+            qn.print_unknown(finished, lang.value, console)
+        return
+    editor, loaded = qn.open_for_editing(path)
+    ident = editor.section("assessment").get("id")
+    slots = qn.slots(loaded) if loaded is not None else []
     if export is not None:
-        inputs = [loaded.folder / name for name in (ASSESSMENT_FILE, DATASETS_YAML, DATASETS_CSV)]
+        inputs = [editor.folder / name for name in (ASSESSMENT_FILE, DATASETS_YAML, DATASETS_CSV)]
         check_output(export, force=force, ours=workbook_is_ours, inputs=inputs)
-        data = export_workbook(qn.slots(loaded), ident)
+        data = export_workbook(slots, ident, lang.value, editor)
         with output_errors(export):
             write_atomic(export, data)
         console.print(tr("q.exported", lang.value, file=export), markup=False)
         return
-    if import_ is not None:
-        slots = qn.slots(loaded)
-        answers = changed(read_workbook(import_, str(import_), slots, ident), slots)
-        if answers:
-            write_answers(loaded.folder / ASSESSMENT_FILE, answers)
-        loaded = load_assessment(path)
-        console.print(tr("q.imported", lang.value, file=import_, n=len(answers)), markup=False)
-    else:
-        loaded = qn.run(path, lang.value, console, console.input)
+    assert import_ is not None
+    imported = read_workbook(import_, str(import_), slots, ident, lang.value, editor)
+    answers = changed(imported.answers, slots)
+    apply_import(editor.folder, editor, imported, answers, str(import_))
+    console.print(tr("qb.imported", lang.value, file=import_, n=len(answers), fields=imported.fields), markup=False)
+    loaded = load_assessment(path)
     qn.print_unknown(loaded, lang.value, console)
 
 

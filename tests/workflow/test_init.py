@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from workflow_support import Run
 
 from engine.assessment import Activity, Assessment, Assessor, Incident, Meta, Organisation, Platform, Transfer, Waiver
+from engine.dataset import DataField, Dataset
 from engine.i18n import both
 from engine.workflow.scaffold import FIELD_HELP, WIDTH, scaffold
 
@@ -25,6 +26,8 @@ MODELS: list[type[BaseModel]] = [
     Transfer,
     Incident,
     Waiver,
+    Dataset,
+    DataField,
 ]
 VALUES = {  # what a person fills in, by field name
     "id": "acme-2026",

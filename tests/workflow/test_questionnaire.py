@@ -23,9 +23,10 @@ QUESTION_APPOINTED = "Has a PI protection officer been appointed"
 QUESTION_RETENTION = "Is PI kept only for the shortest time the purpose needs"
 
 
-def spawn(folder: Path) -> pexpect.spawn:
+def spawn(folder: Path, menu: bool = True) -> pexpect.spawn:
+    """The questionnaire on a complete assessment; past the menu of activities, datasets and transfers."""
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "250"}
-    return pexpect.spawn(
+    child = pexpect.spawn(
         sys.executable,
         ["-m", "engine.workflow", "questionnaire", str(folder), "--lang", "en"],
         env=env,
@@ -33,6 +34,11 @@ def spawn(folder: Path) -> pexpect.spawn:
         encoding="utf-8",
         timeout=60,
     )
+    if menu:
+        child.expect("Enter: go on to the questions that apply")
+        child.expect("→ ")
+        child.sendline("")
+    return child
 
 
 def answers(folder: Path) -> str:
@@ -115,7 +121,7 @@ def test_questionnaire_asks_what_applies_saves_each_answer_and_resumes(example: 
 
 def test_questionnaire_on_invalid_input_is_exit_2(tmp_path: Path) -> None:
     (tmp_path / "assessment.yaml").write_text("assessment: {id: BAD}\n", encoding="utf-8")
-    child = spawn(tmp_path)
+    child = spawn(tmp_path, menu=False)
     child.expect("assessment.yaml:1:")
     child.expect(pexpect.EOF)
     child.close()
