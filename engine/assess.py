@@ -11,7 +11,8 @@ from typing import Any
 
 from engine import __version__, citation
 from engine.assessment import PURPOSE_INSTRUMENT
-from engine.compiler import STATUSES, CompiledRulebooks, EngineError
+from engine.cache import memo
+from engine.compiler import STATUSES, CompiledRulebooks, EngineError, Plan, plan_rulesets
 from engine.condition import Node, evaluate, explain
 from engine.errors import InputError
 from engine.facts import Context, build_contexts, carries_id_numbers, counted_transfers
@@ -56,8 +57,10 @@ def manifest() -> Manifest:
 
 @cache
 def compiled() -> CompiledRulebooks:
-    """One compiled engine per process (durable-rules is not to be shared across threads)."""
-    return CompiledRulebooks(rulebooks())
+    """One compiled engine per process (durable-rules is not to be shared across threads); the rulesets'
+    plan is cached per user with the rulebooks, only the C rulesets are created here."""
+    books = rulebooks()
+    return CompiledRulebooks(books, plan=memo("rulesets", Plan, lambda: plan_rulesets(books)))
 
 
 def assess(loaded: LoadedAssessment, as_of: date | None = None) -> FindingsDocument:

@@ -1,11 +1,13 @@
-"""A per-user cache of work that depends only on packaged files (the loaded, linted rulebooks), so a
-command does not re-parse thousands of rulebook lines in every process.
+"""A per-user cache of work that depends only on packaged files (the loaded, linted rulebooks, the question
+bank, the taxonomy, the rulesets compiled from them), so a command does not re-parse thousands of
+rulebook lines and recompile them in every process.
 
-Entries are keyed by a content hash of every file they were built from plus the engine and Python
-versions; a stale, truncated or unreadable entry is ignored and rebuilt; writes go to a temporary file
-renamed into place, so concurrent writers never leave half an entry. The folder is the user's own
-(`$HEGUI_CACHE_DIR`, else `$XDG_CACHE_HOME/hegui`, else `~/.cache/hegui`); `HEGUI_NO_CACHE=1` turns the
-cache off. Entries are pickles: the cache folder must be as private as the user's home.
+Entries are keyed by a content hash of every packaged data file plus the engine's own source, the engine
+and the Python versions (a changed compiler must not read rulesets an older one planned); a stale,
+truncated or unreadable entry is ignored and rebuilt; writes go to a temporary file renamed into place,
+so concurrent writers never leave half an entry. The folder is the user's own (`$HEGUI_CACHE_DIR`, else
+`$XDG_CACHE_HOME/hegui`, else `~/.cache/hegui`); `HEGUI_NO_CACHE=1` turns the cache off. Entries are
+pickles: the cache folder must be as private as the user's home.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from engine import __version__
+
+T = TypeVar("T")
 
 
 def cache_dir() -> Path | None:
@@ -31,12 +36,37 @@ def cache_dir() -> Path | None:
     return Path(base) / "hegui"
 
 
+def engine_sources() -> list[Path]:
+    """The engine's own Python files: what it builds from the data files depends on them too."""
+    return sorted(Path(__file__).parent.rglob("*.py"))
+
+
 def content_key(files: Iterable[Path]) -> str:
-    """Hash of the files' paths and bytes, the engine version and the Python version."""
+    """Hash of the files' paths and bytes, the engine's sources, the engine version and the Python version."""
     digest = hashlib.sha256(f"{__version__}|{sys.version}".encode())
-    for path in files:
+    for path in [*files, *engine_sources()]:
         digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+@cache
+def packaged_key() -> str:
+    """The content key of every packaged file the cached entries are built from (once per process)."""
+    from engine.rulebook import packaged_files
+
+    return content_key(packaged_files())
+
+
+def memo(name: str, kind: type[T], build: Callable[[], T]) -> T:
+    """`build()` for the packaged files as they are, from the cache when an entry of the right `kind` was
+    stored for the same content key, else built and stored."""
+    key = packaged_key()
+    cached = read_cached(name, key)
+    if isinstance(cached, kind):
+        return cached
+    value = build()
+    write_cached(name, key, value)
+    return value
 
 
 def read_cached(name: str, key: str) -> Any | None:

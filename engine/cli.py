@@ -10,10 +10,9 @@ from datetime import date
 from enum import StrEnum
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from typer import rich_utils
 from typer._click.exceptions import (  # typer's vendored click: the classes of its usage errors
     BadOptionUsage,
     BadParameter,
@@ -24,10 +23,12 @@ from typer._click.exceptions import (  # typer's vendored click: the classes of 
 from typer.core import TyperCommand, TyperGroup
 
 from engine import __version__
-from engine.console import SafeConsole
 from engine.errors import InputError, clip
 from engine.i18n import MESSAGES, both, closest
 from engine.overwrite import ForceOption
+
+if TYPE_CHECKING:
+    from engine.console import SafeConsole
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,7 +52,7 @@ class _BuiltinHelp:
         except UsageError as exc:
             if type(exc).__name__ == "NoArgsIsHelpError":  # shows the help, not an error
                 raise
-            raise UsageError(usage_message(exc), exc.ctx) from None
+            raise usage_error(usage_message(exc), exc) from None
         return parsed
 
 
@@ -66,8 +67,18 @@ class _Group(_BuiltinHelp, TyperGroup):
         except UsageError as exc:
             if args and args[0] not in self.commands:
                 text = both("cli.no_command", command=clip(args[0]), hint=closest(args[0], self.commands))
-                raise UsageError(text, exc.ctx) from None
-            raise UsageError(usage_message(exc), exc.ctx) from None
+                raise usage_error(text, exc) from None
+            raise usage_error(usage_message(exc), exc) from None
+
+
+def usage_error(text: str, exc: UsageError) -> UsageError:
+    """Our usage error, with the two English texts of typer's error panel in both languages too (typer's
+    rich formatting is imported here, when an error is shown, not at every start)."""
+    from typer import rich_utils
+
+    rich_utils.ERRORS_PANEL_TITLE = both("cli.error_title")
+    rich_utils.RICH_HELP = both("cli.try_help", command="[blue]'{command_path} {help_option}'[/]")
+    return UsageError(text, exc.ctx)
 
 
 def usage_message(exc: UsageError) -> str:
@@ -125,18 +136,19 @@ app = _Typer(
     add_completion=True,
     rich_markup_mode="rich",
 )
-# typer prints usage errors in a panel with these two English texts of its own
-rich_utils.ERRORS_PANEL_TITLE = both("cli.error_title")
-rich_utils.RICH_HELP = both("cli.try_help", command="[blue]'{command_path} {help_option}'[/]")
 rulebooks_app = _Typer(help="规则库工具 / Rulebook tools: lint, test, coverage, docs.", no_args_is_help=True)
 app.add_typer(rulebooks_app, name="rulebooks")
 
 
 def err_console() -> SafeConsole:
+    from engine.console import SafeConsole
+
     return SafeConsole(stderr=True, soft_wrap=True)
 
 
 def out_console() -> SafeConsole:
+    from engine.console import SafeConsole
+
     return SafeConsole()
 
 
@@ -262,7 +274,6 @@ def assess(
     from engine.inputs import load_assessment
     from engine.output import write_files
     from engine.render.formats import RenderJob, render
-    from engine.render.terminal import print_summary
 
     day = parse_date(as_of, "--as-of")
     wanted = parse_formats(formats)
@@ -274,6 +285,8 @@ def assess(
     target = out or (path / "out")
     write_files(target, files)  # all or none: a full disk leaves no findings.json without its reports
     if not quiet:
+        from engine.render.terminal import print_summary
+
         print_summary(doc, summary_lang, out_console())
         for name in files:
             out_console().print(f"→ {target / name}", markup=False)
@@ -393,7 +406,6 @@ def transfer(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / Print JSON.")] = False,
 ) -> None:
     """快速判断数据出境路径 / Decide the outbound-transfer mechanism from a few numbers."""
-    from engine.render.terminal import LABELS
     from engine.transfer import decide_transfer
 
     day = parse_date(as_of, "--as-of") or date.today()
@@ -427,6 +439,8 @@ def transfer(
         }
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
+    from engine.render.terminal import LABELS
+
     console, t, code = out_console(), LABELS[lang.value], lang.value
     console.print(f"[bold]{t['mechanism']}: {t[d.value]}[/bold] ({d.value})")
     for r in d.reasons:

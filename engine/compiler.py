@@ -174,6 +174,34 @@ def _firing(message: str) -> tuple[str, str]:
     return name, next(iter(matched.values()))["id"]
 
 
+@dataclass(frozen=True)
+class Plan:
+    """The rulesets to create, as plain data (cached per user, engine/cache.py): per stratum, each
+    ruleset's name suffix, JSON definition, scope and projection; and what each rule id stands for."""
+
+    strata: list[list[tuple[str, str, str, tuple[tuple[str, str, str], ...]]]]
+    names: dict[str, tuple[str, ...]]  # durable-rules rule id -> the names it stands for
+
+
+def plan_rulesets(books: Rulebooks, alpha_budget: int = ALPHA_BUDGET) -> Plan:
+    """Rules grouped by stratum and scope, packed into rulesets within `alpha_budget` distinct tests."""
+    strata: list[list[tuple[str, str, str, tuple[tuple[str, str, str], ...]]]] = []
+    names: dict[str, tuple[str, ...]] = {}
+    for rules in rules_for(books):
+        rulesets = []
+        for scope in sorted({r.scope for r in rules}):
+            scoped = [(r, p) for r in rules if r.scope == scope and (p := _pattern(r)) is not None]
+            for c, chunk in enumerate(_pack(scoped, alpha_budget)):
+                ids = [f"r{len(names) + i}" for i in range(len(chunk))]
+                names.update((rid, r.names) for rid, (r, _) in zip(ids, chunk, strict=True))
+                definition = {rid: p for rid, (_, p) in zip(ids, chunk, strict=True)}
+                definition[BEGIN] = {"all": [{"m": {"kind": BEGIN}}]}
+                used = sorted(set().union(*(facts_used(r.node) for r, _ in chunk)))
+                rulesets.append((f"{scope}_{c}", json.dumps(definition), scope, projection(used)))
+        strata.append(rulesets)
+    return Plan(strata, names)
+
+
 class CompiledRulebooks:
     """The rulebooks as durable-rules rulesets; build once per process (never share across threads).
 
@@ -181,27 +209,21 @@ class CompiledRulebooks:
     scope, each projected onto the facts its rules test: fewer and smaller facts to parse.
     """
 
-    def __init__(self, books: Rulebooks, alpha_budget: int = ALPHA_BUDGET) -> None:
+    def __init__(self, books: Rulebooks, alpha_budget: int = ALPHA_BUDGET, plan: Plan | None = None) -> None:
         self.books = books
         self.levels = books.derived_order()
+        plan = plan or plan_rulesets(books, alpha_budget)
+        self.names = plan.names
         self.strata: list[list[_Ruleset]] = []
-        self.names: dict[str, tuple[str, ...]] = {}  # durable-rules rule id -> the names it stands for
         tag = f"hegui{os.getpid()}_{next(_names)}"
-        for s, rules in enumerate(rules_for(books)):
+        for s, stratum in enumerate(plan.strata):
             rulesets = []
-            for scope in sorted({r.scope for r in rules}):
-                scoped = [(r, p) for r in rules if r.scope == scope and (p := _pattern(r)) is not None]
-                for c, chunk in enumerate(_pack(scoped, alpha_budget)):
-                    ids = [f"r{len(self.names) + i}" for i in range(len(chunk))]
-                    self.names.update((rid, r.names) for rid, (r, _) in zip(ids, chunk, strict=True))
-                    definition = {rid: p for rid, (_, p) in zip(ids, chunk, strict=True)}
-                    definition[BEGIN] = {"all": [{"m": {"kind": BEGIN}}]}
-                    try:
-                        handle = dre.create_ruleset(f"{tag}_{s}_{scope}_{c}", json.dumps(definition))
-                    except dre.error as exc:
-                        raise EngineError(f"durable-rules rejected ruleset {s}/{scope}/{c}: {exc}") from exc
-                    used = sorted(set().union(*(facts_used(r.node) for r, _ in chunk)))
-                    rulesets.append(_Ruleset(handle, scope, projection(used)))
+            for suffix, definition, scope, keys in stratum:
+                try:
+                    handle = dre.create_ruleset(f"{tag}_{s}_{suffix}", definition)
+                except dre.error as exc:
+                    raise EngineError(f"durable-rules rejected ruleset {s}/{suffix}: {exc}") from exc
+                rulesets.append(_Ruleset(handle, scope, keys))
             self.strata.append(rulesets)
         self._sessions = itertools.count()
 

@@ -216,6 +216,20 @@ MESSAGES: dict[str, Text] = {
     "v.high": Text(zh="高", en="high"),
     "v.medium": Text(zh="中", en="medium"),
     "v.low": Text(zh="低", en="low"),
+    # speed: Dask batch (engine/workflow/dask_runner.py)
+    "batch.no_dask": Text(
+        zh="--scheduler 需要 Dask：请安装 hegui[dask]（dask 与 distributed）",
+        en="--scheduler needs Dask: install hegui[dask] (dask and distributed)",
+    ),
+    "batch.no_scheduler": Text(
+        zh="无法连接 Dask 调度器 {address}（{why}）",
+        en="cannot reach the Dask scheduler at {address} ({why})",
+    ),
+    "batch.killed_workers": Text(
+        zh="评估此文件夹时 {n} 个 Dask 工作进程先后意外终止（最后一个为 {worker}），例如规则引擎崩溃或内存耗尽",
+        en="{n} Dask workers died one after another while assessing this folder (the last was {worker}), "
+        "e.g. a crash in the rules engine or out of memory",
+    ),
     # diff
     "d.new_gaps": Text(zh="新增差距", en="New gaps"),
     "d.closed_gaps": Text(zh="已关闭的差距", en="Closed gaps"),

@@ -40,15 +40,46 @@ class LoadedAssessment:
     input_hash: str
 
 
-def load_assessment(folder: Path) -> LoadedAssessment:
-    """Validate an assessment folder; raises InputError listing every problem found."""
+@dataclass(frozen=True, eq=False)
+class InputFiles:
+    """An assessment folder's input files as read (and checked) where the folder is: each present file's
+    bytes, or the problems reading it. What load_inputs validates, in this process or on another machine
+    (a Dask worker), with the same messages naming the same paths."""
+
+    folder: Path
+    files: dict[str, bytes | tuple[Problem, ...]]
+
+
+def read_inputs(folder: Path) -> InputFiles:
+    """Read an assessment folder's input files; raises InputError when there is no assessment.yaml to read."""
     if folder.is_file() and folder.name == ASSESSMENT_FILE:
         folder = folder.parent
     main = folder / ASSESSMENT_FILE
     if not main.is_file():
         raise InputError.one(str(folder), both("input.no_assessment", file=ASSESSMENT_FILE))
+    files: dict[str, bytes | tuple[Problem, ...]] = {ASSESSMENT_FILE: read_input(main, folder=folder)}
+    for name in (DATASETS_YAML, DATASETS_CSV):
+        path = folder / name
+        if path.exists() or path.is_symlink():  # a pipe or a dangling link is refused, not skipped
+            try:
+                files[name] = read_input(path, folder=folder)
+            except InputError as exc:
+                files[name] = tuple(exc.problems)
+    return InputFiles(folder, files)
+
+
+def load_assessment(folder: Path) -> LoadedAssessment:
+    """Validate an assessment folder; raises InputError listing every problem found."""
+    return load_inputs(read_inputs(folder))
+
+
+def load_inputs(inputs: InputFiles) -> LoadedAssessment:
+    """Validate an assessment from its files' bytes; raises InputError listing every problem found."""
+    folder = inputs.folder
+    main = folder / ASSESSMENT_FILE
     digest = hashlib.sha256()
-    raw = read_input(main, folder=folder)
+    raw = inputs.files[ASSESSMENT_FILE]
+    assert isinstance(raw, bytes)  # read_inputs raises rather than record a problem for this one
     digest.update(raw)
     located = parse(raw, str(main), defer_values=True)  # a bad date must not hide the other problems
     problems: list[Problem] = list(located.deferred)
@@ -64,18 +95,22 @@ def load_assessment(folder: Path) -> LoadedAssessment:
     datasets: dict[str, Dataset] = {}
     for name, reader in ((DATASETS_YAML, _datasets_yaml), (DATASETS_CSV, _datasets_csv)):
         path = folder / name
-        if path.exists() or path.is_symlink():  # a pipe or a dangling link is refused, not skipped
-            try:
-                raw = read_input(path, folder=folder)
-                digest.update(raw)
-                for ds, where in reader(path, raw):
-                    if ds.id in datasets:
-                        twice = both("input.dataset_twice", id=ds.id)
-                        problems.append(Problem(str(path), twice, where[0], where[1], where[2]))
-                    datasets[ds.id] = ds
-                    problems.extend(_check_categories(ds, str(path), where))
-            except InputError as exc:
-                problems.extend(exc.problems)
+        content = inputs.files.get(name)
+        if content is None:
+            continue
+        if not isinstance(content, bytes):
+            problems.extend(content)
+            continue
+        try:
+            digest.update(content)
+            for ds, where in reader(path, content):
+                if ds.id in datasets:
+                    twice = both("input.dataset_twice", id=ds.id)
+                    problems.append(Problem(str(path), twice, where[0], where[1], where[2]))
+                datasets[ds.id] = ds
+                problems.extend(_check_categories(ds, str(path), where))
+        except InputError as exc:
+            problems.extend(exc.problems)
     if assessment is not None:
         problems.extend(_check_references(assessment, datasets, located))
         problems.extend(_check_answers(assessment, located))
@@ -104,12 +139,10 @@ def _datasets_yaml(path: Path, raw: bytes) -> list[tuple[Dataset, Where]]:
 
 
 def _datasets_csv(path: Path, raw: bytes) -> list[tuple[Dataset, Where]]:
-    """One row per field; dataset columns repeat and agree between rows (parser shared with imports).
-
-    `raw` was read and checked by read_input; the shared reader opens the (checked) file again."""
+    """One row per field; dataset columns repeat and agree between rows (parser shared with imports)."""
     from engine.discovery import tabular
 
-    return [(p.dataset, p.where) for p in tabular.parse(tabular.read_csv(path))]
+    return [(p.dataset, p.where) for p in tabular.parse(tabular.csv_grid(raw, str(path)))]
 
 
 def _check_categories(ds: Dataset, file: str, where: Where) -> list[Problem]:

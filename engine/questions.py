@@ -20,7 +20,7 @@ Scope = Literal["org", "activity", "transfer"]
 
 
 class Option(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
 
     value: str
     zh: str
@@ -28,7 +28,7 @@ class Option(BaseModel):
 
 
 class Question(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     scope: Scope
@@ -72,7 +72,7 @@ class Question(BaseModel):
 
 
 class QuestionBank(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
 
     questions: list[Question]
 
@@ -93,7 +93,14 @@ def question_files() -> list[Path]:
 
 @cache
 def question_bank() -> QuestionBank:
-    """All question files merged (rulebooks/questions/*.yaml); ids are unique across files."""
+    """All question files merged (rulebooks/questions/*.yaml); ids are unique across files. Cached per
+    user with the rulebooks (engine/cache.py): every input check reads it."""
+    from engine.cache import memo
+
+    return memo("questions", QuestionBank, _load_question_bank)
+
+
+def _load_question_bank() -> QuestionBank:
     questions: list[Question] = []
     for path in question_files():
         located = load(path)

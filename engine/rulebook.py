@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine import citation
-from engine.cache import content_key, read_cached, write_cached
+from engine.cache import memo
 from engine.condition import All, Always, Any_, Cmp, ConditionError, FactSpec, Node, facts_used, parse
 from engine.errors import BadValue, InputError, Problem
 from engine.facts import input_specs, question_specs, scope_of, visible
@@ -416,12 +416,12 @@ def packaged_files() -> list[Path]:
 def rulebooks() -> Rulebooks:
     """The packaged rulebooks; lint problems are fatal here (the CLI lint command reports them). A clean
     load is cached per user, keyed by the content of every file it read (engine/cache.py)."""
-    key = content_key(packaged_files())
-    cached = read_cached("rulebooks", key)
-    if isinstance(cached, Rulebooks):
-        return cached
+    return memo("rulebooks", Rulebooks, _clean_load)
+
+
+def _clean_load() -> Rulebooks:
     books, problems = load_rulebooks()
     if problems:
         raise InputError(problems)
-    write_cached("rulebooks", key, books)
+    books.files = {}  # the parsed YAML with positions serves linting only: a third of the entry, not kept
     return books

@@ -12,7 +12,7 @@ from engine.yamlsafe import load
 
 
 class Category(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
 
     zh: str
     en: str
@@ -24,7 +24,7 @@ class Category(BaseModel):
 
 
 class Taxonomy(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
 
     version: int
     categories: dict[str, Category] = Field(min_length=1)
@@ -63,5 +63,12 @@ class Taxonomy(BaseModel):
 
 @cache
 def taxonomy() -> Taxonomy:
+    """The PI category taxonomy, cached per user with the rulebooks (engine/cache.py)."""
+    from engine.cache import memo
+
+    return memo("taxonomy", Taxonomy, _load_taxonomy)
+
+
+def _load_taxonomy() -> Taxonomy:
     located = load(data_dir("rulebooks") / "taxonomy" / "pi-categories.yaml")
     return Taxonomy.model_validate(located.data)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from engine import cache
-from engine.rulebook import packaged_files, rulebooks
+from engine.rulebook import rulebooks
 from tests.conftest import EXAMPLES
 
 
@@ -31,11 +31,10 @@ def _assess(out: Path, **env: str) -> bytes:
 def test_cold_warm_and_no_cache_give_identical_findings(tmp_path: Path) -> None:
     folder = str(tmp_path / "cache")
     cold = _assess(tmp_path / "cold", HEGUI_CACHE_DIR=folder)
-    entry = tmp_path / "cache" / "rulebooks.pickle"
-    assert entry.is_file()
-    written = entry.stat().st_mtime_ns
+    entries = [tmp_path / "cache" / f"{name}.pickle" for name in ("rulebooks", "questions", "taxonomy", "rulesets")]
+    written = [entry.stat().st_mtime_ns for entry in entries]
     warm = _assess(tmp_path / "warm", HEGUI_CACHE_DIR=folder)
-    assert entry.stat().st_mtime_ns == written  # read, not rebuilt
+    assert [entry.stat().st_mtime_ns for entry in entries] == written  # read, not rebuilt
     none = _assess(tmp_path / "none", HEGUI_NO_CACHE="1")
     assert cold == warm == none
 
@@ -44,7 +43,7 @@ def test_cold_warm_and_no_cache_give_identical_findings(tmp_path: Path) -> None:
 def test_a_damaged_or_stale_entry_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
     monkeypatch.setenv("HEGUI_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("HEGUI_NO_CACHE", raising=False)
-    key = cache.content_key(packaged_files())
+    key = cache.packaged_key()
     entry = tmp_path / "rulebooks.pickle"
     if damage == "truncated":
         cache.write_cached("rulebooks", key, rulebooks())

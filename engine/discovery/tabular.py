@@ -77,8 +77,13 @@ def read_csv(path: Path) -> Grid:
     file = str(path)
     if path.stat().st_size > MAX_BYTES:
         raise too_large(file)
+    return csv_grid(path.read_bytes(), file)
+
+
+def csv_grid(raw: bytes, file: str) -> Grid:
+    """The rows of a CSV file's bytes (UTF-8, a byte order mark allowed), each with its line number."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError.one(file, both("file.not_utf8", reason=exc.reason, byte=exc.start)) from None
     reader = csv.reader(io.StringIO(text, newline=""))

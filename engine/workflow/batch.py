@@ -40,7 +40,7 @@ from pydantic import BaseModel, ValidationError
 from engine import __version__
 from engine.errors import InputError
 from engine.i18n import both, message
-from engine.inputs import ASSESSMENT_FILE
+from engine.inputs import ASSESSMENT_FILE, InputFiles
 from engine.obligation import SEVERITIES
 from engine.output import output_errors, reason, write_atomic, write_files
 from engine.text import Text
@@ -96,6 +96,7 @@ class Task:
     folder: Path
     options: Options
     previous_key: str | None  # skip when the new content key equals this
+    inputs: InputFiles | None = None  # the folder's files, read by the batch process (a Dask run); else read here
 
 
 @dataclass
@@ -218,13 +219,13 @@ def content_key(input_hash: str, rulebook_version: str, options: Options) -> str
 def assess_folder(task: Task) -> Outcome:
     """Assess and render one folder in memory; one failure never stops the batch."""
     from engine.assess import assess
-    from engine.inputs import load_assessment
+    from engine.inputs import load_assessment, load_inputs
     from engine.render.formats import RenderJob, render
     from engine.rulebook import rulebooks
 
     row = Row(folder=str(task.folder), id=task.folder.name)
     try:
-        loaded = load_assessment(task.folder)
+        loaded = load_inputs(task.inputs) if task.inputs is not None else load_assessment(task.folder)
         meta = loaded.assessment.assessment
         row.id = meta.id
         lang = task.options.report_lang or meta.language
@@ -314,7 +315,8 @@ class State:
         raise InputError.one(str(path), both("batch.state_damaged", why=why))
 
     def save(self, out: Path) -> None:
-        doc = StateFile(version=STATE_VERSION, entries=self.entries).model_dump(mode="json")
+        entries = dict(sorted(self.entries.items()))  # by id, not in the order the assessments finished
+        doc = StateFile(version=STATE_VERSION, entries=entries).model_dump(mode="json")
         write_atomic(out / STATE_FILE, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
 
     def previous_key(self, ident: str | None, out: Path) -> str | None:
@@ -354,9 +356,17 @@ Listener = Callable[[Row], None]
 
 
 def run_batch(
-    folders: list[Path], out: Path, options: Options, *, jobs: int, force: bool, on_done: Listener
+    folders: list[Path],
+    out: Path,
+    options: Options,
+    *,
+    jobs: int,
+    force: bool,
+    on_done: Listener,
+    scheduler: str | None = None,
 ) -> BatchResult:
-    """Assess `folders` with `jobs` worker processes; writes DIR/<id>/…, the state and the summaries."""
+    """Assess `folders` with `jobs` worker processes, or on the Dask cluster of `scheduler` (an address such
+    as tcp://host:8786); writes DIR/<id>/…, the state and the summaries here either way."""
     with locked(out):
         state = State.load(out, damaged_ok=force)
         ids = declared_ids(folders)
@@ -369,7 +379,13 @@ def run_batch(
         claimed: dict[str, str] = {}  # assessment id -> folder, should an id change while the batch runs
         rows: list[Row] = []
         try:
-            with closing(_outcomes(tasks, jobs)) as outcomes:  # its workers stop however this loop ends
+            if scheduler is not None:
+                from engine.workflow.dask_runner import dask_outcomes
+
+                finished = dask_outcomes(tasks, scheduler)
+            else:
+                finished = _outcomes(tasks, jobs)
+            with closing(finished) as outcomes:  # its workers (or cluster tasks) stop however this loop ends
                 for outcome in outcomes:
                     row = _settle(outcome, out, state, claimed)
                     rows.append(row)
@@ -483,12 +499,12 @@ def _run(tasks: list[Task], jobs: int, pdf: bool) -> Generator[Outcome, None, tu
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # joins every worker: none is left behind
     if len(tasks) == 1 and caught:
-        yield _died(tasks[0], ended[0].exitcode if len(ended) == 1 else None)
+        yield died(tasks[0], ended[0].exitcode if len(ended) == 1 else None)
         return [], []
     return caught, list(untried)
 
 
-def _died(task: Task, exitcode: int | None) -> Outcome:
+def died(task: Task, exitcode: int | None) -> Outcome:
     """The failed row of a task whose worker process died, with its signal (by name) or exit code."""
     status: str | Text = message("v.none")
     if exitcode is not None:

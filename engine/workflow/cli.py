@@ -56,6 +56,14 @@ def batch(
     force: Annotated[
         bool, typer.Option("--force", help="重新评估未变化的评估 / Re-assess unchanged assessments too.")
     ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="在 Dask 集群上评估（调度器地址，如 tcp://host:8786；见 docs/scaling.md）"
+            "/ Assess on a Dask cluster (scheduler address, e.g. tcp://host:8786; see docs/scaling.md).",
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     report_lang: ReportLangOption = None,
     reproducible: ReproducibleOption = False,
@@ -74,7 +82,8 @@ def batch(
     )
     folders = discover(paths)
     with Reporter(err_console(), len(folders), lang.value) as reporter:
-        result = run_batch(folders, out, options, jobs=jobs or os.cpu_count() or 1, force=force, on_done=reporter)
+        jobs = jobs or os.cpu_count() or 1
+        result = run_batch(folders, out, options, jobs=jobs, force=force, on_done=reporter, scheduler=scheduler)
     console = out_console()
     console.print(
         tr(
