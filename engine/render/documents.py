@@ -114,11 +114,16 @@ def _filed(report: Report, t: Transfer, out: TransferOut, activity: Activity | N
     return Filed(t, out, activity, datasets, items, categories, findings)
 
 
+def document_html(report: Report, mechanism: str) -> str:
+    """The HTML of the filing document for `mechanism` (a key of FILING_DOCUMENTS)."""
+    return render_html(TEMPLATES[mechanism], report, n=filing(report, mechanism))
+
+
 def decision_documents(report: Report) -> dict[str, bytes]:
     """File name -> PDF of each document the transfers' decisions call for (none for domestic processing)."""
     decided = set(filed(report.doc).values())
     return {
-        name: html_to_pdf(render_html(TEMPLATES[mechanism], report, n=filing(report, mechanism)), {}, report.created)
+        name: html_to_pdf(document_html(report, mechanism), {}, report.created)
         for mechanism, name in FILING_DOCUMENTS.items()
         if mechanism in decided
     }
