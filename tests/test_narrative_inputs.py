@@ -17,11 +17,32 @@ from engine.narrative import NARRATIVE_HELP
 from engine.render.words import messages
 from tests.conftest import EXAMPLES, assert_problem, run_cli
 
-ORG_FIELDS = ["shareholding", "actual_controller", "structure", "pi_protection_body", "pi_protection_officer",
-              "business", "security_evidence", "contact"]
-TRANSFER_FIELDS = ["business", "necessity", "route_link", "overseas_storage", "onward_transfer", "retention",
-                   "projection", "recipient_details", "recipient_processing", "recipient_capabilities",
-                   "destination_law", "contract_measures"]
+ORG_FIELDS = [
+    "shareholding",
+    "actual_controller",
+    "structure",
+    "pi_protection_body",
+    "pi_protection_officer",
+    "business",
+    "security_evidence",
+    "contact",
+]
+TRANSFER_FIELDS = [
+    "business",
+    "necessity",
+    "route_link",
+    "overseas_storage",
+    "onward_transfer",
+    "retention",
+    "projection",
+    "recipient_details",
+    "recipient_processing",
+    "recipient_capabilities",
+    "destination_law",
+    "contract_measures",
+]
+
+
 class _NoAliases(yaml.SafeDumper):
     def ignore_aliases(self, data: Any) -> bool:  # hegui refuses YAML aliases; write repeated values out
         return True
@@ -151,10 +172,12 @@ def test_for_filing_lists_what_a_standard_contract_filing_lacks_then_passes_once
     assert result.exit_code == 1, result.output  # valid input that a filing cannot use yet; not exit 2
     lacking = _lacking(result.stdout)
     served = next(i for i, a in enumerate(data["activities"]) if a["id"] == data["transfers"][0]["activity"])
-    expected = (["assessment.team", "assessment.third_party_role"]
-                + [f"organisation.{n}" for n in ORG_FIELDS if n != "security_evidence"]  # the SA report's only
-                + [f"activities.{served}.safeguards"]
-                + [f"transfers.0.{n}" for n in TRANSFER_FIELDS if n != "projection"])
+    expected = (
+        ["assessment.team", "assessment.third_party_role"]
+        + [f"organisation.{n}" for n in ORG_FIELDS if n != "security_evidence"]  # the SA report's only
+        + [f"activities.{served}.safeguards"]
+        + [f"transfers.0.{n}" for n in TRANSFER_FIELDS if n != "projection"]
+    )
     assert lacking == expected
     assert "sc-annex.pdf" in result.stdout and "21" in result.stdout.splitlines()[-1]
     # each points into the file: a missing key at the object that should hold it
@@ -173,8 +196,11 @@ def test_for_filing_asks_a_security_assessment_for_its_own_texts(tmp_path: Path)
     del data["organisation"]["security_evidence"], data["transfers"][0]["projection"]
     result = run_cli("validate", _write(tmp_path / "f", data, "guangzhou-hospital-research"), "--for-filing")
     assert result.exit_code == 1
-    assert _lacking(result.stdout) == ["organisation.security_evidence", "transfers.0.projection",
-                                       "transfers.0.contract_measures"]
+    assert _lacking(result.stdout) == [
+        "organisation.security_evidence",
+        "transfers.0.projection",
+        "transfers.0.contract_measures",
+    ]
     assert "sa-self-assessment.pdf" in result.stdout and "organisation.contact" not in result.stdout
 
 

@@ -36,20 +36,23 @@ def _squash(text: str) -> str:
 
 @pytest.fixture(scope="session")
 def hospital_zh(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
-    return render_example(EXAMPLES / "guangzhou-hospital-research", "zh", ["json", "pdf"],
-                          tmp_path_factory.mktemp("hospital-zh"))
+    return render_example(
+        EXAMPLES / "guangzhou-hospital-research", "zh", ["json", "pdf"], tmp_path_factory.mktemp("hospital-zh")
+    )
 
 
 @pytest.fixture(scope="session")
 def hospital_en(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
-    return render_example(EXAMPLES / "guangzhou-hospital-research", "en", ["json", "pdf"],
-                          tmp_path_factory.mktemp("hospital-en"))
+    return render_example(
+        EXAMPLES / "guangzhou-hospital-research", "en", ["json", "pdf"], tmp_path_factory.mktemp("hospital-en")
+    )
 
 
 @pytest.fixture(scope="session")
 def domestic_zh(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
-    return render_example(EXAMPLES / "shenzhen-bureau-data-sharing", "zh", ["json", "pdf"],
-                          tmp_path_factory.mktemp("domestic-zh"))
+    return render_example(
+        EXAMPLES / "shenzhen-bureau-data-sharing", "zh", ["json", "pdf"], tmp_path_factory.mktemp("domestic-zh")
+    )
 
 
 def test_each_decision_gets_its_documents_and_no_other(
@@ -67,13 +70,31 @@ def test_the_self_assessment_report_follows_its_template_with_the_narrative(hosp
     require_poppler()
     text = _squash(hospital_zh.text(SA))
     m = messages()
-    for key in ("narr.sa.kicker", "narr.sa.h1", "narr.sa.h2", "narr.sa.h2_1", "narr.sa.h2_2", "narr.sa.h2_3",
-                "narr.sa.h2_4", "narr.sa.h2_5", "narr.sa.h2_6", "narr.sa.h3", "narr.sa.items"):
+    for key in (
+        "narr.sa.kicker",
+        "narr.sa.h1",
+        "narr.sa.h2",
+        "narr.sa.h2_1",
+        "narr.sa.h2_2",
+        "narr.sa.h2_3",
+        "narr.sa.h2_4",
+        "narr.sa.h2_5",
+        "narr.sa.h2_6",
+        "narr.sa.h3",
+        "narr.sa.items",
+    ):
         assert _squash(m[key].zh) in text, key
     a = hospital_zh.loaded.assessment
     t = a.transfers[0]
-    for said in (a.assessment.team, a.organisation.shareholding, a.organisation.security_evidence,
-                 a.activities[1].safeguards, t.projection, t.recipient_capabilities, t.destination_law):
+    for said in (
+        a.assessment.team,
+        a.organisation.shareholding,
+        a.organisation.security_evidence,
+        a.activities[1].safeguards,
+        t.projection,
+        t.recipient_capabilities,
+        t.destination_law,
+    ):
         assert said is not None and not isinstance(said, str)
         assert _squash(said.zh) in text
     assert "study_id" in text and "treatment_outcomes" in text  # the data items of the exported dataset
@@ -87,8 +108,14 @@ def test_the_pipia_carries_the_narrative_in_its_template_sections(hospital_zh: R
     text = _squash(hospital_zh.text("pipia.pdf"))
     a = hospital_zh.loaded.assessment
     t = a.transfers[0]
-    for said in (a.organisation.actual_controller, a.organisation.pi_protection_officer, t.route_link,
-                 t.recipient_details, a.activities[0].safeguards, a.assessment.third_party_role):
+    for said in (
+        a.organisation.actual_controller,
+        a.organisation.pi_protection_officer,
+        t.route_link,
+        t.recipient_details,
+        a.activities[0].safeguards,
+        a.assessment.third_party_role,
+    ):
         assert said is not None and not isinstance(said, str)
         assert _squash(said.zh) in text
     assert text.count(TODO.zh) == 1  # contract_measures
@@ -109,8 +136,13 @@ def test_the_contract_annex_lists_the_particulars_and_marks_each_missing_one(eco
     require_poppler()
     text = _squash(ecommerce_zh.text(SC))
     m = messages()
-    for key in ("narr.sc.kicker", "narr.sc.parties", "narr.sc.particulars", "narr.sc.signatures",
-                *(f"narr.sc.p{i}" for i in range(1, 11))):
+    for key in (
+        "narr.sc.kicker",
+        "narr.sc.parties",
+        "narr.sc.particulars",
+        "narr.sc.signatures",
+        *(f"narr.sc.p{i}" for i in range(1, 11)),
+    ):
         assert _squash(m[key].zh) in text, key
     t = ecommerce_zh.loaded.assessment.transfers[0]
     assert _squash(f"{t.individuals_non_sensitive:,}") in text and t.recipient in ecommerce_zh.text(SC)
