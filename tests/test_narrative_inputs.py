@@ -223,3 +223,22 @@ def test_the_editor_schema_describes_every_narrative_field_in_both_languages(tmp
             assert spec["description"] == f"{help_.zh} / {help_.en}", name
             assert name not in defs[model.__name__].get("required", [])
     assert {"type": "null"} in defs["Organisation"]["properties"]["shareholding"]["anyOf"]
+
+
+def test_every_narrative_field_is_checked_at_its_own_path(tmp_path: Path) -> None:
+    data = _filled(_load("shenzhen-ecommerce"))
+    assert run_cli("validate", _write(tmp_path / "good", data)).exit_code == 0  # every field given well
+    paths = []
+    for where, model in (("assessment", Meta), ("organisation", Organisation)):
+        for name in narrative_fields(model):
+            data[where][name] = " "
+            paths.append(f"{where}.{name}")
+    for key, model in (("activities", Activity), ("transfers", Transfer)):
+        for i, item in enumerate(data[key]):
+            for name in narrative_fields(model):
+                item[name] = {"zh": "\u3000", "en": "ok"}
+                paths.append(f"{key}.{i}.{name}")
+    result = run_cli("validate", _write(tmp_path / "bad", data))
+    assert result.exit_code == 2
+    found = re.findall(r"assessment\.yaml:\d+:\d+: (\S+): 叙述内容不能为空", result.stderr)
+    assert sorted(found) == sorted(paths)
