@@ -502,7 +502,7 @@ MESSAGES: dict[str, Text] = {
     "narrative.filing_missing": Text(zh="备案尚缺：{what}", en="a filing still lacks: {what}"),
     "narrative.filing_lacks": Text(
         zh="{path}：备案材料（{documents}）尚缺 {count} 项叙述内容，见上",
-        en="{path}: the filing ({documents}) still lacks {count} narrative items, listed above",
+        en="{path}: narrative the filing ({documents}) still lacks, listed above: {count}",
     ),
     "narrative.filing_complete": Text(
         zh="{path}：备案材料（{documents}）所需叙述内容已齐全",
