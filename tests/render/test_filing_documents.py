@@ -15,7 +15,7 @@ from weasyprint import HTML
 from engine.assess import assess
 from engine.inputs import load_assessment
 from engine.narrative import SECURITY_ASSESSMENT, STANDARD_CONTRACT
-from engine.render.documents import document_html
+from engine.render.documents import decision_documents, document_html
 from engine.render.formats import ReportLang
 from engine.render.pdf import PackagedOnly
 from engine.render.view import build
@@ -182,3 +182,10 @@ def _document(name: str, lang: ReportLang, mechanism: str):  # type: ignore[no-u
 def test_no_box_of_the_filing_documents_leaves_the_page(name: str, mechanism: str, lang: ReportLang) -> None:
     found = overflows(_document(name, lang, mechanism))
     assert not found, "\n".join(map(str, found[:20]))
+
+
+def test_reproducible_runs_give_the_same_filing_documents() -> None:
+    loaded = load_assessment(EXAMPLES / "shenzhen-ecommerce")
+    doc = assess(loaded)
+    first, second = (decision_documents(build(doc, loaded, "zh", reproducible=True)) for _ in range(2))
+    assert set(first) == {SC} and first == second
