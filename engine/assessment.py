@@ -116,8 +116,9 @@ class Meta(_Model):
     team: Narrative | None = None
     third_party_role: Narrative | None = None
     independent_opinion: bool | None = Field(
-        None, description="a law firm or other third party named in assessor.third_party gave an independent "
-        "opinion on this assessment; unsaid (null), no document states one"
+        None,
+        description="a law firm or other third party named in assessor.third_party gave an independent "
+        "opinion on this assessment; unsaid (null), no document states one",
     )
 
 

@@ -559,8 +559,8 @@ MESSAGES: dict[str, Text] = {
         "and necessary",
     ),
     "narrative.help.Transfer.route_link": Text(
-        zh="出境链路：传输方式、双方系统的域名和网络地址", en="The transfer route: how data is sent, both sides' "
-        "domains and addresses",
+        zh="出境链路：传输方式、双方系统的域名和网络地址",
+        en="The transfer route: how data is sent, both sides' domains and addresses",
     ),
     "narrative.help.Transfer.overseas_storage": Text(
         zh="出境后存储的系统平台、数据中心及地点", en="Where the data is stored abroad: systems, data centres, place"
