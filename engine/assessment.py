@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from engine.errors import BadValue
 from engine.i18n import message
@@ -67,6 +67,30 @@ MAINLAND = "CN"  # ISO 3166-1 code of mainland China; HK, MO and TW are outside 
 Mechanism = Literal["none", "security_assessment", "standard_contract", "certification"]
 
 
+NARRATIVE_MAX = 4000  # characters per language of one narrative field: a few paragraphs, not a document
+
+
+def _narrative(value: str | Text) -> str | Text:
+    """A narrative text says something in each language it gives, within NARRATIVE_MAX characters."""
+    parts = {"zh": value, "en": value} if isinstance(value, str) else {"zh": value.zh, "en": value.en}
+    for lang, part in parts.items():
+        if not part.strip():
+            raise BadValue(message("narrative.blank", lang=lang))
+        if len(part) > NARRATIVE_MAX:
+            raise BadValue(message("narrative.too_long", lang=lang, max=NARRATIVE_MAX, actual=len(part)))
+    return value
+
+
+# Free text the CAC templates ask a filer to write (TPL-PIPIA-SC, TPL-SA-SELF, SC-CONTRACT-OUTLINE):
+# a plain string, or {zh: …, en: …}. Optional: a report marks a missing one "to be completed".
+Narrative = Annotated[str | Text, AfterValidator(_narrative)]
+
+
+def narrative_fields(model: type[BaseModel]) -> list[str]:
+    """The Narrative fields of an input model, in declaration order (the order the documents show them)."""
+    return [name for name, info in model.model_fields.items() if Narrative in get_args(info.annotation)]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
@@ -87,6 +111,14 @@ class Meta(_Model):
         False,
         description="count identity-document numbers as sensitive PI, as the recommended standard "
         "GB/T 35273-2020 Annex B does; PIPL art. 28, which hegui follows by default, does not name them",
+    )
+    # narrative (TPL-SA-SELF part 1, the templates' notes on third parties)
+    team: Narrative | None = None
+    third_party_role: Narrative | None = None
+    independent_opinion: bool | None = Field(
+        None,
+        description="a law firm or other third party named in assessor.third_party gave an independent "
+        "opinion on this assessment; unsaid (null), no document states one",
     )
 
 
@@ -140,6 +172,15 @@ class Organisation(_Model):
     outbound_individuals_sensitive: Count | None = Field(
         None, description="the same for sensitive PI"
     )
+    # narrative (TPL-PIPIA-SC part 1 (1) 1-2, TPL-SA-SELF part 2 (1) and (3) 3, the standard contract's preamble)
+    shareholding: Narrative | None = None
+    actual_controller: Narrative | None = None
+    structure: Narrative | None = None
+    pi_protection_body: Narrative | None = None
+    pi_protection_officer: Narrative | None = None
+    business: Narrative | None = None
+    security_evidence: Narrative | None = None
+    contact: Narrative | None = None
 
 
 class Activity(_Model):
@@ -165,6 +206,7 @@ class Activity(_Model):
     public_disclosure: bool = False
     public_image_capture: bool = Field(False, description="image capture / identity recognition in public places")
     publicly_available_pi: bool = False
+    safeguards: Narrative | None = None  # narrative: the measures taken for this activity
     answers: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -187,6 +229,19 @@ class Transfer(_Model):
     ftz_negative_list: Literal["outside", "listed"] | None = None
     mechanism_in_place: Mechanism = "none"
     mechanism_date: date | None = None
+    # narrative (TPL-PIPIA-SC part 1 (1) 3 and (2), TPL-SA-SELF part 2 (2), (4), (5), the contract's appendix 1)
+    business: Narrative | None = None
+    necessity: Narrative | None = None
+    route_link: Narrative | None = None
+    overseas_storage: Narrative | None = None
+    onward_transfer: Narrative | None = None
+    retention: Narrative | None = None
+    projection: Narrative | None = None
+    recipient_details: Narrative | None = None
+    recipient_processing: Narrative | None = None
+    recipient_capabilities: Narrative | None = None
+    destination_law: Narrative | None = None
+    contract_measures: Narrative | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("destination")

@@ -200,14 +200,28 @@ def main_callback(
 @input_errors_exit_2
 def validate(
     path: Annotated[Path, typer.Argument(help="评估文件夹 / Assessment folder (with assessment.yaml).")],
+    for_filing: Annotated[
+        bool,
+        typer.Option(
+            "--for-filing",
+            help="列出备案尚缺的叙述内容，缺则退出码为1 / List the narrative a filing still lacks; exit 1 if any.",
+        ),
+    ] = False,
 ) -> None:
     """校验评估输入（含豁免）/ Validate an assessment folder, waivers included; writes nothing."""
     from engine.assess import assess as run_assessment
     from engine.inputs import load_assessment
+    from engine.narrative import filing_report
 
     loaded = load_assessment(path)
-    run_assessment(loaded)  # waivers can only be checked against the findings they name
+    doc = run_assessment(loaded)  # waivers can only be checked against the findings they name
     a = loaded.assessment
+    if for_filing:  # valid input that a filing cannot use yet: exit 1 (2 is for bad input)
+        lacking, verdict = filing_report(a, doc, loaded.located)
+        for problem in lacking:
+            out_console().print(str(problem), markup=False, soft_wrap=True)
+        out_console().print(verdict, markup=False, soft_wrap=True)
+        raise typer.Exit(1 if lacking else 0)
     counts = {"activities": len(a.activities), "datasets": len(loaded.datasets), "transfers": len(a.transfers)}
     out_console().print(both("cli.valid", path=path, waivers=len(a.waivers), **counts), markup=False, soft_wrap=True)
 

@@ -504,6 +504,111 @@ MESSAGES: dict[str, Text] = {
         "them as sensitive: read that way, these people count as sensitive PI and the mechanism would be: "
         "{mechanism}. Set assessment.id_numbers_sensitive to true to assess by that reading throughout.",
     ),
+    # narrative: the texts the CAC templates ask a filer to write (engine/assessment.py, engine/narrative.py)
+    "narrative.blank": Text(zh="叙述内容不能为空（{lang}）", en="narrative text must not be blank ({lang})"),
+    "narrative.too_long": Text(
+        zh="叙述内容过长（{lang}：{actual} 个字符，最多 {max} 个）",
+        en="narrative text too long ({lang}: {actual} characters, at most {max})",
+    ),
+    "narrative.third_party_unnamed": Text(
+        zh="已填写 {field}，但 assessment.assessor.third_party 未写明第三方机构",
+        en="{field} is given but assessment.assessor.third_party does not name the third party",
+    ),
+    "narrative.filing_missing": Text(zh="备案尚缺：{what}", en="a filing still lacks: {what}"),
+    "narrative.filing_lacks": Text(
+        zh="{path}：备案材料（{documents}）尚缺 {count} 项叙述内容，见上",
+        en="{path}: narrative the filing ({documents}) still lacks, listed above: {count}",
+    ),
+    "narrative.filing_complete": Text(
+        zh="{path}：备案材料（{documents}）所需叙述内容已齐全",
+        en="{path}: the narrative the filing ({documents}) needs is complete",
+    ),
+    "narrative.filing_none": Text(
+        zh="{path}：无需备案，没有出境需要申报安全评估或订立标准合同",
+        en="{path}: nothing to file, no transfer needs a security assessment or a standard contract",
+    ),
+    "narrative.help.Meta.team": Text(
+        zh="评估工作情况：起止时间、评估团队及组织方式、实施过程和方法",
+        en="How the assessment was done: dates, the team and how it was organised, process and method",
+    ),
+    "narrative.help.Meta.third_party_role": Text(
+        zh="参与评估的第三方机构的基本情况及其参与评估的情况（须先在 assessor.third_party 写明机构）",
+        en="The third party's basic facts and its part in the assessment (name it in assessor.third_party)",
+    ),
+    "narrative.help.Meta.independent_opinion": Text(
+        zh="第三方机构（如律师事务所）是否出具了独立意见；不填则文件不作此表述",
+        en="Did the third party (e.g. a law firm) give an independent opinion? Left out, no document says so",
+    ),
+    "narrative.help.Organisation.shareholding": Text(
+        zh="股权结构及境内外投资情况", en="Shareholding structure and investments in and outside China"
+    ),
+    "narrative.help.Organisation.actual_controller": Text(zh="实际控制人", en="Actual controller"),
+    "narrative.help.Organisation.structure": Text(zh="组织架构", en="Organisation structure"),
+    "narrative.help.Organisation.pi_protection_body": Text(
+        zh="个人信息保护（数据安全管理）机构及其职责", en="The PI-protection (data-security) body and its duties"
+    ),
+    "narrative.help.Organisation.pi_protection_officer": Text(
+        zh="个人信息保护负责人及联系方式", en="The PI-protection officer and how to reach them"
+    ),
+    "narrative.help.Organisation.business": Text(
+        zh="整体业务与处理个人信息（数据资产）情况", en="Business overview and the PI (data assets) processed"
+    ),
+    "narrative.help.Organisation.security_evidence": Text(
+        zh="保护措施有效性的证明：风险评估、认证、检测评估、合规审计、等级保护测评等",
+        en="Evidence that the safeguards work: risk assessments, certifications, tests, compliance audits, MLPS",
+    ),
+    "narrative.help.Organisation.contact": Text(
+        zh="处理者地址、联系人及联系方式（标准合同各方信息）",
+        en="The processor's address, contact person and details (the contract's parties)",
+    ),
+    "narrative.help.Activity.safeguards": Text(
+        zh="本活动采取的管理和技术保护措施", en="Organisational and technical safeguards of this activity"
+    ),
+    "narrative.help.Transfer.business": Text(
+        zh="出境涉及的业务、个人信息的收集使用和信息系统",
+        en="The business the transfer serves, how the PI is collected and used, the systems",
+    ),
+    "narrative.help.Transfer.necessity": Text(
+        zh="出境及境外接收方处理的目的、范围、方式及其合法性、正当性、必要性",
+        en="Purpose, scope and manner of the transfer and of the recipient's processing; why lawful, legitimate "
+        "and necessary",
+    ),
+    "narrative.help.Transfer.route_link": Text(
+        zh="出境链路：传输方式、双方系统的域名和网络地址",
+        en="The transfer route: how data is sent, both sides' domains and addresses",
+    ),
+    "narrative.help.Transfer.overseas_storage": Text(
+        zh="出境后存储的系统平台、数据中心及地点", en="Where the data is stored abroad: systems, data centres, place"
+    ),
+    "narrative.help.Transfer.onward_transfer": Text(
+        zh="境外接收方向境外其他接收方提供的情况", en="Onward transfers by the recipient to other parties abroad"
+    ),
+    "narrative.help.Transfer.retention": Text(
+        zh="出境后保存期限及到期后的处理", en="How long the data is kept abroad, and what happens after"
+    ),
+    "narrative.help.Transfer.projection": Text(
+        zh="预估未来3年出境的人数（去重）", en="Distinct people expected to be transferred in the next 3 years"
+    ),
+    "narrative.help.Transfer.recipient_details": Text(
+        zh="境外接收方基本情况：名称、地址、联系人及联系方式、主要业务",
+        en="The recipient: name, address, contact person and details, main business",
+    ),
+    "narrative.help.Transfer.recipient_processing": Text(
+        zh="境外接收方处理个人信息的用途和方式", en="What the recipient uses the PI for and how it processes it"
+    ),
+    "narrative.help.Transfer.recipient_capabilities": Text(
+        zh="境外接收方履行责任义务的管理和技术措施及能力",
+        en="The recipient's organisational and technical measures and capability to meet its duties",
+    ),
+    "narrative.help.Transfer.destination_law": Text(
+        zh="境外接收方所在国家或地区的个人信息保护政策法规及网络安全环境及其影响",
+        en="The destination's PI-protection law and cybersecurity environment, and their effect",
+    ),
+    "narrative.help.Transfer.contract_measures": Text(
+        zh="合同等法律文件约定的保护责任义务：再转移限制、变更与不可抗力时的措施、补救、违约责任、争议解决、应急处置",
+        en="What the contract provides: limits on onward transfer, measures on changes or force majeure, remedies, "
+        "liability, disputes, incident handling",
+    ),
     # territorial reach and roles (engine/inputs.py): facts the rulebooks' reach and role gates need
     "input.reach_required": Text(
         zh="设立于境外的组织须填写此项（是否在中国境内{what}），以判断哪些法律适用",

@@ -19,6 +19,7 @@ from engine.dataset import Dataset, Inventory
 from engine.discovery.hints import unknown_category
 from engine.errors import InputError, Problem
 from engine.i18n import both, closest, message
+from engine.narrative import check_narrative
 from engine.questions import question_bank
 from engine.taxonomy import taxonomy
 from engine.text import Text
@@ -116,6 +117,7 @@ def load_inputs(inputs: InputFiles) -> LoadedAssessment:
         problems.extend(_check_answers(assessment, located))
         problems.extend(_check_outbound_totals(assessment, located))
         problems.extend(_check_reach_and_roles(assessment, located))
+        problems.extend(check_narrative(assessment, located))
     if problems:
         raise InputError(problems)
     assert assessment is not None

@@ -63,6 +63,18 @@ def test_offshore_saas_unknowns_ask_questions(tmp_path: Path) -> None:
     assert doc["transfers"] == []
 
 
+def test_guangzhou_hospital_research_needs_a_security_assessment(tmp_path: Path) -> None:
+    code, doc = _assess("guangzhou-hospital-research", tmp_path)
+    assert code == 1  # the export has no security assessment yet: a critical gap
+    (transfer,) = doc["transfers"]
+    assert transfer["mechanism"] == "security_assessment"
+    assert transfer["individuals_sensitive"] >= 10_000 and transfer["individuals_non_sensitive"] == 0
+    assert ("CBDF-PROVISIONS", 7, 1) in {(c["instrument"], c["article"], c["paragraph"]) for c in transfer["citations"]}
+    by_id = {f["id"]: f for f in doc["findings"]}
+    assert by_id["CBDF-7-security-assessment@de-research-partner"]["status"] == "gap"
+    assert {(c["article"], c["item"]) for c in doc["pipia_required"]["citations"]} >= {(55, 1), (55, 4)}
+
+
 def test_fail_on_and_as_of(tmp_path: Path) -> None:
     result = run_cli("assess", EXAMPLES / "shenzhen-ecommerce", "--out", tmp_path / "x", "-q", "--fail-on", "none")
     assert result.exit_code == 0

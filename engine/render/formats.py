@@ -2,7 +2,8 @@
 
 A renderer returns file name -> bytes; the CLI renders every requested format in memory first and
 only then writes the files (atomically), so a failing renderer leaves no partial output set.
-`pdf` writes the PIPIA report and the remediation checklist; `csv` and `xlsx` the checklist.
+`pdf` writes the PIPIA report, the remediation checklist and the documents the transfers' decisions call
+for (engine/render/documents.py); `csv` and `xlsx` the checklist.
 Report modules are imported on use: WeasyPrint is slow to import and JSON-only runs do not need it.
 """
 
@@ -34,12 +35,14 @@ def _json(job: RenderJob) -> dict[str, bytes]:
 
 
 def _pdf(job: RenderJob) -> dict[str, bytes]:
+    from engine.render.documents import decision_documents
     from engine.render.pdf import report_pdf
     from engine.render.view import build
 
     report = build(job.doc, job.loaded, job.lang, job.reproducible)
     return {"pipia.pdf": report_pdf(report, "report/pipia.html"),
-            "checklist.pdf": report_pdf(report, "report/checklist.html")}
+            "checklist.pdf": report_pdf(report, "report/checklist.html"),
+            **decision_documents(report)}  # what the transfers' decisions call for (engine/render/documents.py)
 
 
 def _csv(job: RenderJob) -> dict[str, bytes]:

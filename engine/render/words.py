@@ -34,10 +34,18 @@ def neutral(value: Any) -> Any:
     return Markup(shown) if isinstance(value, Markup) else shown
 
 
+MESSAGE_FILES = ("messages.yaml", "narrative-messages.yaml")  # templates/; no key in two of them
+
+
 @cache
 def messages() -> dict[str, Text]:
-    data = load(data_dir("templates") / "messages.yaml").data
-    return {str(k): Text.model_validate(v) for k, v in data.items()}
+    out: dict[str, Text] = {}
+    for name in MESSAGE_FILES:
+        data = load(data_dir("templates") / name).data
+        if twice := sorted(set(out) & {str(k) for k in data}):
+            raise ValueError(f"{name} repeats report labels: {', '.join(twice)}")
+        out.update({str(k): Text.model_validate(v) for k, v in data.items()})
+    return out
 
 
 def as_text(value: Label) -> Text:

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from engine.assessment import Activity, Assessment, Transfer
 from engine.i18n import message
+from engine.narrative import NARRATIVE_HELP
 from engine.questions import Scope
 from engine.text import Text
 
@@ -203,6 +204,7 @@ FIELD_HELP: dict[str, Text] = {
     "Waiver.reason": T(zh="理由", en="Reason"),
     "Waiver.approver": T(zh="批准人", en="Approver"),
     "Waiver.expires": T(zh="到期日 YYYY-MM-DD；到期后重新计为差距", en="Expiry YYYY-MM-DD; a gap again afterwards"),
+    **NARRATIVE_HELP,
 }
 WIDTH = 120  # longest comment line
 LIVE_LISTS = {"activities"}  # optional lists given one entry to fill in; other optional parts are left out
