@@ -86,6 +86,13 @@ for _tag, _rx, _first in (
 _Loader.add_constructor("tag:yaml.org,2002:int", _core_int)
 
 
+class Dumper(yaml.SafeDumper):
+    """Writes text that `_Loader` would read as another type (`0E0`, `1_000`…) quoted: the same resolvers."""
+
+
+Dumper.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
 class _Refused(Exception):
     """A YAML construct hegui does not accept, at its position (turned into an InputError by loads)."""
 

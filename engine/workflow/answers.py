@@ -25,7 +25,7 @@ from engine.i18n import both
 from engine.output import write_atomic
 from engine.overwrite import output_errors
 from engine.questions import Scope
-from engine.yamlsafe import parse, read_input
+from engine.yamlsafe import Dumper, parse, read_input
 
 LISTS: dict[str, str] = {"activity": "activities", "transfer": "transfers"}
 
@@ -46,7 +46,9 @@ def scalar(value: Any) -> str:
         return value.isoformat()
     # text with a Unicode space at either end (U+3000, U+00A0…) is quoted: a plain scalar would lose it
     style = "'" if isinstance(value, str) and value != value.strip() else None
-    text = yaml.safe_dump(value, default_flow_style=True, default_style=style, allow_unicode=True, width=1 << 16)
+    text = yaml.dump(
+        value, Dumper=Dumper, default_flow_style=True, default_style=style, allow_unicode=True, width=1 << 16
+    )
     return str(text).removesuffix("\n").removesuffix("\n...")
 
 
