@@ -1,4 +1,4 @@
-"""Load one assessment folder: assessment.yaml plus datasets.yaml and/or datasets.csv.
+"""Load one assessment folder: assessment.yaml plus datasets.yaml and/or datasets.csv (and remediation.yaml).
 
 Everything a user wrote is checked here, with FILE:LINE:COL: dotted.path: message for each problem:
 syntax, types, unknown keys, dangling references, unknown PI categories and questionnaire answers.
@@ -20,6 +20,7 @@ from engine.discovery.hints import unknown_category
 from engine.errors import InputError, Problem
 from engine.i18n import both, closest, message
 from engine.questions import question_bank
+from engine.remediation import LoadedPlan, load_plan
 from engine.taxonomy import taxonomy
 from engine.text import Text
 from engine.validation import pydantic_problems
@@ -38,6 +39,7 @@ class LoadedAssessment:
     datasets: dict[str, Dataset]
     located: Located
     input_hash: str
+    plan: LoadedPlan | None = None  # remediation.yaml, checked against the findings by engine/assess.py
 
 
 def load_assessment(folder: Path) -> LoadedAssessment:
@@ -76,6 +78,9 @@ def load_assessment(folder: Path) -> LoadedAssessment:
                     problems.extend(_check_categories(ds, str(path), where))
             except InputError as exc:
                 problems.extend(exc.problems)
+    plan, raw, plan_problems = load_plan(folder)
+    digest.update(raw)
+    problems.extend(plan_problems)
     if assessment is not None:
         problems.extend(_check_references(assessment, datasets, located))
         problems.extend(_check_answers(assessment, located))
@@ -84,7 +89,7 @@ def load_assessment(folder: Path) -> LoadedAssessment:
     if problems:
         raise InputError(problems)
     assert assessment is not None
-    return LoadedAssessment(folder, assessment, datasets, located, digest.hexdigest())
+    return LoadedAssessment(folder, assessment, datasets, located, digest.hexdigest(), plan)
 
 
 Where = tuple[str, int | None, int | None]  # dotted path (YAML) or column (CSV), line, column
