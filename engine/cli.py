@@ -302,6 +302,7 @@ class SchemaOf(StrEnum):
     findings = "findings"
     assessment = "assessment"
     datasets = "datasets"
+    remediation = "remediation"
 
 
 @app.command()
@@ -311,8 +312,9 @@ def schema(
         SchemaOf,
         typer.Option(
             "--of",
-            help="哪个文件的 Schema：findings.json，或供编辑器使用的 assessment.yaml / datasets.yaml "
-            "/ Which file: findings.json, or assessment.yaml / datasets.yaml for editors.",
+            help="哪个文件的 Schema：findings.json，或供编辑器使用的 assessment.yaml / datasets.yaml / "
+            "remediation.yaml / Which file: findings.json, or assessment.yaml / datasets.yaml / "
+            "remediation.yaml for editors.",
         ),
     ] = SchemaOf.findings,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="写入文件 / Write to this file.")] = None,

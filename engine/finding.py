@@ -65,10 +65,10 @@ class PlanOut(_Out):
     """Who does an action, by when, and what must come first (added in 1.3; engine/remediation.py)."""
 
     owner: str | None = None
-    due: str | None = Field(None, description="ISO date the owner committed to")
+    due: str | None = Field(default=None, description="ISO date the owner committed to")
     status: PlanStatus = "open"
     priority: int = Field(ge=1, le=4, description="1 most urgent; from the plan, else from the severity")
-    overdue: bool = Field(False, description="due before the as-of date and neither done nor accepted as a risk")
+    overdue: bool = Field(default=False, description="due before the as-of date and neither done nor accepted as a risk")
     after: list[str] = Field(
         default_factory=list, description="actions (finding ids, transfer#task) to finish first, from the rulebooks"
     )
@@ -90,7 +90,7 @@ class Finding(_Out):
     remediation: TextList
     evidence: TextList
     waiver: WaiverOut | None = None
-    plan: PlanOut | None = Field(None, description="open findings, and any finding remediation.yaml plans")
+    plan: PlanOut | None = Field(default=None, description="open findings, and any finding remediation.yaml plans")
 
 
 class Reason(_Out):

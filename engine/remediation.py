@@ -47,19 +47,28 @@ class _Model(BaseModel):
 
 
 class PlanEntry(_Model):
+    """One planned action (descriptions are the editor's hover help: `hegui schema --of remediation`)."""
+
     action: str = Field(
         min_length=1,
-        description="finding id (OBLIGATION@subject), obligation id (all its findings) or transfer#task id, "
-        "as the checklist's last column shows it",
+        description="发现编号（义务@对象）、义务编号（其全部发现）或出境事项（出境编号#事项编号），即清单最后一列"
+        " / finding id (OBLIGATION@subject), obligation id (all its findings) or transfer#task, as in the "
+        "checklist's last column",
     )
-    owner: str | None = Field(None, min_length=1, description="who does it (person or team)")
-    due: date | None = Field(None, description="date the owner committed to")
-    status: PlanStatus = "open"
-    priority: int | None = Field(None, ge=1, le=4, description="1 most urgent; default from the severity")
+    owner: str | None = Field(None, min_length=1, description="责任人（个人或团队） / who does it (person or team)")
+    due: date | None = Field(None, description="承诺完成日期 / date the owner committed to")
+    status: PlanStatus = Field(
+        "open", description="open 未开始、in_progress 进行中、done 已完成、accepted_risk 接受风险 / the action's status"
+    )
+    priority: int | None = Field(
+        None, ge=1, le=4, description="1（最紧急）至4；默认按严重程度 / 1 (most urgent) to 4; default from the severity"
+    )
 
 
 class Plan(_Model):
-    actions: list[PlanEntry] = Field(default_factory=list)
+    """remediation.yaml: the plan of the assessment's actions."""
+
+    actions: list[PlanEntry] = Field(default_factory=list, description="整改安排 / planned actions")
 
 
 @dataclass(frozen=True)
@@ -87,7 +96,7 @@ def load_plan(folder: Path) -> tuple[LoadedPlan | None, bytes, list[Problem]]:
 
 def default_priority(severity: str) -> int:
     """critical 1, high 2, medium 3, low 4."""
-    return SEVERITIES.index(severity) + 1 if severity in SEVERITIES else len(SEVERITIES)  # type: ignore[arg-type]
+    return SEVERITIES.index(severity) + 1 if severity in SEVERITIES else len(SEVERITIES)
 
 
 def task_severity(transfer: TransferOut, findings: list[Finding]) -> str:
