@@ -68,7 +68,7 @@ class PlanOut(_Out):
     due: str | None = Field(default=None, description="ISO date the owner committed to")
     status: PlanStatus = "open"
     priority: int = Field(ge=1, le=4, description="1 most urgent; from the plan, else from the severity")
-    overdue: bool = Field(default=False, description="due before the as-of date and neither done nor accepted as a risk")
+    overdue: bool = Field(default=False, description="due before the as-of date, neither done nor an accepted risk")
     after: list[str] = Field(
         default_factory=list, description="actions (finding ids, transfer#task) to finish first, from the rulebooks"
     )

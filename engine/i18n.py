@@ -204,6 +204,9 @@ MESSAGES: dict[str, Text] = {
     "x.no_findings": Text(zh="找不到 findings.json 或 assessment.yaml", en="no findings.json or assessment.yaml here"),
     "x.bad_json": Text(zh="不是有效的 findings.json：{why}", en="not a valid findings.json: {why}"),
     # remediation: the plan (remediation.yaml, engine/remediation.py) and the rulebooks' remediation order
+    "input.plan_not_mapping": Text(
+        zh="顶层应为映射，包含 actions 列表", en="expected a mapping with an actions list"
+    ),
     "input.plan_no_action": Text(
         zh="本评估没有编号为 {action!r} 的整改事项、义务结论或义务{hint}",
         en="no action, finding or obligation {action!r} in this assessment{hint}",

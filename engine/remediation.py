@@ -84,14 +84,18 @@ def load_plan(folder: Path) -> tuple[LoadedPlan | None, bytes, list[Problem]]:
         return None, b"", []
     try:
         raw = read_input(path, folder=folder)
-        located = parse(raw, str(path))
+        located = parse(raw, str(path), defer_values=True)  # a bad date must not hide the other problems
     except InputError as exc:
         return None, b"", exc.problems
+    if located.data is not None and not isinstance(located.data, dict):
+        return None, raw, located.error("", both("input.plan_not_mapping")).problems
+    noted = {p.path for p in located.deferred}
     try:
-        plan = Plan.model_validate(located.data if located.data is not None else {})
+        plan = Plan.model_validate(located.data or {})
     except ValidationError as exc:
-        return None, raw, pydantic_problems(exc, located, model=Plan)
-    return LoadedPlan(plan, located), raw, []
+        problems = [p for p in pydantic_problems(exc, located, model=Plan) if p.path not in noted]
+        return None, raw, [*located.deferred, *problems]
+    return (None if located.deferred else LoadedPlan(plan, located)), raw, list(located.deferred)
 
 
 def default_priority(severity: str) -> int:
