@@ -417,7 +417,7 @@ def transfer(
             "as_of": day.isoformat(),
             "mechanism": d.value,
             "reasons": [r.model_dump(mode="json") for r in d.reasons],
-            "tasks": [t.model_dump(mode="json") for t in d.tasks],
+            "tasks": [t.model_dump(mode="json", exclude={"plan"}) for t in d.tasks],  # no plan without a folder
             "duties": [
                 {
                     "id": f.obligation,
