@@ -35,6 +35,7 @@ from engine.finding import (
 from engine.i18n import both, message
 from engine.inputs import LoadedAssessment
 from engine.obligation import SEVERITIES, Obligation, Status
+from engine.remediation import attach, task_id
 from engine.resources import data_dir
 from engine.rulebook import Rulebooks, holds_on, rulebooks
 from engine.taxonomy import taxonomy
@@ -94,6 +95,7 @@ def assess(loaded: LoadedAssessment, as_of: date | None = None) -> FindingsDocum
     findings.sort(key=lambda f: (SEVERITIES.index(f.severity), f.obligation, f.subject or ""))
 
     transfers = [evaluator.transfer(ctx, loaded) for ctx in contexts if ctx.scope == "transfer"]
+    findings, transfers = attach(loaded.plan, books, manifest().mechanism_decision, findings, transfers, day)
     return FindingsDocument(
         assessment=AssessmentOut(
             id=a.assessment.id,
@@ -338,8 +340,8 @@ class Evaluator:
                 return Decided("undetermined", [reason], [], trace)
             if result:
                 tasks = [
-                    TaskOut(text=t.text, deadline=t.deadline, citations=cites(t.citations, self.day))
-                    for t in outcome.tasks
+                    TaskOut(id=task_id(t, k), text=t.text, deadline=t.deadline, citations=cites(t.citations, self.day))
+                    for k, t in enumerate(outcome.tasks, start=1)
                 ]
                 return Decided(
                     outcome.value,

@@ -329,6 +329,7 @@ class SchemaOf(StrEnum):
     findings = "findings"
     assessment = "assessment"
     datasets = "datasets"
+    remediation = "remediation"
 
 
 @app.command()
@@ -338,8 +339,9 @@ def schema(
         SchemaOf,
         typer.Option(
             "--of",
-            help="哪个文件的 Schema：findings.json，或供编辑器使用的 assessment.yaml / datasets.yaml "
-            "/ Which file: findings.json, or assessment.yaml / datasets.yaml for editors.",
+            help="哪个文件的 Schema：findings.json，或供编辑器使用的 assessment.yaml / datasets.yaml / "
+            "remediation.yaml / Which file: findings.json, or assessment.yaml / datasets.yaml / "
+            "remediation.yaml for editors.",
         ),
     ] = SchemaOf.findings,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="写入文件 / Write to this file.")] = None,
@@ -441,7 +443,7 @@ def transfer(
             "as_of": day.isoformat(),
             "mechanism": d.value,
             "reasons": [r.model_dump(mode="json") for r in d.reasons],
-            "tasks": [t.model_dump(mode="json") for t in d.tasks],
+            "tasks": [t.model_dump(mode="json", exclude={"plan"}) for t in d.tasks],  # no plan without a folder
             "duties": [
                 {
                     "id": f.obligation,

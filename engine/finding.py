@@ -14,7 +14,7 @@ from engine.citation import Citation
 from engine.obligation import MechanismValue, Severity, Status
 from engine.text import Text, TextList
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 class _Out(BaseModel):
@@ -57,6 +57,23 @@ class WaiverOut(_Out):
     expired: bool
 
 
+PlanStatus = Literal["open", "in_progress", "done", "accepted_risk"]
+PLAN_STATUSES: tuple[PlanStatus, ...] = ("open", "in_progress", "done", "accepted_risk")
+
+
+class PlanOut(_Out):
+    """Who does an action, by when, and what must come first (added in 1.3; engine/remediation.py)."""
+
+    owner: str | None = None
+    due: str | None = Field(default=None, description="ISO date the owner committed to")
+    status: PlanStatus = "open"
+    priority: int = Field(ge=1, le=4, description="1 most urgent; from the plan, else from the severity")
+    overdue: bool = Field(default=False, description="due before the as-of date, neither done nor an accepted risk")
+    after: list[str] = Field(
+        default_factory=list, description="actions (finding ids, transfer#task) to finish first, from the rulebooks"
+    )
+
+
 class Finding(_Out):
     id: str = Field(description="obligation id, with @subject for activity and transfer obligations")
     obligation: str
@@ -73,6 +90,7 @@ class Finding(_Out):
     remediation: TextList
     evidence: TextList
     waiver: WaiverOut | None = None
+    plan: PlanOut | None = Field(default=None, description="open findings, and any finding remediation.yaml plans")
 
 
 class Reason(_Out):
@@ -81,9 +99,11 @@ class Reason(_Out):
 
 
 class TaskOut(_Out):
+    id: str | None = Field(None, description="added in 1.3: the task's id; plans name it as <transfer>#<id>")
     text: Text
     deadline: Text | None
     citations: list[CitationOut]
+    plan: PlanOut | None = None
 
 
 class TransferOut(_Out):

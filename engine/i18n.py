@@ -203,6 +203,36 @@ MESSAGES: dict[str, Text] = {
     "x.no_finding": Text(zh="没有编号为 {id!r} 的义务结论{hint}", en="no finding with id {id!r}{hint}"),
     "x.no_findings": Text(zh="找不到 findings.json 或 assessment.yaml", en="no findings.json or assessment.yaml here"),
     "x.bad_json": Text(zh="不是有效的 findings.json：{why}", en="not a valid findings.json: {why}"),
+    # remediation: the plan (remediation.yaml, engine/remediation.py) and the rulebooks' remediation order
+    "input.plan_not_mapping": Text(
+        zh="顶层应为映射，包含 actions 列表", en="expected a mapping with an actions list"
+    ),
+    "input.plan_no_action": Text(
+        zh="本评估没有编号为 {action!r} 的整改事项、义务结论或义务{hint}",
+        en="no action, finding or obligation {action!r} in this assessment{hint}",
+    ),
+    "input.plan_twice": Text(
+        zh="{action!r} 已在 actions.{other} 中安排；每项只能安排一次",
+        en="{action!r} is already planned in actions.{other}; plan each once",
+    ),
+    "rulebook.after_unknown": Text(
+        zh="{rule} 的 after 指向 {name!r}，它不是义务（也不是本决策的出境事项）{hint}",
+        en="{rule}: after names {name!r}, which is no obligation (nor a task of this decision){hint}",
+    ),
+    "rulebook.after_scope": Text(
+        zh="{rule} 的 after 指向 {name!r}（{scope} 层级）：只能指向同一层级或组织层级的义务",
+        en="{rule}: after names {name!r} ({scope} scope): only obligations of the same scope or the organisation",
+    ),
+    "rulebook.after_cycle": Text(
+        zh="整改顺序存在循环依赖：{cycle}", en="the remediation order (after) has a cycle: {cycle}"
+    ),
+    "rulebook.task_id_twice": Text(
+        zh="同一结果中出境事项编号 {id!r} 重复", en="task id {id!r} appears twice in one outcome"
+    ),
+    "rulebook.task_after_differs": Text(
+        zh="同一决策中编号为 {id!r} 的出境事项须列出相同的 after",
+        en="tasks with id {id!r} in one decision must list the same after",
+    ),
     # values
     "v.true": Text(zh="是", en="yes"),
     "v.false": Text(zh="否", en="no"),

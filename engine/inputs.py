@@ -1,4 +1,4 @@
-"""Load one assessment folder: assessment.yaml plus datasets.yaml and/or datasets.csv.
+"""Load one assessment folder: assessment.yaml plus datasets.yaml and/or datasets.csv (and remediation.yaml).
 
 Everything a user wrote is checked here, with FILE:LINE:COL: dotted.path: message for each problem:
 syntax, types, unknown keys, dangling references, unknown PI categories and questionnaire answers.
@@ -21,6 +21,7 @@ from engine.errors import InputError, Problem
 from engine.i18n import both, closest, message
 from engine.narrative import check_narrative
 from engine.questions import question_bank
+from engine.remediation import PLAN_FILE, LoadedPlan, load_plan
 from engine.taxonomy import taxonomy
 from engine.text import Text
 from engine.validation import pydantic_problems
@@ -39,6 +40,7 @@ class LoadedAssessment:
     datasets: dict[str, Dataset]
     located: Located
     input_hash: str
+    plan: LoadedPlan | None = None  # remediation.yaml, checked against the findings by engine/assess.py
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,7 +61,7 @@ def read_inputs(folder: Path) -> InputFiles:
     if not main.is_file():
         raise InputError.one(str(folder), both("input.no_assessment", file=ASSESSMENT_FILE))
     files: dict[str, bytes | tuple[Problem, ...]] = {ASSESSMENT_FILE: read_input(main, folder=folder)}
-    for name in (DATASETS_YAML, DATASETS_CSV):
+    for name in (DATASETS_YAML, DATASETS_CSV, PLAN_FILE):
         path = folder / name
         if path.exists() or path.is_symlink():  # a pipe or a dangling link is refused, not skipped
             try:
@@ -112,6 +114,11 @@ def load_inputs(inputs: InputFiles) -> LoadedAssessment:
                 problems.extend(_check_categories(ds, str(path), where))
         except InputError as exc:
             problems.extend(exc.problems)
+    plan_file = inputs.files.get(PLAN_FILE)
+    if isinstance(plan_file, bytes):
+        digest.update(plan_file)  # a changed plan re-renders the checklist in a batch
+    plan, plan_problems = load_plan(folder / PLAN_FILE, plan_file)
+    problems.extend(plan_problems)
     if assessment is not None:
         problems.extend(_check_references(assessment, datasets, located))
         problems.extend(_check_answers(assessment, located))
@@ -121,7 +128,7 @@ def load_inputs(inputs: InputFiles) -> LoadedAssessment:
     if problems:
         raise InputError(problems)
     assert assessment is not None
-    return LoadedAssessment(folder, assessment, datasets, located, digest.hexdigest())
+    return LoadedAssessment(folder, assessment, datasets, located, digest.hexdigest(), plan)
 
 
 Where = tuple[str, int | None, int | None]  # dotted path (YAML) or column (CSV), line, column

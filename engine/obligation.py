@@ -86,6 +86,8 @@ class Obligation(_Model):
     conduct: Literal["incidents"] | None = None
     in_force: Window | None = None
     confidence: Literal["official", "secondary"] = "official"
+    # remediation order: obligations whose open findings (same subject, or the organisation's) come first
+    after: list[RuleId] = Field(default_factory=list)
     note: Text | None = None
     fixtures: list[Fixture] = Field(min_length=1)
 
@@ -97,8 +99,14 @@ class Obligation(_Model):
 
 
 class Task(_Model):
-    """A follow-up the outcome brings (filing, renewal), with its legal deadline where one exists."""
+    """A follow-up the outcome brings (filing, renewal), with its legal deadline where one exists.
 
+    `id` names it in remediation plans (`<transfer>#<id>`; `task<n>` by position when absent); `after`
+    lists the tasks of the same decision and the obligations whose actions come first.
+    """
+
+    id: str | None = Field(None, pattern=r"^[a-z][a-z0-9-]*$")
+    after: list[str] = Field(default_factory=list)
     text: Text
     citations: list[str] = Field(default_factory=list)
     deadline: Text | None = None

@@ -25,6 +25,7 @@ from engine.facts import input_specs, question_specs, scope_of, visible
 from engine.i18n import both, listed, message
 from engine.obligation import Decision, Derived, Fixture, Obligation, RulebookFile, Window
 from engine.questions import Question, question_bank, question_files
+from engine.remediation import lint_order
 from engine.resources import data_dir
 from engine.taxonomy import taxonomy
 from engine.text import Text
@@ -139,6 +140,7 @@ def load_rulebooks(root: Path | None = None) -> tuple[Rulebooks, list[Problem]]:
     for located, rb in parsed:
         problems.extend(_lint_file(books, located, rb))
     problems.extend(_gate(books, located_manifest()))
+    problems.extend(lint_order(books))
     try:
         books.derived_order()
     except ValueError as exc:

@@ -15,10 +15,11 @@ from typing import Any
 from engine import citation
 from engine.assessment import MAINLAND, Activity
 from engine.dataset import Dataset
-from engine.finding import CitationOut, Finding, FindingsDocument, TransferOut
+from engine.finding import CitationOut, Finding, FindingsDocument, PlanOut, TransferOut
 from engine.inputs import LoadedAssessment
 from engine.obligation import SEVERITIES
 from engine.questions import question_bank
+from engine.remediation import default_priority, ordered, task_ref, task_severity
 from engine.render.diagram import Diagram, FlowBuilder, wrap
 from engine.render.risk import Cell, Exposure, Risk, matrix, order, score
 from engine.render.words import Words, as_text
@@ -81,6 +82,8 @@ class Action:
     evidence: list[Text]
     deadline: Text | None
     ref: str
+    plan: PlanOut
+    after: tuple[int, ...] = ()  # numbers of the actions to finish first
 
 
 @dataclass(frozen=True)
@@ -193,13 +196,6 @@ class Report:
     def cite(self, cites: list[CitationOut]) -> Text:
         """Citations as one text: 《个人信息保护法》第二十九条、… / PIPL art. 29, …"""
         return Text(zh="、".join(c.label("zh") for c in cites), en="; ".join(c.label("en") for c in cites))
-
-    def action_groups(self) -> list[tuple[Text, list[Action]]]:
-        """Actions by subject (organisation, activity, transfer), the group with the first action first."""
-        groups: dict[str, list[Action]] = {}
-        for a in self.actions:
-            groups.setdefault(a.group.zh + "\x00" + a.group.en, []).append(a)
-        return [(items[0].group, items) for items in groups.values()]
 
     def conclusion(self) -> str:
         gaps = self.doc.summary.gaps_by_severity
@@ -323,7 +319,8 @@ def _severity(sev: str) -> int:
 
 
 def actions(doc: FindingsDocument, subjects: dict[str, Text]) -> list[Action]:
-    """Open findings and transfer tasks, by severity, then legal deadline first, then citation."""
+    """Open findings and transfer tasks in plan order: priority (by default the severity), then legal deadline
+    first, then citation, each after the actions it depends on (engine/remediation.py)."""
     bank = question_bank().by_id()
     org = doc.assessment.organisation
     pending: list[Action] = []
@@ -334,17 +331,22 @@ def actions(doc: FindingsDocument, subjects: dict[str, Text]) -> list[Action]:
                 for q in f.trace.questions if q in bank]
         pending.append(Action(0, f.severity, f.status, subjects.get(f.subject or "", org), f.title, f.citations,
                               asks + _pairs(f.remediation.zh, f.remediation.en),
-                              _pairs(f.evidence.zh, f.evidence.en), None, f.id))
+                              _pairs(f.evidence.zh, f.evidence.en), None, f.id,
+                              f.plan or PlanOut(priority=default_priority(f.severity))))
     for t in doc.transfers:
-        open_sev = [f.severity for f in doc.findings if f.subject == t.id and f.status in ("gap", "unknown")]
-        sev = min(open_sev, key=_severity) if open_sev else "low"
+        sev = task_severity(t, doc.findings)
         for i, task in enumerate(t.tasks, start=1):
             pending.append(Action(0, sev, "task", subjects.get(t.id, org), task.text, task.citations,
-                                  [task.text], [], task.deadline, f"{t.id}#task{i}"))
-    pending.sort(key=lambda a: (_severity(a.severity), a.deadline is None,
-                                [citation.Citation(instrument=c.instrument, article=c.article, paragraph=c.paragraph,
-                                                   item=c.item).sort_key() for c in a.citations], a.ref))
-    return [replace(a, number=i) for i, a in enumerate(pending, start=1)]
+                                  [], [], task.deadline, task_ref(t.id, task.id or f"task{i}"),
+                                  task.plan or PlanOut(priority=default_priority(sev))))
+    by_ref = {a.ref: a for a in pending}
+    keys = {a.ref: (a.plan.priority, _severity(a.severity), a.deadline is None,
+                    [citation.Citation(instrument=c.instrument, article=c.article, paragraph=c.paragraph,
+                                       item=c.item).sort_key() for c in a.citations]) for a in pending}
+    refs = ordered(keys, {a.ref: a.plan.after for a in pending})
+    number = {ref: i for i, ref in enumerate(refs, start=1)}
+    return [replace(by_ref[r], number=number[r],
+                    after=tuple(sorted(number[d] for d in by_ref[r].plan.after if d in number))) for r in refs]
 
 
 def _pairs(zh: list[str], en: list[str]) -> list[Text]:

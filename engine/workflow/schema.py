@@ -1,4 +1,4 @@
-"""JSON Schemas of assessment.yaml and datasets.yaml, for editors: completion, hover help, checks as you type.
+"""JSON Schemas of assessment.yaml, datasets.yaml and remediation.yaml for editors: completion, hover help, checks.
 
 Generated from the input models, with the scaffold's field help and the question bank as descriptions,
 so the schema, `hegui init` and validation cannot disagree. Editors only guide: `hegui validate` remains
@@ -14,9 +14,10 @@ from pydantic import BaseModel
 from engine.assessment import Assessment
 from engine.dataset import Inventory
 from engine.questions import Question, question_bank
+from engine.remediation import Plan
 from engine.workflow.scaffold import ANSWER_SCOPES, FIELD_HELP
 
-MODELS: dict[str, type[BaseModel]] = {"assessment": Assessment, "datasets": Inventory}
+MODELS: dict[str, type[BaseModel]] = {"assessment": Assessment, "datasets": Inventory, "remediation": Plan}
 _SCOPES = {model.__name__: scope for model, scope in ANSWER_SCOPES.items()}
 _ANSWER_TYPES: dict[str, dict[str, Any]] = {
     "bool": {"type": "boolean"},
