@@ -9,10 +9,11 @@ finding's result and citations follow in one sentence.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from engine.finding import CitationOut, Finding, TraceEntry
-from engine.questions import question_bank
+from engine.questions import Question, question_bank
 from engine.render.words import Words, messages
 from engine.rulebook import rulebooks
 from engine.taxonomy import taxonomy
@@ -36,13 +37,18 @@ VALUE_LABELS = {
 OUTCOME = {"gap": "reason.gap", "met": "reason.met", "unknown": "reason.unknown", "waived": "reason.waived"}
 
 
+@cache
+def _questions() -> dict[str, Question]:
+    return question_bank().by_id()
+
+
 def fact_label(name: str, words: Words) -> Text:
     """A fact in words; a fact without a label keeps a neutral description rather than its name."""
     books = rulebooks()
     if name in books.derived:
         return books.derived[name].title
     if name.startswith("q."):
-        q = question_bank().by_id().get(name[2:])
+        q = _questions().get(name[2:])
         if q is not None:
             return q.text
     return words.text(f"fact.{name}") if f"fact.{name}" in messages() else words.text("reason.other_fact")
@@ -65,7 +71,7 @@ def value_words(name: str, value: Any, words: Words) -> Text:
 
 def _one(name: str, v: str, words: Words) -> Text:
     if name.startswith("q."):
-        q = question_bank().by_id().get(name[2:])
+        q = _questions().get(name[2:])
         for o in q.options if q else []:
             if o.value == v:
                 return Text(zh=o.zh, en=o.en)
@@ -90,7 +96,7 @@ def facts_sentence(entries: list[TraceEntry], words: Words) -> Text:
 def reason(finding: Finding, words: Words) -> Text:
     """The finding's reason as one sentence: what was found, then the result and the article."""
     entries = [*finding.trace.applies, *finding.trace.met]
-    cites = _cite(finding.citations)
+    cites = _cite(finding.citations[:1])  # the first article; the finding lists them all beside the reason
     outcome = words.text(OUTCOME.get(finding.status, "reason.unknown"), cite=cites.zh)
     outcome_en = words.text(OUTCOME.get(finding.status, "reason.unknown"), cite=cites.en).en
     if not entries:

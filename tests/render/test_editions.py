@@ -28,7 +28,18 @@ from tests.conftest import EXAMPLES, run_cli
 from tests.render.conftest import require_poppler
 
 NAMES = sorted(p.name for p in EXAMPLES.iterdir() if (p / "assessment.yaml").is_file())
-FILES = ("findings.json", "assessment.yaml", "datasets.yaml", "datasets.csv", "hegui", ".yaml", ".json")
+FILES = (
+    "findings.json",
+    "assessment.yaml",
+    "datasets.yaml",
+    "datasets.csv",
+    "hegui",
+    ".yaml",
+    ".json",
+    ".pdf",
+    ".xlsx",
+    ".csv",
+)
 
 
 def _squash(text: str) -> str:
