@@ -1,60 +1,132 @@
-"""PIPIA report: hegui's Chinese PDF vs WeasyPrint alone on the same pre-rendered HTML.
+"""PIPIA report size and speed: 3, 50 and 200 activities, and hegui's overhead over bare WeasyPrint.
 
-The hegui side is the whole renderer (view model, Jinja2, WeasyPrint with PDF/A-3b and the
-findings.json attachment); the baseline is WeasyPrint writing a plain PDF from the identical HTML and
-stylesheets. Target: overhead <= 15 %. The two sides alternate so that machine load affects both
-alike, and the fastest run of each is compared.
+Each size is measured in fresh child processes, so that peak memory (ru_maxrss) is the report's own:
+one child renders the PIPIA as `hegui assess --format pdf` does (view model, Jinja2, WeasyPrint with
+PDF/A-3b) and saves its HTML; a second child has WeasyPrint alone write a plain PDF from that same
+HTML. Bounds (issue 11 §8): 200 activities in at most 300 pages, 60 s and 1 GiB; overhead ratio at
+most 1.15. The synthetic assessment repeats the activities of the e-commerce example (each copy its
+own id and name) over the example's datasets and transfers.
 """
 
 from __future__ import annotations
 
+import copy
+import json
+import resource
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from weasyprint import HTML
+import yaml
 
-from engine.assess import assess
-from engine.inputs import LoadedAssessment, load_assessment
-from engine.render.pdf import PackagedOnly, render_html, report_pdf
-from engine.render.view import build
-from engine.resources import data_dir
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "assessments" / "examples"
-TARGET = 0.15
+EXAMPLE = Path(__file__).resolve().parent.parent / "assessments" / "examples" / "shenzhen-ecommerce"
+SIZES = (3, 50, 200)
+MAX_PAGES, MAX_SECONDS, MAX_MIB, MAX_RATIO = 300, 60.0, 1024.0, 1.15
 
 
-def largest() -> LoadedAssessment:
-    """The example with the most activities, datasets and transfers."""
-    loaded = [load_assessment(p) for p in sorted(EXAMPLES.iterdir()) if (p / "assessment.yaml").is_file()]
-    return max(loaded, key=lambda x: len(x.assessment.activities) + len(x.datasets) + len(x.assessment.transfers))
+def synthetic(folder: Path, n: int) -> Path:
+    """An assessment folder with `n` activities: the example's, copied round-robin under new ids."""
+    data: dict[str, Any] = yaml.safe_load((EXAMPLE / "assessment.yaml").read_text(encoding="utf-8"))
+    base = data["activities"]
+    acts = []
+    for i in range(n):
+        act = copy.deepcopy(base[i % len(base)])
+        if i >= len(base):
+            act["id"] = f"{act['id']}-{i}"
+            act["name"] = {k: f"{v} {i}" for k, v in act["name"].items()}
+        acts.append(act)
+    data["activities"] = acts
+    keep = {a["id"] for a in acts}
+    data["transfers"] = [t for t in data.get("transfers", []) if t.get("activity") in keep or "activity" not in t]
+    data["waivers"] = [
+        w
+        for w in data.get("waivers", [])
+        if w["finding"].split("@")[-1] in keep | {t["id"] for t in data["transfers"]} or "@" not in w["finding"]
+    ]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "assessment.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    for extra in EXAMPLE.iterdir():
+        if extra.name.startswith("datasets."):
+            (folder / extra.name).write_bytes(extra.read_bytes())
+    return folder
 
 
-def run(rounds: int = 3) -> float:
-    """Print absolute times and the overhead ratio; return the ratio."""
-    loaded = largest()
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _hegui(folder: Path, html_out: Path) -> dict[str, float]:
+    """Child: assess, then render the PIPIA the way `hegui assess --format pdf` does; save the HTML."""
+    from pypdf import PdfReader
+
+    from engine.assess import assess
+    from engine.inputs import load_assessment
+    from engine.render.pdf import render_html, report_pdf
+    from engine.render.view import build
+
+    loaded = load_assessment(folder)
     doc = assess(loaded)
-    html = render_html("report/pipia.html", build(doc, loaded, "zh", True))
+    t = time.perf_counter()
+    report = build(doc, loaded, "zh", True)
+    pdf = report_pdf(report, "report/pipia.html")
+    seconds = time.perf_counter() - t
+    html_out.write_text(render_html("report/pipia.html", build(doc, loaded, "zh", True)), encoding="utf-8")
+    pages = len(PdfReader(__import__("io").BytesIO(pdf)).pages)
+    return {"seconds": seconds, "pages": pages, "mib": _peak_mib(), "findings": len(doc.findings)}
+
+
+def _bare(html_in: Path) -> dict[str, float]:
+    """Child: WeasyPrint alone, a plain PDF from the same HTML and stylesheets (the fetcher is needed for them)."""
+    from weasyprint import HTML
+
+    from engine.render.pdf import PackagedOnly
+    from engine.resources import data_dir
+
+    html = html_in.read_text(encoding="utf-8")
     base = (data_dir("templates") / "report").resolve().as_uri() + "/"
-    ours: list[float] = []
-    plain: list[float] = []
-    size = pages = 0
-    for _ in range(rounds):
-        t = time.perf_counter()
-        pdf = report_pdf(build(doc, loaded, "zh", True), "report/pipia.html")
-        ours.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        document = HTML(string=html, base_url=base, url_fetcher=PackagedOnly()).render()
-        document.write_pdf()
-        plain.append(time.perf_counter() - t)
-        size, pages = len(pdf), len(document.pages)
-    ratio = min(ours) / min(plain) - 1
-    runs = lambda xs: ", ".join(f"{x:.2f}" for x in xs)  # noqa: E731
-    print(f"example {loaded.folder.name}: {len(doc.findings)} findings, {pages} pages, {size:,} bytes")
-    print(f"hegui (zh, PDF/A-3b, attachment): {min(ours):6.2f} s  runs {runs(ours)}")
-    print(f"WeasyPrint, same HTML:            {min(plain):6.2f} s  runs {runs(plain)}")
-    print(f"overhead {ratio:+.1%} (target <= {TARGET:.0%}): {'OK' if ratio <= TARGET else 'OVER'}")
-    return ratio
+    t = time.perf_counter()
+    HTML(string=html, base_url=base, url_fetcher=PackagedOnly()).write_pdf()
+    return {"seconds": time.perf_counter() - t, "mib": _peak_mib()}
+
+
+def _child(*args: str) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.report", *args], check=True, capture_output=True, text=True
+    ).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def run(sizes: tuple[int, ...] = SIZES) -> list[dict[str, float]]:
+    """Print pages, seconds, peak memory and the ratio to bare WeasyPrint for each size; return the rows."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="hegui-bench-report-") as tmp:
+        for n in sizes:
+            folder = synthetic(Path(tmp) / f"a{n}", n)
+            html = Path(tmp) / f"a{n}.html"
+            ours = _child("--hegui", str(folder), str(html))
+            bare = _child("--bare", str(html))
+            ratio = ours["seconds"] / bare["seconds"]
+            ok = n != 200 or (ours["pages"] <= MAX_PAGES and ours["seconds"] <= MAX_SECONDS and ours["mib"] <= MAX_MIB)
+            print(
+                f"{n:4d} activities, {int(ours['findings']):5d} findings: {int(ours['pages']):4d} pages, "
+                f"{ours['seconds']:6.1f} s, peak {ours['mib']:6.0f} MiB | bare WeasyPrint {bare['seconds']:6.1f} s, "
+                f"peak {bare['mib']:6.0f} MiB | ratio {ratio:.2f} (target <= {MAX_RATIO})"
+                f"{'' if ok and ratio <= MAX_RATIO else '  OVER'}",
+                flush=True,
+            )
+            rows.append({"activities": n, **ours, "bare_seconds": bare["seconds"], "ratio": ratio})
+    print(f"bounds at 200 activities: <= {MAX_PAGES} pages, <= {MAX_SECONDS:.0f} s, <= {MAX_MIB:.0f} MiB")
+    return rows
 
 
 if __name__ == "__main__":
-    run()
+    if sys.argv[1:2] == ["--hegui"]:
+        print(json.dumps(_hegui(Path(sys.argv[2]), Path(sys.argv[3]))))
+    elif sys.argv[1:2] == ["--bare"]:
+        print(json.dumps(_bare(Path(sys.argv[2]))))
+    else:
+        run(tuple(int(x) for x in sys.argv[1:]) or SIZES)

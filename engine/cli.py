@@ -246,6 +246,15 @@ AsOfOption = Annotated[
 ReportLangOption = Annotated[
     ReportLang | None, typer.Option("--report-lang", help="报告语言 / Report language (default: the summary's).")
 ]
+class Edition(StrEnum):
+    filing = "filing"
+    working = "working"
+
+
+EditionOption = Annotated[
+    Edition,
+    typer.Option("--edition", help="PIPIA 版本：报送版或工作底稿版 / PIPIA edition: for filing, or the working paper."),
+]
 ReproducibleOption = Annotated[
     bool,
     typer.Option(
@@ -281,6 +290,7 @@ def assess(
     formats: FormatsOption = "json",
     report_lang: ReportLangOption = None,
     reproducible: ReproducibleOption = False,
+    edition: EditionOption = Edition.filing,
 ) -> None:
     """评估并输出 findings.json 及报告 / Assess a folder and write findings.json and reports."""
     from engine.assess import assess as run_assessment
@@ -295,7 +305,7 @@ def assess(
     doc = run_assessment(loaded, day)
     summary_lang = lang.value if lang else doc.assessment.language
     chosen = report_lang.value if report_lang else summary_lang
-    files = render(RenderJob(doc, loaded, chosen, reproducible), wanted)  # type: ignore[arg-type]
+    files = render(RenderJob(doc, loaded, chosen, reproducible, edition.value), wanted)  # type: ignore[arg-type]
     target = out or (path / "out")
     write_files(target, files)  # all or none: a full disk leaves no findings.json without its reports
     if not quiet:

@@ -17,6 +17,8 @@ from engine.finding import FindingsDocument
 from engine.inputs import LoadedAssessment
 
 ReportLang = Literal["zh", "en", "bilingual"]
+# filing: regulator-facing PIPIA, no engine internals; working: the advisor's paper with traces and rule ids
+Edition = Literal["filing", "working"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class RenderJob:
     loaded: LoadedAssessment
     lang: ReportLang
     reproducible: bool = False
+    edition: Edition = "filing"
 
 
 Renderer = Callable[[RenderJob], dict[str, bytes]]
@@ -39,8 +42,8 @@ def _pdf(job: RenderJob) -> dict[str, bytes]:
     from engine.render.pdf import report_pdf
     from engine.render.view import build
 
-    report = build(job.doc, job.loaded, job.lang, job.reproducible)
-    return {"pipia.pdf": report_pdf(report, "report/pipia.html"),
+    report = build(job.doc, job.loaded, job.lang, job.reproducible, job.edition)
+    return {"pipia.pdf": report_pdf(report, "report/pipia.html", attach=report.working),
             "checklist.pdf": report_pdf(report, "report/checklist.html"),
             **decision_documents(report)}  # what the transfers' decisions call for (engine/render/documents.py)
 

@@ -75,9 +75,10 @@ def render_html(template: str, report: Report, **extra: Any) -> str:
     return environment().get_template(template).render(r=report, w=w, L=w.label, meta=meta, **extra)
 
 
-def report_pdf(report: Report, template: str) -> bytes:
-    """One PDF of the report, with findings.json (exactly as written beside it) attached."""
-    attached = {"findings.json": report.doc.to_json().encode("utf-8")}
+def report_pdf(report: Report, template: str, attach: bool = True) -> bytes:
+    """One PDF of the report, with findings.json (exactly as written beside it) attached unless `attach` is
+    false: the filing edition of the PIPIA carries no engine data (rule ids, traces) a regulator would see."""
+    attached = {"findings.json": report.doc.to_json().encode("utf-8")} if attach else {}
     return html_to_pdf(render_html(template, report), attached, report.created)
 
 

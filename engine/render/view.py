@@ -20,7 +20,11 @@ from engine.inputs import LoadedAssessment
 from engine.obligation import SEVERITIES
 from engine.questions import question_bank
 from engine.remediation import default_priority, ordered, task_ref, task_severity
+from engine.render.conclusion import Verdict, verdict
 from engine.render.diagram import Diagram, FlowBuilder, wrap
+from engine.render.penalty import Exposure as PenaltyExposure
+from engine.render.penalty import exposures, fine_text, tier_text
+from engine.render.reasons import reason
 from engine.render.risk import Cell, Exposure, Risk, matrix, order, score
 from engine.render.words import Words, as_text
 from engine.taxonomy import taxonomy
@@ -32,6 +36,10 @@ STATUS_ORDER = ("gap", "unknown", "waived", "met")
 # Findings about the purpose, basis and necessity of processing (PIPL art. 56 para. 1 item 1):
 # principles (arts 5-7), legal bases and consent (arts 13-17), retention (art. 19), sensitive PI (arts 28-30).
 LAWFULNESS_ARTICLES = {5, 6, 7, 13, 14, 15, 16, 17, 19, 28, 29, 30}
+# A transfer's lawfulness: PIPL arts 38-39 and the mechanism rules of the CAC cross-border instruments.
+TRANSFER_LAWFULNESS = ("CBDF-PROVISIONS", "SA-MEASURES", "SC-MEASURES", "CERT-MEASURES")
+EDITIONS = ("filing", "working")
+NAMES_SHOWN = 12  # subjects named in a grouped finding; the rest are in the per-activity annex
 FLAGS = ("automated_decision", "automated_marketing", "entrusted_processing", "provides_to_other_processor",
          "public_disclosure", "public_image_capture", "publicly_available_pi")
 
@@ -40,7 +48,7 @@ Outline = list[tuple[str, str | None, list[tuple[str, str]]]]
 OUTBOUND: Outline = [
     ("h.overall", None, [("h.processor", "processing"), ("h.recipients", "recipients"), ("h.other", "scope")]),
     ("h.impact", None, [("h.lawfulness", "lawfulness"), ("h.risk", "risk"), ("h.safeguards", "safeguards"),
-                        ("h.crossborder", "transfers"), ("h.conclusion", "conclusion")]),
+                        ("h.penalties", "penalties"), ("h.crossborder", "transfers"), ("h.conclusion", "conclusion")]),
     ("h.remediation", "remediation", []),
     ("h.signoff", "signoff", []),
     ("h.annex", "annex", []),
@@ -51,6 +59,7 @@ DOMESTIC: Outline = [
     ("h.lawfulness", "lawfulness", []),
     ("h.risk", "risk", []),
     ("h.safeguards", "safeguards", []),
+    ("h.penalties", "penalties", []),
     ("h.transfers", "transfers", []),
     ("h.conclusion", "conclusion", []),
     ("h.remediation", "remediation", []),
@@ -92,6 +101,26 @@ class Group:
     findings: list[Finding]
 
 
+@dataclass(frozen=True)
+class Grouped:
+    """One obligation with the subjects it affects in one status: the report shows it once (issue 11 §8).
+
+    `reasons` pairs each distinct reason (filing: the sentence; working: the trace of its first finding)
+    with the findings it explains, so a reason shared by 200 activities is printed once."""
+
+    first: Finding
+    findings: list[Finding]
+    reasons: list[tuple[Finding, Text, list[Finding]]]
+
+
+@dataclass(frozen=True)
+class Line:
+    """A grouped row: one obligation or action and the subjects it concerns."""
+
+    first: Any
+    subjects: list[str]
+
+
 @dataclass
 class Report:
     doc: FindingsDocument
@@ -110,6 +139,114 @@ class Report:
     actions: list[Action]
     flow: Diagram
     categories: list[dict[str, Any]] = field(default_factory=list)
+    edition: str = "filing"
+
+    @property
+    def working(self) -> bool:
+        """The working-paper edition: rule ids, traces, method and engine versions are shown."""
+        return self.edition == "working"
+
+    def reason(self, finding: Finding) -> Text:
+        return reason(finding, self.words)
+
+    def grouped(self, findings: list[Finding]) -> list[Grouped]:
+        """Findings of one obligation and status together, in first-seen order; reasons deduplicated."""
+        groups: dict[tuple[str, str], list[Finding]] = {}
+        for f in findings:
+            groups.setdefault((f.obligation, f.status), []).append(f)
+        out = []
+        for items in groups.values():
+            reasons: dict[str, tuple[Finding, Text, list[Finding]]] = {}
+            for f in items:
+                text = self.reason(f)
+                key = f.trace.model_dump_json() if self.working else text.zh + "\x00" + text.en
+                reasons.setdefault(key, (f, text, []))[2].append(f)
+            out.append(Grouped(items[0], items, list(reasons.values())))
+        return out
+
+    def names(self, subjects: list[str | None]) -> Text:
+        """Subject names, at most NAMES_SHOWN of them and a count of the rest (listed in the annex)."""
+        shown = [self.subject(s) for s in dict.fromkeys(subjects)]
+        more = len(shown) - NAMES_SHOWN
+        head = shown[:NAMES_SHOWN] if more > 0 else shown
+        zh = "、".join(t.zh for t in head)
+        en = "; ".join(t.en for t in head)
+        if more > 0:
+            rest = self.words.text("f.more", n=more)
+            zh, en = f"{zh}{rest.zh}", f"{en} {rest.en}"
+        return Text(zh=zh, en=en)
+
+    def risk_lines(self, risks: list[Risk]) -> list[Line]:
+        """Risks of one obligation, status and levels together."""
+        lines: dict[tuple[Any, ...], Line] = {}
+        for k in risks:
+            key = (k.finding.obligation, k.finding.status, k.inherent, k.residual, k.factors)
+            lines.setdefault(key, Line(k, [])).subjects.append(k.finding.subject or "")
+        return list(lines.values())
+
+    def action_lines(self) -> list[Line]:
+        """Remediation actions of the same content together, with the subjects they concern."""
+        lines: dict[tuple[str, ...], Line] = {}
+        for a in self.actions:
+            key = (a.title.zh, a.title.en, a.kind, a.severity, a.deadline.zh if a.deadline else "")
+            lines.setdefault(key, Line(a, [])).subjects.append(a.ref.split("@", 1)[1] if "@" in a.ref else
+                                                              a.ref.split("#", 1)[0] if "#" in a.ref else "")
+        return list(lines.values())
+
+    def verdicts(self) -> list[Verdict]:
+        """The conclusion for the organisation-wide duties, each activity and each transfer."""
+        by_subject: dict[str, list[Finding]] = defaultdict(list)
+        for f in self.doc.findings:
+            by_subject[f.subject or ""].append(f)
+        by_risk: dict[str, list[Risk]] = defaultdict(list)
+        for k in self.risks:
+            by_risk[k.finding.subject or ""].append(k)
+        transfer_ids = {t.id for t in self.doc.transfers}
+
+        def lawful(f: Finding) -> bool:
+            if f.subject in transfer_ids:
+                return any(c.instrument in TRANSFER_LAWFULNESS or (c.instrument == "PIPL" and c.article in (38, 39))
+                           for c in f.citations)
+            return any(c.instrument == "PIPL" and c.article in LAWFULNESS_ARTICLES for c in f.citations)
+
+        keys = ["", *(a.id for a in self.loaded.assessment.activities), *(t.id for t in self.doc.transfers)]
+        return [verdict(k, by_subject[k], by_risk[k], lawful) for k in keys if k or by_subject[k]]
+
+    def penalty_exposures(self) -> list[PenaltyExposure]:
+        return exposures(self.doc.findings)
+
+    def penalty_lines(self, e: PenaltyExposure) -> list[Text]:
+        return [tier_text(t, {m: self.words.text(f"penalty.measure.{m}") for m in t.measures},
+                          self.words.text(f"penalty.when.{t.when}")) for t in e.tiers]
+
+    def top_fine(self, e: PenaltyExposure) -> Text | None:
+        """The sentence on the largest fine on the organisation the provision allows, each language its own."""
+        fines = [t.organisation for t in e.tiers if t.organisation and t.organisation.max]
+        if not fines:
+            return None
+        amount, cite, msg = fine_text(max(fines, key=lambda f: f.max or 0)), self.cite([e.citation]), \
+            self.words.text("penalties.top")
+        return Text(zh=msg.zh.format(amount=amount.zh, cite=cite.zh), en=msg.en.format(amount=amount.en, cite=cite.en))
+
+    def by_obligation(self) -> list[tuple[Finding, dict[str, int], list[Finding]]]:
+        """Annex 1: each obligation once, with its result counts by status and its findings."""
+        rows: dict[str, list[Finding]] = {}
+        for f in self.doc.findings:
+            rows.setdefault(f.obligation, []).append(f)
+        return [(fs[0], {s: sum(1 for f in fs if f.status == s) for s in STATUS_ORDER}, fs) for fs in rows.values()]
+
+    def by_activity(self) -> list[tuple[str, list[Finding], list[Finding], int]]:
+        """Annex 2: per activity (then transfer), its gaps and waived findings, its open ones, and how many are met."""
+        out = []
+        subjects = [a.id for a in self.loaded.assessment.activities] + [t.id for t in self.doc.transfers]
+        by_subject: dict[str, list[Finding]] = defaultdict(list)
+        for f in self.doc.findings:
+            by_subject[f.subject or ""].append(f)
+        for s in subjects:
+            fs = by_subject[s]
+            out.append((s, [f for f in fs if f.status in ("gap", "waived")], [f for f in fs if f.status == "unknown"],
+                        sum(1 for f in fs if f.status == "met")))
+        return out
 
     @property
     def title(self) -> Text:
@@ -206,7 +343,8 @@ class Report:
         return "conclusion.clear"
 
 
-def build(doc: FindingsDocument, loaded: LoadedAssessment, lang: str, reproducible: bool) -> Report:
+def build(doc: FindingsDocument, loaded: LoadedAssessment, lang: str, reproducible: bool,
+          edition: str = "filing") -> Report:
     words = Words(lang)
     outbound = any(t.mechanism != NOT_A_TRANSFER for t in doc.transfers)
     as_of = date.fromisoformat(doc.assessment.as_of)
@@ -225,6 +363,7 @@ def build(doc: FindingsDocument, loaded: LoadedAssessment, lang: str, reproducib
         actions=actions(doc, subjects),
         flow=_flow(doc, loaded, words),
         categories=_categories(loaded),
+        edition=edition,
     )
 
 
@@ -356,14 +495,14 @@ def _pairs(zh: list[str], en: list[str]) -> list[Text]:
 def _categories(loaded: LoadedAssessment) -> list[dict[str, Any]]:
     """Every PI category in the inventory or activities, with where it occurs (sensitive first)."""
     tax = taxonomy()
-    used: dict[str, dict[str, list[Text]]] = defaultdict(lambda: {"datasets": [], "activities": []})
+    used: dict[str, dict[str, list[Any]]] = defaultdict(lambda: {"datasets": [], "activities": []})
     for ds in loaded.datasets.values():
         for c in ds.categories():
             if (k := tax.resolve(c)) is not None:
                 used[k]["datasets"].append(as_text(ds.name))
     for act in loaded.assessment.activities:
         for k in activity_categories(loaded, act.id):
-            used[k]["activities"].append(as_text(act.name))
+            used[k]["activities"].append(act.id)
     rows = [{"key": k, "name": category_name(k), "sensitive": tax.categories[k].sensitive, **where}
             for k, where in used.items()]
     return sorted(rows, key=lambda r: (not r["sensitive"], r["key"]))

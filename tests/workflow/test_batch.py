@@ -224,6 +224,7 @@ def test_pdf_workers_are_replaced_and_still_render(monkeypatch: pytest.MonkeyPat
     assert [r.status for r in result.rows] == ["assessed"] * 3, [r.error for r in result.rows]
     for i in range(3):
         reader = PdfReader(tmp_path / "out" / f"client-{i}" / "pipia.pdf")
-        (attached,) = reader.attachments["findings.json"]  # the PDF/A-3 attachment: this client's findings
-        assert json.loads(attached)["assessment"]["id"] == f"client-{i}"
         assert len(reader.pages) > 10
+        # the PDF/A-3 attachment (the checklist's: the PIPIA's filing edition carries none): this client's findings
+        (attached,) = PdfReader(tmp_path / "out" / f"client-{i}" / "checklist.pdf").attachments["findings.json"]
+        assert json.loads(attached)["assessment"]["id"] == f"client-{i}"
