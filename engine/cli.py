@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
-from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -24,10 +22,22 @@ from typer._click.exceptions import (  # typer's vendored click: the classes of 
 from typer.core import TyperCommand, TyperGroup
 
 from engine import __version__
-from engine.console import SafeConsole
-from engine.errors import InputError, clip
+from engine.clikit import (
+    AsOfOption,
+    FailOn,
+    FailOnOption,
+    FormatsOption,
+    Lang,
+    ReportLangOption,
+    ReproducibleOption,
+    err_console,
+    input_errors_exit_2,
+    out_console,
+)
+from engine.errors import INTERNAL_ERROR, clip
 from engine.i18n import MESSAGES, both, closest
 from engine.overwrite import ForceOption
+from engine.usecases import country_code, parse_date, parse_formats
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -132,43 +142,6 @@ rulebooks_app = _Typer(help="规则库工具 / Rulebook tools: lint, test, cover
 app.add_typer(rulebooks_app, name="rulebooks")
 
 
-def err_console() -> SafeConsole:
-    return SafeConsole(stderr=True, soft_wrap=True)
-
-
-def out_console() -> SafeConsole:
-    return SafeConsole()
-
-
-def input_errors_exit_2(fn: F) -> F:
-    """Bad input: every located problem on stderr, exit code 2, never a traceback."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except InputError as exc:
-            console = err_console()
-            for problem in exc.problems:
-                console.print(str(problem), markup=False)
-            raise typer.Exit(2) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
-
-
-class FailOn(StrEnum):
-    critical = "critical"
-    high = "high"
-    medium = "medium"
-    low = "low"
-    none = "none"
-
-
 def _version(value: bool) -> None:
     if value:
         print(f"hegui {__version__}")
@@ -190,53 +163,12 @@ def validate(
     path: Annotated[Path, typer.Argument(help="评估文件夹 / Assessment folder (with assessment.yaml).")],
 ) -> None:
     """校验评估输入（含豁免）/ Validate an assessment folder, waivers included; writes nothing."""
-    from engine.assess import assess as run_assessment
-    from engine.inputs import load_assessment
+    from engine.usecases import validate as load_and_check
 
-    loaded = load_assessment(path)
-    run_assessment(loaded)  # waivers can only be checked against the findings they name
+    loaded = load_and_check(path)
     a = loaded.assessment
     counts = {"activities": len(a.activities), "datasets": len(loaded.datasets), "transfers": len(a.transfers)}
     out_console().print(both("cli.valid", path=path, waivers=len(a.waivers), **counts), markup=False, soft_wrap=True)
-
-
-class ReportLang(StrEnum):
-    zh = "zh"
-    en = "en"
-    bilingual = "bilingual"
-
-
-# options shared by `assess` and `batch`
-FormatsOption = Annotated[
-    str, typer.Option("--format", "-f", help="输出格式，逗号分隔（json,pdf,csv,xlsx）/ Comma-separated output formats.")
-]
-FailOnOption = Annotated[
-    FailOn,
-    typer.Option("--fail-on", help="达到该严重程度的差距时退出码为1 / Exit 1 on gaps at or above this."),
-]
-AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", help="评估基准日 YYYY-MM-DD / As-of date (default: the assessment's).")
-]
-ReportLangOption = Annotated[
-    ReportLang | None, typer.Option("--report-lang", help="报告语言 / Report language (default: the summary's).")
-]
-ReproducibleOption = Annotated[
-    bool,
-    typer.Option(
-        "--reproducible", help="固定日期，相同输入得到相同文件 / Fixed dates: same input, same files."
-    ),
-]
-
-
-def parse_formats(value: str) -> list[str]:
-    """Comma-separated output formats, each one the renderer registry knows; json always first."""
-    from engine.render.formats import RENDERERS
-
-    wanted = list(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))
-    if unknown := [f for f in wanted if f not in RENDERERS]:
-        known = ", ".join(RENDERERS)
-        raise InputError.one("--format", both("cli.unknown_format", unknown=", ".join(unknown), known=known))
-    return ["json", *(f for f in wanted if f != "json")]
 
 
 @app.command()
@@ -257,45 +189,25 @@ def assess(
     reproducible: ReproducibleOption = False,
 ) -> None:
     """评估并输出 findings.json 及报告 / Assess a folder and write findings.json and reports."""
-    from engine.assess import assess as run_assessment
+    from engine import usecases
     from engine.assess import exceeds
-    from engine.inputs import load_assessment
-    from engine.output import write_files
-    from engine.render.formats import RenderJob, render
     from engine.render.terminal import print_summary
 
     day = parse_date(as_of, "--as-of")
     wanted = parse_formats(formats)
-    loaded = load_assessment(path)
-    doc = run_assessment(loaded, day)
+    assessed = usecases.assess(usecases.load(path), day)
+    doc = assessed.doc
     summary_lang = lang.value if lang else doc.assessment.language
     chosen = report_lang.value if report_lang else summary_lang
-    files = render(RenderJob(doc, loaded, chosen, reproducible), wanted)  # type: ignore[arg-type]
+    files = usecases.render(assessed, wanted, chosen, reproducible)  # type: ignore[arg-type]
     target = out or (path / "out")
-    write_files(target, files)  # all or none: a full disk leaves no findings.json without its reports
+    usecases.write_reports(target, files)
     if not quiet:
         print_summary(doc, summary_lang, out_console())
         for name in files:
             out_console().print(f"→ {target / name}", markup=False)
     if exceeds(doc, fail_on.value):
         raise typer.Exit(1)
-
-
-def parse_date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError.one(option, both("cli.not_date", value=value)) from None
-
-
-def country_code(value: str, option: str) -> str:
-    """An ISO 3166-1 alpha-2 code from an option (any case), upper-cased."""
-    code = value.strip().upper()
-    if not re.fullmatch(r"[A-Z]{2}", code):
-        raise InputError.one(option, both("cli.country_code", value=value))
-    return code
 
 
 class SchemaOf(StrEnum):
@@ -559,8 +471,6 @@ def _register_commands() -> None:
 
 
 _register_commands()
-
-INTERNAL_ERROR = 3
 
 
 def main() -> None:

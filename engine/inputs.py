@@ -16,8 +16,8 @@ from pydantic import ValidationError
 
 from engine.assessment import MAINLAND, Assessment
 from engine.dataset import Dataset, Inventory
-from engine.discovery.hints import unknown_category
 from engine.errors import InputError, Problem
+from engine.hints import unknown_category
 from engine.i18n import both, closest, message
 from engine.questions import question_bank
 from engine.taxonomy import taxonomy
@@ -28,7 +28,6 @@ from engine.yamlsafe import Located, parse, read_input
 ASSESSMENT_FILE = "assessment.yaml"
 DATASETS_YAML = "datasets.yaml"
 DATASETS_CSV = "datasets.csv"
-CSV_COLUMNS = ("dataset", "name", "system", "storage_location", "records", "individuals", "grade", "field", "category")
 
 
 @dataclass
@@ -107,7 +106,7 @@ def _datasets_csv(path: Path, raw: bytes) -> list[tuple[Dataset, Where]]:
     """One row per field; dataset columns repeat and agree between rows (parser shared with imports).
 
     `raw` was read and checked by read_input; the shared reader opens the (checked) file again."""
-    from engine.discovery import tabular
+    from engine import tabular  # imports openpyxl: only for folders that have a datasets.csv
 
     return [(p.dataset, p.where) for p in tabular.parse(tabular.read_csv(path))]
 

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from engine.discovery.hints import Hint, hints
 from engine.discovery.validators import BY_RULE, VALIDATORS, Validator
+from engine.hints import Hint, hints
 from engine.text import Text
 
 MIN_SHARE = 0.5  # share of sampled non-empty values that must validate to propose from values

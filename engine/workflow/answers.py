@@ -16,8 +16,7 @@ import yaml
 
 from engine.errors import InputError
 from engine.i18n import both
-from engine.output import write_atomic
-from engine.overwrite import output_errors
+from engine.output import output_errors, write_atomic
 from engine.questions import Scope
 
 LISTS: dict[str, str] = {"activity": "activities", "transfer": "transfers"}
