@@ -462,12 +462,14 @@ def rulebooks_docs(
 
 
 def _register_commands() -> None:
-    """Commands that live with their domain packages (discovery, workflow)."""
+    """Commands that live with their domain packages (discovery, workflow, web)."""
     from engine.discovery.cli import register as register_discovery
+    from engine.web.cli import register as register_web
     from engine.workflow.cli import register as register_workflow
 
     register_discovery(app)
     register_workflow(app)
+    register_web(app)
 
 
 _register_commands()
