@@ -262,7 +262,7 @@ MESSAGES: dict[str, Text] = {
     "web.exported": Text(zh="已导出 {id}（{files}）到 {out}", en="Exported {id} ({files}) to {out}"),
     "web.app": Text(zh="合规工作台", en="Compliance workspace"),
     "web.nav": Text(zh="导航", en="Navigation"),
-    "web.switch_lang": Text(zh="English", en="中文"),
+    "web.switch_lang": Text(zh="切换到 English", en="中文 (Chinese)"),
     "web.signed_in_as": Text(zh="已登录：{user}", en="Signed in as {user}"),
     "web.logout": Text(zh="退出", en="Sign out"),
     "web.login": Text(zh="登录", en="Sign in"),

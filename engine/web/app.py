@@ -31,11 +31,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engine import usecases
 from engine.errors import InputError, Problem
-from engine.i18n import tr
+from engine.i18n import tr, value_text
 from engine.inputs import ASSESSMENT_FILE
 from engine.resources import data_dir
 from engine.web import accounts, registry
-from engine.web.db import Membership, Organisation, Setting, User, organisation, session_scope
+from engine.web.db import Assessment, Membership, Organisation, Setting, User, organisation, session_scope
+from engine.workflow.explain import cite_labels, fact_label
 
 SESSION_COOKIE = "__Host-hegui"
 SESSION_AGE = timedelta(hours=8)
@@ -219,14 +220,59 @@ def create_app(engine: Engine) -> Starlette:
         stored = registry.assessment(session, org, request.path_params["key"])
         if stored is None:
             raise HTTPException(404)
+        assessed, problems = assessed_or_problems(stored, session)
+        doc = assessed.doc if assessed else None
+        return page(request, "assessment.html", who, org=org, role=role, a=stored, doc=doc, problems=problems)
+
+    def assessed_or_problems(stored: Assessment, session: Session) -> tuple[usecases.Assessed | None, list[Problem]]:
+        """The engine's findings for stored inputs, or their problems (file names without the temporary path)."""
         files = registry.files_of(session, stored)
+        with registry.materialised(files, stored.key) as folder:
+            try:
+                return usecases.assess(usecases.load(folder)), []
+            except InputError as exc:
+                return None, [_relative(p, str(folder)) for p in exc.problems]
+
+    @signed_in
+    async def finding_page(request: Request, session: Session, who: Visitor) -> Response:
+        org, role = member(session, who, request.path_params["org"], "viewer")
+        stored = registry.assessment(session, org, request.path_params["key"])
+        if stored is None:
+            raise HTTPException(404)
+        assessed, _ = assessed_or_problems(stored, session)
+        if assessed is None:
+            raise HTTPException(404)
         try:
-            with registry.materialised(files, stored.key) as folder:
-                assessed = usecases.assess(usecases.load(folder))
-        except InputError as exc:
-            problems = [_relative(p, str(folder)) for p in exc.problems]
-            return page(request, "assessment.html", who, org=org, role=role, a=stored, doc=None, problems=problems)
-        return page(request, "assessment.html", who, org=org, role=role, a=stored, doc=assessed.doc, problems=[])
+            finding = usecases.explain(assessed.doc, request.path_params["finding"], stored.key)
+        except InputError:
+            raise HTTPException(404) from None
+
+        def x(key: str, **values: Any) -> str:
+            return tr(f"x.{key}", who.lang, **values)
+
+        def fact(name: str) -> str:
+            return fact_label(name, who.lang)
+
+        def value(v: Any) -> str:
+            return value_text(v, who.lang)
+
+        lang = who.lang
+        return page(
+            request,
+            "finding.html",
+            who,
+            org=org,
+            role=role,
+            a=stored,
+            f=finding,
+            x=x,
+            fact=fact,
+            value=value,
+            unknown=[fact_label(name, lang) for name in finding.trace.unknown],
+            questions=[fact_label(f"q.{q}", lang) for q in finding.trace.questions],
+            citations=cite_labels(finding.citations, lang),
+            penalties=cite_labels(finding.penalties, lang),
+        )
 
     @signed_in
     async def upload(request: Request, session: Session, who: Visitor) -> Response:
@@ -291,6 +337,7 @@ def create_app(engine: Engine) -> Starlette:
         Route("/o/{org}/upload", upload, methods=["POST"]),
         Route("/o/{org}/members", members),
         Route("/o/{org}/a/{key}", assessment_page),
+        Route("/o/{org}/a/{key}/f/{finding}", finding_page),
         Route("/static/web.css", stylesheet),
     ]
     middleware = [

@@ -10,7 +10,8 @@ from engine.web.db import ROLES
 from tests.conftest import EXAMPLES
 from tests.web.conftest import Seeded, csrf_of, signed_in
 
-LEAST_ROLE = {"org": "viewer", "assessment": "viewer", "members": "admin", "upload": "assessor"}
+LEAST_ROLE = {"org": "viewer", "assessment": "viewer", "finding": "viewer", "members": "admin", "upload": "assessor"}
+FINDING = "PIPL-29-separate-consent-sensitive@face-login"  # a finding of the seeded example
 
 
 def request(client: TestClient, route: str, org: str, key: str) -> int:
@@ -20,7 +21,12 @@ def request(client: TestClient, route: str, org: str, key: str) -> int:
         example = EXAMPLES / "shenzhen-ecommerce"
         files = {name: (name, (example / name).read_bytes()) for name in ("assessment.yaml", "datasets.yaml")}
         return client.post(f"/o/{org}/upload", data={"csrf": token}, files=files).status_code
-    path = {"org": f"/o/{org}", "assessment": f"/o/{org}/a/{key}", "members": f"/o/{org}/members"}[route]
+    path = {
+        "org": f"/o/{org}",
+        "assessment": f"/o/{org}/a/{key}",
+        "finding": f"/o/{org}/a/{key}/f/{FINDING}",
+        "members": f"/o/{org}/members",
+    }[route]
     return client.get(path).status_code
 
 
@@ -45,6 +51,7 @@ def test_matrix(seeded: Seeded, route: str) -> None:
 def test_a_missing_assessment_is_404_and_a_stranger_sees_no_data(seeded: Seeded) -> None:
     admin = signed_in(seeded.engine, "admin")
     assert admin.get(f"/o/{seeded.own}/a/no-such-assessment").status_code == 404
+    assert admin.get(f"/o/{seeded.own}/a/{seeded.assessment}/f/no-such-finding").status_code == 404
     stranger = signed_in(seeded.engine, "stranger")
     for path in (f"/o/{seeded.own}", f"/o/{seeded.own}/a/{seeded.assessment}", f"/o/{seeded.own}/members"):
         response = stranger.get(path)

@@ -41,6 +41,22 @@ def test_the_assessment_page_shows_the_engines_findings(seeded: Seeded) -> None:
     assert gaps[0].title.en in english and "Findings" in english
 
 
+def test_a_finding_page_explains_it_as_hegui_explain_does(seeded: Seeded) -> None:
+    from engine.workflow.explain import cite_labels
+
+    doc = usecases.assess(usecases.load(EXAMPLES / "shenzhen-ecommerce")).doc
+    finding = next(f for f in doc.findings if f.status == "gap" and f.remediation.zh and f.trace.applies)
+    client = signed_in(seeded.engine, "viewer")
+    listing = client.get(f"/o/{seeded.own}/a/{seeded.assessment}").text
+    link = f"/o/{seeded.own}/a/{seeded.assessment}/f/{finding.id.replace('@', '%40')}"
+    assert f'href="{link}"' in listing
+    page = client.get(link)
+    assert page.status_code == 200
+    assert finding.title.zh in page.text and finding.summary.zh in page.text
+    assert all(label in page.text for label in cite_labels(finding.citations, "zh"))
+    assert all(step in page.text for step in finding.remediation.zh)
+
+
 def test_an_upload_is_validated_stored_and_listed(seeded: Seeded) -> None:
     client = signed_in(seeded.engine, "assessor")
     response = upload(client, seeded.own, EXAMPLES / "offshore-saas")
