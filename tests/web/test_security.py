@@ -53,6 +53,13 @@ def test_logins_are_throttled_per_user_even_with_the_right_password(seeded: Seed
     assert login(client, "assessor", PASSWORD) == 303  # another user is not locked out
 
 
+def test_logins_are_throttled_per_client_address(seeded: Seeded) -> None:
+    client = fresh(seeded)  # every TestClient request comes from the same address
+    for n in range(accounts.MAX_FAILURES_PER_CLIENT):
+        assert login(client, f"guess{n}", "wrong password!") == 401
+    assert login(client, "viewer", PASSWORD) == 429
+
+
 def test_a_password_change_or_disabling_ends_existing_sessions(seeded: Seeded) -> None:
     viewer, admin = signed_in(seeded.engine, "viewer"), signed_in(seeded.engine, "admin")
     with session_scope(seeded.engine) as session:
