@@ -251,6 +251,7 @@ MESSAGES: dict[str, Text] = {
         en="the files changed while they were read; try again once they stay unchanged",
     ),
     "web.upload_missing": Text(zh="必须上传 assessment.yaml", en="assessment.yaml is required"),
+    "web.upload_too_large": Text(zh="文件超过 {max} 字节的上限", en="the file is larger than the limit of {max} bytes"),
     "web.serving": Text(zh="工作台已启动：{url}（Ctrl+C 停止）", en="Workspace running at {url} (Ctrl+C stops it)"),
     "web.user_added": Text(
         zh="已添加用户 {user}（组织 {org}，角色 {role}）", en="Added user {user} ({role} in {org})"

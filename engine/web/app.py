@@ -280,11 +280,16 @@ def create_app(engine: Engine) -> Starlette:
         org, role = member(session, who, request.path_params["org"], "assessor")
         form = await form_checked(request)
         files: dict[str, bytes] = {}
+        too_large: list[Problem] = []
         for name in registry.INPUT_FILES:
             part = form.get(name)
             if isinstance(part, UploadFile) and part.filename:
-                files[name] = await part.read()
+                files[name] = await part.read(MAX_UPLOAD + 1)  # never more than the limit in memory
+                if len(files[name]) > MAX_UPLOAD:
+                    too_large.append(Problem(name, tr("web.upload_too_large", who.lang, max=MAX_UPLOAD)))
         try:
+            if too_large:
+                raise InputError(too_large)
             if ASSESSMENT_FILE not in files:
                 raise InputError.one(ASSESSMENT_FILE, tr("web.upload_missing", who.lang))
             with registry.materialised(files, "upload") as folder:

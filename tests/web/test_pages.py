@@ -75,6 +75,17 @@ def test_an_invalid_upload_names_the_file_and_place_and_stores_nothing(seeded: S
     assert listing.count("/a/") == 1  # only the seeded assessment
 
 
+def test_an_oversized_upload_is_refused_by_name(seeded: Seeded) -> None:
+    from engine.web.app import MAX_UPLOAD
+
+    client = signed_in(seeded.engine, "assessor")
+    token = csrf_of(client.get("/orgs").text)
+    files = {"assessment.yaml": ("assessment.yaml", b"#" * (MAX_UPLOAD + 1))}
+    response = client.post(f"/o/{seeded.own}/upload", data={"csrf": token}, files=files)
+    assert response.status_code == 400
+    assert f"assessment.yaml: 文件超过 {MAX_UPLOAD} 字节的上限" in response.text
+
+
 def test_hostile_text_is_inert(seeded: Seeded) -> None:
     client = signed_in(seeded.engine, "assessor")
     folder = EXAMPLES / "shenzhen-ecommerce"
