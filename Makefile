@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # durable-rules 2.0.28 builds on Python 3.13 only with this (harmless on 3.11/3.12)
 export CPPFLAGS := -DPyEval_CallObject=PyObject_CallObject
 
-.PHONY: demo test lint bench fuzz setup system docs clean
+.PHONY: demo test lint bench fuzz setup system docs clean serve
 
 # Debian packages (idempotent, only installs what is missing); PostgreSQL and MariaDB only for the tests.
 system:
@@ -39,6 +39,14 @@ test: setup
 bench: WITH_POSTGRES = 0
 bench: setup
 	$(BIN)/python -m benchmarks $(BENCH)
+
+# The shared web workspace (docs/workspace.md): `make serve`, or `make serve DB=postgresql+psycopg://…`.
+# Create the first admin before: .venv/bin/hegui users add NAME --org ORG --role admin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+serve: WITH_POSTGRES = 0
+serve: setup
+	$(BIN)/hegui serve --host $(HOST) --port $(PORT) $(if $(DB),--db '$(DB)')
 
 # The long fuzz campaign over the inputs (CI runs the same tests with 40 examples each).
 FUZZ_EXAMPLES ?= 10000

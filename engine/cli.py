@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
-from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -23,12 +21,27 @@ from typer._click.exceptions import (  # typer's vendored click: the classes of 
 from typer.core import TyperCommand, TyperGroup
 
 from engine import __version__
-from engine.errors import InputError, clip
+from engine.clikit import (
+    AsOfOption,
+    Edition,
+    EditionOption,
+    FailOn,
+    FailOnOption,
+    FormatsOption,
+    Lang,
+    ReportLangOption,
+    ReproducibleOption,
+    err_console,
+    input_errors_exit_2,
+    out_console,
+)
+from engine.errors import INTERNAL_ERROR, clip
 from engine.i18n import MESSAGES, both, closest
 from engine.overwrite import ForceOption
+from engine.usecases import country_code, parse_date, parse_formats
 
 if TYPE_CHECKING:
-    from engine.console import SafeConsole
+    pass
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -140,47 +153,6 @@ rulebooks_app = _Typer(help="规则库工具 / Rulebook tools: lint, test, cover
 app.add_typer(rulebooks_app, name="rulebooks")
 
 
-def err_console() -> SafeConsole:
-    from engine.console import SafeConsole
-
-    return SafeConsole(stderr=True, soft_wrap=True)
-
-
-def out_console() -> SafeConsole:
-    from engine.console import SafeConsole
-
-    return SafeConsole()
-
-
-def input_errors_exit_2(fn: F) -> F:
-    """Bad input: every located problem on stderr, exit code 2, never a traceback."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except InputError as exc:
-            console = err_console()
-            for problem in exc.problems:
-                console.print(str(problem), markup=False)
-            raise typer.Exit(2) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
-
-
-class FailOn(StrEnum):
-    critical = "critical"
-    high = "high"
-    medium = "medium"
-    low = "low"
-    none = "none"
-
-
 def _version(value: bool) -> None:
     if value:
         print(f"hegui {__version__}")
@@ -209,12 +181,11 @@ def validate(
     ] = False,
 ) -> None:
     """校验评估输入（含豁免）/ Validate an assessment folder, waivers included; writes nothing."""
-    from engine.assess import assess as run_assessment
-    from engine.inputs import load_assessment
+    from engine import usecases
     from engine.narrative import filing_report
 
-    loaded = load_assessment(path)
-    doc = run_assessment(loaded)  # waivers can only be checked against the findings they name
+    loaded = usecases.load(path)
+    doc = usecases.assess(loaded).doc  # waivers can only be checked against the findings they name
     a = loaded.assessment
     if for_filing:  # valid input that a filing cannot use yet: exit 1 (2 is for bad input)
         lacking, verdict = filing_report(a, doc, loaded.located)
@@ -224,54 +195,6 @@ def validate(
         raise typer.Exit(1 if lacking else 0)
     counts = {"activities": len(a.activities), "datasets": len(loaded.datasets), "transfers": len(a.transfers)}
     out_console().print(both("cli.valid", path=path, waivers=len(a.waivers), **counts), markup=False, soft_wrap=True)
-
-
-class ReportLang(StrEnum):
-    zh = "zh"
-    en = "en"
-    bilingual = "bilingual"
-
-
-# options shared by `assess` and `batch`
-FormatsOption = Annotated[
-    str, typer.Option("--format", "-f", help="输出格式，逗号分隔（json,pdf,csv,xlsx）/ Comma-separated output formats.")
-]
-FailOnOption = Annotated[
-    FailOn,
-    typer.Option("--fail-on", help="达到该严重程度的差距时退出码为1 / Exit 1 on gaps at or above this."),
-]
-AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", help="评估基准日 YYYY-MM-DD / As-of date (default: the assessment's).")
-]
-ReportLangOption = Annotated[
-    ReportLang | None, typer.Option("--report-lang", help="报告语言 / Report language (default: the summary's).")
-]
-class Edition(StrEnum):
-    filing = "filing"
-    working = "working"
-
-
-EditionOption = Annotated[
-    Edition,
-    typer.Option("--edition", help="PIPIA 版本：报送版或工作底稿版 / PIPIA edition: for filing, or the working paper."),
-]
-ReproducibleOption = Annotated[
-    bool,
-    typer.Option(
-        "--reproducible", help="固定日期，相同输入得到相同文件 / Fixed dates: same input, same files."
-    ),
-]
-
-
-def parse_formats(value: str) -> list[str]:
-    """Comma-separated output formats, each one the renderer registry knows; json always first."""
-    from engine.render.formats import RENDERERS
-
-    wanted = list(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))
-    if unknown := [f for f in wanted if f not in RENDERERS]:
-        known = ", ".join(RENDERERS)
-        raise InputError.one("--format", both("cli.unknown_format", unknown=", ".join(unknown), known=known))
-    return ["json", *(f for f in wanted if f != "json")]
 
 
 @app.command()
@@ -293,21 +216,18 @@ def assess(
     edition: EditionOption = Edition.filing,
 ) -> None:
     """评估并输出 findings.json 及报告 / Assess a folder and write findings.json and reports."""
-    from engine.assess import assess as run_assessment
+    from engine import usecases
     from engine.assess import exceeds
-    from engine.inputs import load_assessment
-    from engine.output import write_files
-    from engine.render.formats import RenderJob, render
 
     day = parse_date(as_of, "--as-of")
     wanted = parse_formats(formats)
-    loaded = load_assessment(path)
-    doc = run_assessment(loaded, day)
+    assessed = usecases.assess(usecases.load(path), day)
+    doc = assessed.doc
     summary_lang = lang.value if lang else doc.assessment.language
     chosen = report_lang.value if report_lang else summary_lang
-    files = render(RenderJob(doc, loaded, chosen, reproducible, edition.value), wanted)  # type: ignore[arg-type]
+    files = usecases.render(assessed, wanted, chosen, reproducible, edition.value)  # type: ignore[arg-type]
     target = out or (path / "out")
-    write_files(target, files)  # all or none: a full disk leaves no findings.json without its reports
+    usecases.write_reports(target, files)
     if not quiet:
         from engine.render.terminal import print_summary
 
@@ -316,23 +236,6 @@ def assess(
             out_console().print(f"→ {target / name}", markup=False)
     if exceeds(doc, fail_on.value):
         raise typer.Exit(1)
-
-
-def parse_date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError.one(option, both("cli.not_date", value=value)) from None
-
-
-def country_code(value: str, option: str) -> str:
-    """An ISO 3166-1 alpha-2 code from an option (any case), upper-cased."""
-    code = value.strip().upper()
-    if not re.fullmatch(r"[A-Z]{2}", code):
-        raise InputError.one(option, both("cli.country_code", value=value))
-    return code
 
 
 class SchemaOf(StrEnum):
@@ -590,17 +493,17 @@ def rulebooks_docs(
 
 
 def _register_commands() -> None:
-    """Commands that live with their domain packages (discovery, workflow)."""
+    """Commands that live with their domain packages (discovery, workflow, web)."""
     from engine.discovery.cli import register as register_discovery
+    from engine.web.cli import register as register_web
     from engine.workflow.cli import register as register_workflow
 
     register_discovery(app)
     register_workflow(app)
+    register_web(app)
 
 
 _register_commands()
-
-INTERNAL_ERROR = 3
 
 
 def main() -> None:

@@ -13,6 +13,8 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # the same as written in a file, where a carriage return is part of a CRLF line break
 RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 MAX_ECHO = 40
+# exit code of hegui's own bugs (2 is bad input, 1 gaps found): every front end and batch use it
+INTERNAL_ERROR = 3
 
 
 def clip(value: object, limit: int = MAX_ECHO) -> str:

@@ -16,8 +16,8 @@ from pydantic import ValidationError
 
 from engine.assessment import MAINLAND, Assessment
 from engine.dataset import Dataset, Inventory
-from engine.discovery.hints import unknown_category
 from engine.errors import InputError, Problem
+from engine.hints import unknown_category
 from engine.i18n import both, closest, message
 from engine.narrative import check_narrative
 from engine.questions import question_bank
@@ -30,7 +30,6 @@ from engine.yamlsafe import Located, parse, read_input
 ASSESSMENT_FILE = "assessment.yaml"
 DATASETS_YAML = "datasets.yaml"
 DATASETS_CSV = "datasets.csv"
-CSV_COLUMNS = ("dataset", "name", "system", "storage_location", "records", "individuals", "grade", "field", "category")
 
 
 @dataclass
@@ -149,7 +148,7 @@ def _datasets_yaml(path: Path, raw: bytes) -> list[tuple[Dataset, Where]]:
 
 def _datasets_csv(path: Path, raw: bytes) -> list[tuple[Dataset, Where]]:
     """One row per field; dataset columns repeat and agree between rows (parser shared with imports)."""
-    from engine.discovery import tabular
+    from engine import tabular  # imports openpyxl: only for folders that have a datasets.csv
 
     return [(p.dataset, p.where) for p in tabular.parse(tabular.csv_grid(raw, str(path)))]
 

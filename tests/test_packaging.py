@@ -36,6 +36,11 @@ def test_wheel_contains_rulebooks_and_templates(tmp_path: Path) -> None:
         "engine/_data/rulebooks/questions/core.yaml",
         "engine/_data/rulebooks/taxonomy/pi-categories.yaml",
         "engine/cli.py",
+        "engine/hints.yaml",
+        "engine/web/migrations/env.py",
+        "engine/web/migrations/versions/0001_workspace.py",
+        "engine/_data/templates/web/base.html",
+        "engine/_data/templates/web/web.css",
     ):
         assert required in names, required
     templates = [n for n in names if n.startswith("engine/_data/templates/")]

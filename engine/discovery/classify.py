@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import pairwise
 
-from engine.discovery.hints import Hint, TableKind, hints
 from engine.discovery.validators import BY_RULE, SHAPES, VALIDATORS, Validator
+from engine.hints import Hint, TableKind, hints
 from engine.i18n import message
 from engine.taxonomy import taxonomy
 from engine.text import Text

@@ -26,8 +26,9 @@ LocationOption = Annotated[
 
 
 def register(app: typer.Typer) -> None:
-    """Add the discovery commands to the hegui app (imported late: engine.cli imports this module)."""
-    from engine.cli import country_code, err_console, input_errors_exit_2, out_console
+    """Add the discovery commands to the hegui app."""
+    from engine.clikit import err_console, input_errors_exit_2, out_console
+    from engine.usecases import country_code
 
     def report(written: Written, out: Path) -> None:
         counts = {"datasets": written.datasets, "fields": written.fields, "with_pi": written.with_pi}

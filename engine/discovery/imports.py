@@ -13,10 +13,10 @@ from pathlib import Path
 from engine.discovery import SourceFormat
 from engine.discovery.emit import DraftDataset, DraftField
 from engine.discovery.fides import read_fides
-from engine.discovery.hints import hints, unknown_category
-from engine.discovery.tabular import Grid, parse, read_csv, read_xlsx
 from engine.errors import InputError, Problem
+from engine.hints import hints, unknown_category
 from engine.i18n import both
+from engine.tabular import Grid, parse, read_csv, read_xlsx
 from engine.taxonomy import taxonomy
 from engine.text import Text
 

@@ -40,8 +40,8 @@ from engine.dataset import DataField, Dataset
 from engine.discovery import DEFAULT_TIMEOUT
 from engine.discovery.classify import ColumnStats, column_stats, propose
 from engine.discovery.emit import DraftDataset, DraftField, unique_slug
-from engine.discovery.hints import hints
 from engine.errors import InputError, clip
+from engine.hints import hints
 from engine.i18n import both, message
 from engine.taxonomy import taxonomy
 from engine.text import Text

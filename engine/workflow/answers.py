@@ -22,8 +22,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from engine.errors import InputError
 from engine.i18n import both
-from engine.output import write_atomic
-from engine.overwrite import output_errors
+from engine.output import output_errors, write_atomic
 from engine.questions import Scope
 from engine.yamlsafe import Dumper, parse, read_input
 

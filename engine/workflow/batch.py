@@ -38,7 +38,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from engine import __version__
-from engine.errors import InputError
+from engine.errors import INTERNAL_ERROR, InputError
 from engine.i18n import both, message
 from engine.inputs import ASSESSMENT_FILE, InputFiles
 from engine.obligation import SEVERITIES
@@ -218,14 +218,12 @@ def content_key(input_hash: str, rulebook_version: str, options: Options) -> str
 
 def assess_folder(task: Task) -> Outcome:
     """Assess and render one folder in memory; one failure never stops the batch."""
-    from engine.assess import assess
-    from engine.inputs import load_assessment, load_inputs
-    from engine.render.formats import RenderJob, render
+    from engine import usecases
     from engine.rulebook import rulebooks
 
     row = Row(folder=str(task.folder), id=task.folder.name)
     try:
-        loaded = load_inputs(task.inputs) if task.inputs is not None else load_assessment(task.folder)
+        loaded = usecases.load(task.inputs if task.inputs is not None else task.folder)
         meta = loaded.assessment.assessment
         row.id = meta.id
         lang = task.options.report_lang or meta.language
@@ -234,9 +232,10 @@ def assess_folder(task: Task) -> Outcome:
         if key == task.previous_key:
             row.status = "unchanged"
             return Outcome(row, key)
-        doc = assess(loaded, task.options.as_of)
+        assessed = usecases.assess(loaded, task.options.as_of)
+        doc = assessed.doc
         wanted = ["json", *(f for f in task.options.formats if f != "json")]
-        files = render(RenderJob(doc, loaded, lang, task.options.reproducible), wanted)  # type: ignore[arg-type]
+        files = usecases.render(assessed, wanted, lang, task.options.reproducible)  # type: ignore[arg-type]
     except InputError as exc:
         row.status, row.error = "invalid", str(exc)
         return Outcome(row)
@@ -343,8 +342,6 @@ class BatchResult:
     def exit_code(self, fail_on: str) -> int:
         """2 if any input was invalid, else 3 (hegui's internal error) if any failed, else 1 if a gap
         reaches fail_on, else 0."""
-        from engine.cli import INTERNAL_ERROR
-
         if any(r.status == "invalid" for r in self.rows):
             return 2
         if any(r.status == "failed" for r in self.rows):

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from engine.cli import (
+from engine.clikit import (
     AsOfOption,
     FailOn,
     FailOnOption,
@@ -19,11 +19,10 @@ from engine.cli import (
     err_console,
     input_errors_exit_2,
     out_console,
-    parse_date,
-    parse_formats,
 )
 from engine.errors import InputError
 from engine.overwrite import ForceOption
+from engine.usecases import parse_date, parse_formats
 
 LangOption = Annotated[Lang, typer.Option("--lang", help="界面语言 / Language of the output.")]
 
@@ -174,11 +173,10 @@ def explain(
     lang: LangOption = Lang.zh,
 ) -> None:
     """解释一项结论：事实、规则、依据与整改 / Explain a finding: facts, rule, law, remedy."""
-    from engine.workflow.explain import find, print_explanation
-    from engine.workflow.findings import load_findings
+    from engine import usecases
+    from engine.workflow.explain import print_explanation
 
-    doc = load_findings(path)
-    print_explanation(find(doc, finding_id, str(path)), lang.value, out_console())
+    print_explanation(usecases.explain(usecases.findings(path), finding_id, str(path)), lang.value, out_console())
 
 
 @input_errors_exit_2
@@ -195,11 +193,10 @@ def diff(
     """比较两次评估的差距、状态与事实 / Compare two assessments: gaps, statuses, facts."""
     import sys
 
-    from engine.workflow.diff import diff as compare
+    from engine import usecases
     from engine.workflow.diff import print_diff
-    from engine.workflow.findings import load_findings
 
-    result = compare(load_findings(old), load_findings(new))
+    result = usecases.diff(usecases.findings(old), usecases.findings(new))
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:

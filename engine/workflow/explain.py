@@ -33,7 +33,8 @@ def fact_label(fact: str, lang: str) -> str:
     return fact
 
 
-def _cites(cites: list[CitationOut], lang: str) -> list[str]:
+def cite_labels(cites: list[CitationOut], lang: str) -> list[str]:
+    """Citation labels in `lang`, a secondary source marked (the CLI and the web page show the same)."""
     return [c.label(lang) + (tr("x.secondary", lang) if c.confidence == "secondary" else "") for c in cites]
 
 
@@ -73,8 +74,8 @@ def print_explanation(f: Finding, lang: str, console: Console) -> None:
         _trace(f.trace.met, lang, console)
     _section(tr("x.unknown", lang), [fact_label(x, lang) for x in f.trace.unknown], console)
     _section(tr("x.questions", lang), [fact_label(f"q.{q}", lang) for q in f.trace.questions], console)
-    _section(tr("x.citations", lang), _cites(f.citations, lang), console)
-    _section(tr("x.penalties", lang), _cites(f.penalties, lang), console)
+    _section(tr("x.citations", lang), cite_labels(f.citations, lang), console)
+    _section(tr("x.penalties", lang), cite_labels(f.penalties, lang), console)
     _section(tr("x.remediation", lang), f.remediation.get(lang), console)
     _section(tr("x.evidence", lang), f.evidence.get(lang), console)
     if f.waiver:

@@ -546,7 +546,7 @@ class Editor:
         """The dataset ids of datasets.csv (read-only here: its rows are edited as a spreadsheet)."""
         if not (self.folder / DATASETS_CSV).is_file():
             return []
-        from engine.discovery import tabular
+        from engine import tabular
 
         with contextlib.suppress(InputError):  # validate reports a broken CSV with its cells
             return [p.dataset.id for p in tabular.parse(tabular.read_csv(self.folder / DATASETS_CSV))]

@@ -1,4 +1,4 @@
-"""The hint vocabulary (engine/discovery/hints.yaml) and the value evidence that may overrule it."""
+"""The hint vocabulary (engine/hints.yaml) and the value evidence that may overrule it."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import hard_synth as hs
 import pytest
 import yaml
 
-from engine.discovery import hints as hints_module
+from engine import hints as hints_module
 from engine.discovery.classify import ColumnStats, Proposal, column_stats, propose
-from engine.discovery.hints import hints
+from engine.hints import hints
 from engine.taxonomy import taxonomy
 
 RNG = random.Random(11)

@@ -9,7 +9,7 @@ import pytest
 
 from engine.discovery import validators as v
 from engine.discovery.classify import ColumnStats, propose
-from engine.discovery.hints import hints
+from engine.hints import hints
 
 RNG_SEED = 11
 

@@ -21,11 +21,11 @@ from pydantic import ValidationError
 from engine.dataset import DataField, Dataset
 from engine.errors import RAW_CONTROL, InputError, Problem
 from engine.i18n import both
-from engine.inputs import CSV_COLUMNS
 from engine.validation import error_text
 from engine.xlsxsafe import open_xlsx
 from engine.yamlsafe import MAX_BYTES, control_text, too_large
 
+CSV_COLUMNS = ("dataset", "name", "system", "storage_location", "records", "individuals", "grade", "field", "category")
 OPTIONAL = ("name", "grade", "note")
 COLUMNS = (*CSV_COLUMNS, "note")
 # Header spellings accepted besides the column names themselves (Chinese templates, the words).

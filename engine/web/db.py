@@ -1,0 +1,191 @@
+"""The workspace database: SQLAlchemy 2 models, the default SQLite file, and upgrade on start.
+
+The schema is owned by the Alembic migrations in engine/web/migrations (they ship with the package);
+`upgrade` brings any database, empty or older, to the newest revision before the server or a command
+uses it. SQLite (a file in the data directory) is the default; PostgreSQL comes by URL.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from engine.errors import InputError
+from engine.i18n import both
+
+ROLES = ("admin", "assessor", "reviewer", "viewer")  # most rights first
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)  # stored as naive UTC: SQLite keeps no zone
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Organisation(Base):
+    """A tenant: a client of an advisor firm. No user sees another organisation's data."""
+
+    __tablename__ = "organisation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class User(Base):
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class Membership(Base):
+    """A user's role in one organisation (admin, assessor, reviewer, viewer)."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16))
+
+
+class Assessment(Base):
+    """An assessment folder in the registry: its input files, byte for byte (AssessmentFile)."""
+
+    __tablename__ = "assessment"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))  # the assessment's own id (assessment.yaml)
+    title: Mapped[str] = mapped_column(Text)
+    updated: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class AssessmentFile(Base):
+    __tablename__ = "assessment_file"
+    __table_args__ = (UniqueConstraint("assessment_id", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+class LoginFailure(Base):
+    """A refused login, kept for throttling (by user name and by client address)."""
+
+    __tablename__ = "login_failure"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    client: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=now, index=True)
+
+
+class AuditEvent(Base):
+    """Append-only: who did what, when (users, registry imports, logins)."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    actor: Mapped[str] = mapped_column(String(64))  # a user name, or "cli"
+    action: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class Setting(Base):
+    """Server-wide values kept with the data, e.g. the session signing key (shared by every worker)."""
+
+    __tablename__ = "setting"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+def data_dir() -> Path:
+    """Where the default SQLite file lives: $HEGUI_DATA_DIR, else $XDG_DATA_HOME/hegui, else ~/.local/share/hegui."""
+    if explicit := os.environ.get("HEGUI_DATA_DIR"):
+        return Path(explicit)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "hegui"
+
+
+def default_url() -> str:
+    return f"sqlite:///{data_dir() / 'workspace.db'}"
+
+
+def open_engine(url: str | None) -> Engine:
+    """An engine for `url` (default: the SQLite file in the data directory, created with its folder)."""
+    text = url or default_url()
+    try:
+        parsed = make_url(text)
+    except ArgumentError:
+        raise InputError.one("--db", both("web.bad_db_url")) from None
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = create_engine(parsed)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise InputError.one("--db", both("web.db_driver", why=str(exc))) from None
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the database to the newest migration (from empty or from any earlier revision)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work: committed when the block ends, rolled back on an error."""
+    with sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
+        yield session
+
+
+def organisation(session: Session, slug: str) -> Organisation | None:
+    return session.scalars(select(Organisation).where(Organisation.slug == slug)).first()
+
+
+def audit(session: Session, actor: str, action: str, detail: str = "") -> None:
+    session.add(AuditEvent(actor=actor, action=action, detail=detail))
