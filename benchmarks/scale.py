@@ -21,6 +21,7 @@ from pathlib import Path
 from benchmarks._cluster import dask_cluster
 from benchmarks.batch import generate
 from engine.workflow.batch import Options, run_batch
+from engine.workflow.dask_runner import on_cluster
 
 TARGET_COUNT, TARGET_SECONDS = 10_000, 60.0
 
@@ -29,7 +30,8 @@ def timed(folders: list[Path], out: Path, *, jobs: int = 2, scheduler: str | Non
     """Wall seconds and this (batch) process's CPU seconds for one forced run; every row must be assessed."""
     shutil.rmtree(out, ignore_errors=True)
     start, cpu = time.perf_counter(), time.process_time()
-    result = run_batch(folders, out, Options(), jobs=jobs, force=True, on_done=lambda row: None, scheduler=scheduler)
+    remote = on_cluster(scheduler) if scheduler is not None else None
+    result = run_batch(folders, out, Options(), jobs=jobs, force=True, on_done=lambda row: None, remote=remote)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     bad = [r for r in result.rows if r.status != "assessed"]
     assert not bad, bad[0].error

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from engine import __version__
+from engine.resources import data_dir
 
 T = TypeVar("T")
 
@@ -51,10 +52,11 @@ def content_key(files: Iterable[Path]) -> str:
 
 @cache
 def packaged_key() -> str:
-    """The content key of every packaged file the cached entries are built from (once per process)."""
-    from engine.rulebook import packaged_files
-
-    return content_key(packaged_files())
+    """The content key of every packaged rulebook data file, which the cached entries are built from
+    (once per process). All of rulebooks/, not a list kept by engine/rulebook.py: no import cycle, and a
+    new data file can never be missed."""
+    root = data_dir("rulebooks")
+    return content_key(sorted(path for path in root.rglob("*") if path.is_file()))
 
 
 def memo(name: str, kind: type[T], build: Callable[[], T]) -> T:

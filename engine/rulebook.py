@@ -408,12 +408,6 @@ def _lint_property_budget(books: Rulebooks) -> Iterator[Problem]:
             yield Problem(str(data_dir("rulebooks")), budget)
 
 
-def packaged_files() -> list[Path]:
-    """Every file the loaded rulebooks depend on."""
-    extras = ("taxonomy/pi-categories.yaml", "citation-index.json", "manifest.yaml")
-    return [*rulebook_files(), *question_files(), *(data_dir("rulebooks") / x for x in extras)]
-
-
 @cache
 def rulebooks() -> Rulebooks:
     """The packaged rulebooks; lint problems are fatal here (the CLI lint command reports them). A clean

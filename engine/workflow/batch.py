@@ -352,6 +352,9 @@ class BatchResult:
 Listener = Callable[[Row], None]
 
 
+Remote = Callable[[list[Task]], Generator[Outcome, None, None]]  # runs the tasks elsewhere, yields as they finish
+
+
 def run_batch(
     folders: list[Path],
     out: Path,
@@ -360,10 +363,10 @@ def run_batch(
     jobs: int,
     force: bool,
     on_done: Listener,
-    scheduler: str | None = None,
+    remote: Remote | None = None,
 ) -> BatchResult:
-    """Assess `folders` with `jobs` worker processes, or on the Dask cluster of `scheduler` (an address such
-    as tcp://host:8786); writes DIR/<id>/…, the state and the summaries here either way."""
+    """Assess `folders` with `jobs` worker processes, or elsewhere through `remote` (a Dask cluster:
+    engine/workflow/dask_runner.py `on_cluster`); writes DIR/<id>/…, the state and the summaries here either way."""
     with locked(out):
         state = State.load(out, damaged_ok=force)
         ids = declared_ids(folders)
@@ -376,12 +379,7 @@ def run_batch(
         claimed: dict[str, str] = {}  # assessment id -> folder, should an id change while the batch runs
         rows: list[Row] = []
         try:
-            if scheduler is not None:
-                from engine.workflow.dask_runner import dask_outcomes
-
-                finished = dask_outcomes(tasks, scheduler)
-            else:
-                finished = _outcomes(tasks, jobs)
+            finished = remote(tasks) if remote is not None else _outcomes(tasks, jobs)
             with closing(finished) as outcomes:  # its workers (or cluster tasks) stop however this loop ends
                 for outcome in outcomes:
                     row = _settle(outcome, out, state, claimed)

@@ -82,7 +82,12 @@ def batch(
     folders = discover(paths)
     with Reporter(err_console(), len(folders), lang.value) as reporter:
         jobs = jobs or os.cpu_count() or 1
-        result = run_batch(folders, out, options, jobs=jobs, force=force, on_done=reporter, scheduler=scheduler)
+        remote = None
+        if scheduler is not None:
+            from engine.workflow.dask_runner import on_cluster
+
+            remote = on_cluster(scheduler)
+        result = run_batch(folders, out, options, jobs=jobs, force=force, on_done=reporter, remote=remote)
     console = out_console()
     console.print(
         tr(

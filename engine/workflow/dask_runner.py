@@ -21,6 +21,7 @@ import uuid
 from collections import deque
 from collections.abc import Generator
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from engine.errors import InputError
@@ -39,6 +40,11 @@ def remote_assess(task: Task) -> Outcome:
     """A task as a worker runs it: the local batch's task, one at a time per worker process."""
     with _engine:
         return batch.assess_folder(task)  # looked up at call time: the module's own, or a test's stand-in
+
+
+def on_cluster(address: str) -> batch.Remote:
+    """The batch's tasks on the Dask cluster whose scheduler is at `address` (run_batch's `remote`)."""
+    return partial(dask_outcomes, address=address)
 
 
 def dask_outcomes(tasks: list[Task], address: str) -> Generator[Outcome, None, None]:
