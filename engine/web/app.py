@@ -216,13 +216,19 @@ def create_app(engine: Engine) -> Starlette:
 
     @signed_in
     async def assessment_page(request: Request, session: Session, who: Visitor) -> Response:
+        org, role, stored = stored_or_404(request, session, who)
+        assessed, problems = assessed_or_problems(stored, session)
+        doc = assessed.doc if assessed else None
+        return page(request, "assessment.html", who, org=org, role=role, a=stored, doc=doc, problems=problems)
+
+    def stored_or_404(request: Request, session: Session, who: Visitor) -> tuple[Organisation, str, Assessment]:
+        """The organisation, the visitor's role in it and the assessment the path names; 404 when the
+        visitor may not see it, exactly as when it does not exist."""
         org, role = member(session, who, request.path_params["org"], "viewer")
         stored = registry.assessment(session, org, request.path_params["key"])
         if stored is None:
             raise HTTPException(404)
-        assessed, problems = assessed_or_problems(stored, session)
-        doc = assessed.doc if assessed else None
-        return page(request, "assessment.html", who, org=org, role=role, a=stored, doc=doc, problems=problems)
+        return org, role, stored
 
     def assessed_or_problems(stored: Assessment, session: Session) -> tuple[usecases.Assessed | None, list[Problem]]:
         """The engine's findings for stored inputs, or their problems (file names without the temporary path)."""
@@ -235,10 +241,7 @@ def create_app(engine: Engine) -> Starlette:
 
     @signed_in
     async def finding_page(request: Request, session: Session, who: Visitor) -> Response:
-        org, role = member(session, who, request.path_params["org"], "viewer")
-        stored = registry.assessment(session, org, request.path_params["key"])
-        if stored is None:
-            raise HTTPException(404)
+        org, role, stored = stored_or_404(request, session, who)
         assessed, _ = assessed_or_problems(stored, session)
         if assessed is None:
             raise HTTPException(404)
