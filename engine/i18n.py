@@ -947,6 +947,15 @@ MESSAGES: dict[str, Text] = {
     "qb.opt.purpose.non_pi_trade_data": Text(
         zh="国际贸易等活动中不含个人信息或重要数据的数据", en="trade and similar data without PI or important data"
     ),
+    # plansheet: the workbook's remediation plan sheet (engine/workflow/workbook.py)
+    "qb.opt.status.open": Text(zh="未开始", en="open"),
+    "qb.opt.status.in_progress": Text(zh="进行中", en="in progress"),
+    "qb.opt.status.done": Text(zh="已完成", en="done"),
+    "qb.opt.status.accepted_risk": Text(zh="接受风险", en="risk accepted"),
+    "qb.xl_no_key": Text(zh="缺少 {key} 列", en="the {key} column is missing"),
+    "qb.xl_twice": Text(
+        zh="{key!r} 已在第 {row} 行；每项只能填写一行", en="{key!r} is already in row {row}; one row each"
+    ),
     # command-line options (engine/cli.py, engine/discovery/cli.py)
     "cli.unknown_format": Text(
         zh="未知的输出格式 {unknown}（可用：{known}）", en="unknown format {unknown} (known: {known})"

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 from rich.console import Console
 from rich.prompt import Prompt
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -31,6 +32,7 @@ from engine.facts import Context
 from engine.i18n import MESSAGES, both, message, tr, value_text
 from engine.inputs import ASSESSMENT_FILE, DATASETS_CSV, DATASETS_YAML, LoadedAssessment, load_assessment
 from engine.questions import Option, Question, Scope, question_bank
+from engine.remediation import PLAN_FILE, PlanEntry
 from engine.text import Text
 from engine.validation import error_text
 from engine.workflow.answers import Answer, write_answers
@@ -202,7 +204,7 @@ def reasons(qid: str, lang: str, facts: Mapping[str, Any] | None = None) -> Iter
 
 # --------------------------------------------------------------------------- the assessment's own fields
 
-Kind = Literal["assessment", "assessor", "organisation", "activity", "dataset", "transfer"]
+Kind = Literal["assessment", "assessor", "organisation", "activity", "dataset", "transfer", "plan"]
 MODELS: dict[Kind, type[BaseModel]] = {
     "assessment": Meta,
     "assessor": Assessor,
@@ -210,6 +212,7 @@ MODELS: dict[Kind, type[BaseModel]] = {
     "activity": Activity,
     "dataset": Dataset,
     "transfer": Transfer,
+    "plan": PlanEntry,  # an entry of remediation.yaml (the workbook's plan sheet)
 }
 FIELDS: dict[Kind, tuple[str, ...]] = {  # what the questionnaire and the workbook ask, in this order
     "assessment": ("id", "title", "as_of"),
@@ -260,6 +263,7 @@ FIELDS: dict[Kind, tuple[str, ...]] = {  # what the questionnaire and the workbo
         "purpose",
         "mechanism_in_place",
     ),
+    "plan": ("action", "owner", "due", "status", "priority"),
 }
 ONLY_IF: dict[tuple[Kind, str], tuple[str, Any]] = {  # asked only when another field has this value
     ("organisation", "outside_china_basis"): ("outside_china", True),
@@ -269,6 +273,7 @@ ONLY_IF: dict[tuple[Kind, str], tuple[str, Any]] = {  # asked only when another 
     ("activity", "on_behalf_of"): ("role", "entrusted_party"),
 }
 NAME_FIELD: dict[Kind, str] = {"activity": "name", "dataset": "name", "transfer": "recipient"}
+KEY_FIELD: dict[Kind, str] = {"plan": "action"}  # what names an entry when it is not its id
 REPORT_WORDS = {"legal_basis": "basis", "data_subjects": "subject", "grade": "grade", "mechanism_in_place": "inplace"}
 CATEGORIES = "categories"  # a dataset's PI categories: one field entry per category in datasets.yaml
 
@@ -341,6 +346,23 @@ def _kind_of(annotation: Any) -> tuple[str, list[str], bool]:
     return "text", [], False
 
 
+def _described(name: str, description: str | None) -> Text:
+    """A field's `zh / en` description as its prompt (the field's name without one)."""
+    zh, _, en = (description or "").partition(" / ")
+    return Text(zh=zh, en=en) if zh and en else Text(zh=name, en=name)
+
+
+def _bounds(info: FieldInfo | None) -> dict[str, int]:
+    """A whole number's bounds: the model's own (ge/le, as a plan's priority 1-4), else 0 to ten billion."""
+    found: dict[str, int] = {"min": 0, "max": 10_000_000_000}
+    for rule in info.metadata if info is not None else []:
+        if isinstance(getattr(rule, "ge", None), int):
+            found["min"] = rule.ge
+        if isinstance(getattr(rule, "le", None), int):
+            found["max"] = rule.le
+    return found
+
+
 def specs(kind: Kind, refs: Refs = Refs()) -> list[Spec]:
     """The fields of `kind` asked, as questions (options: allowed values with their zh/en labels)."""
     from engine.taxonomy import taxonomy
@@ -364,7 +386,7 @@ def specs(kind: Kind, refs: Refs = Refs()) -> list[Spec]:
                 qtype, values, listed = "multi", list(taxonomy().categories), False
             labels = {v: _option_label(name, v) for v in values}
             options = [Option(value=v, zh=labels[v].zh, en=labels[v].en) for v in values]
-            text = FIELD_HELP.get(f"{model.__name__}.{name}") or Text(zh=name, en=name)
+            text = FIELD_HELP.get(f"{model.__name__}.{name}") or _described(name, info.description)
         question = Question.model_validate(
             {
                 "id": name,
@@ -373,7 +395,7 @@ def specs(kind: Kind, refs: Refs = Refs()) -> list[Spec]:
                 "text": text,
                 "help": Text(zh="", en=""),
                 "options": options,
-                **({"min": 0, "max": 10_000_000_000} if qtype == "int" else {}),
+                **(_bounds(info) if qtype == "int" else {}),
             }
         )
         required = info is not None and info.is_required()
@@ -429,7 +451,12 @@ def label_of(item: Mapping[str, Any], kind: Kind) -> str:
 
 # --------------------------------------------------------------------------- interactive
 
-LIST_KEYS: dict[Kind, str] = {"activity": "activities", "dataset": "datasets", "transfer": "transfers"}
+LIST_KEYS: dict[Kind, str] = {
+    "activity": "activities",
+    "dataset": "datasets",
+    "transfer": "transfers",
+    "plan": "actions",
+}
 ITEM_KINDS: tuple[Kind, ...] = ("activity", "dataset", "transfer")
 ORG: Kind = "organisation"
 ACTIONS: list[tuple[str, Kind]] = [("edit", ORG)] + [
@@ -508,7 +535,8 @@ def ask_field(ask: Ask, spec: Spec, value: Any, taken: Iterable[str] = ()) -> An
 
 
 class Editor:
-    """assessment.yaml and datasets.yaml as editable documents, each written after every change."""
+    """assessment.yaml, datasets.yaml and remediation.yaml as editable documents, each written after every
+    change (the plan's only editor is the workbook)."""
 
     def __init__(self, folder: Path) -> None:
         from engine.workflow.answers import read_document
@@ -516,14 +544,16 @@ class Editor:
         self.folder = folder
         self.main = read_document(folder / ASSESSMENT_FILE, folder)
         self.inventory = read_document(folder / DATASETS_YAML, folder)
+        self.plan = read_document(folder / PLAN_FILE, folder)
+
+    def document(self, kind: Kind) -> CommentedMap:
+        """The document that holds `kind`."""
+        return self.inventory if kind == "dataset" else self.plan if kind == "plan" else self.main
 
     def save(self, kind: Kind) -> None:
         from engine.workflow.answers import write_document
 
-        if kind == "dataset":
-            write_document(self.folder / DATASETS_YAML, self.inventory)
-        else:
-            write_document(self.folder / ASSESSMENT_FILE, self.main)
+        write_document(self.path(kind), self.document(kind))
 
     def section(self, kind: Kind) -> Any:
         """The mapping of `assessment`, `assessment.assessor` or `organisation` (created when missing)."""
@@ -536,7 +566,7 @@ class Editor:
         """The entries of `kind`; a missing list reads as empty and is added to the file only to `create` it."""
         from engine.workflow.answers import block_list
 
-        parent = self.inventory if kind == "dataset" else self.main
+        parent = self.document(kind)
         if create:
             return block_list(parent, LIST_KEYS[kind])
         found = parent.get(LIST_KEYS[kind])
@@ -581,7 +611,7 @@ class Editor:
                 ask.console.print(f"  [green]✓[/green] [dim]{ask.say('q.saved', path=self.path(kind))}[/dim]")
 
     def path(self, kind: Kind) -> Path:
-        return self.folder / (DATASETS_YAML if kind == "dataset" else ASSESSMENT_FILE)
+        return self.folder / (DATASETS_YAML if kind == "dataset" else PLAN_FILE if kind == "plan" else ASSESSMENT_FILE)
 
     def remove(self, kind: Kind, index: int) -> None:
         """Remove an entry and every reference to it (an activity's or transfer's datasets, a transfer's activity)."""

@@ -36,11 +36,13 @@ from engine.errors import InputError, Problem
 from engine.i18n import both, tr, value_text
 from engine.inputs import ASSESSMENT_FILE, DATASETS_CSV, DATASETS_YAML, load_assessment
 from engine.questions import Question
+from engine.remediation import PLAN_FILE
 from engine.render.cells import append, put, restore
 from engine.workflow.answers import Answer, dump_document, insert, rewrite, set_answer
 from engine.workflow.questionnaire import (
     EMPTY_LIST,
     ITEM_KINDS,
+    KEY_FIELD,
     LIST_KEYS,
     Editor,
     Kind,
@@ -61,7 +63,9 @@ ITEM_SHEETS: dict[Kind, str] = {
     "activity": "处理活动 Activities",
     "dataset": "数据集 Datasets",
     "transfer": "数据出境 Transfers",
+    "plan": "整改计划 Remediation plan",  # remediation.yaml
 }
+ENTRY_KINDS: tuple[Kind, ...] = (*ITEM_KINDS, "plan")
 LISTS = "lists"
 META = "hegui"
 FORMAT = "hegui-questionnaire/1"
@@ -245,7 +249,7 @@ def export_workbook(
     _questions_sheet(wb.active, slots, lang, checks)
     if editor is not None:
         _org_sheet(wb, editor, lang, checks)
-        for kind in ITEM_KINDS:
+        for kind in ENTRY_KINDS:
             _item_sheet(wb, editor, kind, lang, checks)
     meta = wb.create_sheet(META)
     append(meta, ["format", FORMAT])
@@ -266,6 +270,7 @@ class Imported:
 
     answers: list[Answer] = field(default_factory=list)
     fields: int = 0  # field values that changed
+    kinds: set[Kind] = field(default_factory=set)  # …and of which kinds (so only their documents are rewritten)
     cells: dict[str, str] = field(default_factory=dict)  # "activities.0.purpose" → "处理活动 Activities!C2"
 
 
@@ -283,7 +288,12 @@ def _read(spec: Spec, raw: Any, now: Any, lang: str) -> tuple[Any, str | None]:
 def _apply(imported: Imported, spec: Spec, item: Any, value: Any) -> None:
     if value != current(spec, item):
         store(spec, item, value)
-        imported.fields += 1
+        _changed(imported, spec.kind)
+
+
+def _changed(imported: Imported, kind: Kind) -> None:
+    imported.fields += 1
+    imported.kinds.add(kind)
 
 
 def _read_org(book: Book, editor: Editor, lang: str, imported: Imported, problems: list[Problem]) -> None:
@@ -338,25 +348,30 @@ def _refs(book: Book, editor: Editor, problems: list[Problem]) -> Refs:
 def _read_items(
     book: Book, editor: Editor, kind: Kind, refs: Refs, lang: str, imported: Imported, problems: list[Problem]
 ) -> None:
-    """One sheet of entries: rows matched to entries by id; new ids added, entries without a row removed."""
+    """One sheet of entries: rows matched to entries by id (a plan's by its action); new ids added, entries
+    without a row removed."""
     ws, codes, rows = _sheet_rows(book, kind, problems)
     by_code = {s.name: s for s in specs(kind, refs)}
+    name = KEY_FIELD.get(kind, "id")
     for col, code in enumerate(codes, start=1):
         if code is not None and code not in by_code:
             problems.append(book.at(ws, 1, col, both("qb.xl_unknown_field", key=code)))
-    if "id" not in codes:
-        problems.append(book.at(ws, 1, 1, both("qb.xl_no_id")))
+    if name not in codes:
+        problems.append(book.at(ws, 1, 1, both("qb.xl_no_id") if name == "id" else both("qb.xl_no_key", key=name)))
         return
     items = editor.items(kind, create=bool(rows))
-    existing = {str(x.get("id")): x for x in items if isinstance(x, Mapping) and x.get("id") is not None}
-    unnamed = [x for x in items if isinstance(x, Mapping) and x.get("id") is None]  # the scaffold's entry
+    existing = {str(x.get(name)): x for x in items if isinstance(x, Mapping) and x.get(name) is not None}
+    unnamed = [x for x in items if isinstance(x, Mapping) and x.get(name) is None]  # the scaffold's entry
     kept: dict[str, tuple[Any, int]] = {}
     for row, values in rows:
         cells = values + [None] * (len(codes) - len(values))
-        ident = cells[codes.index("id")]
+        ident = cells[codes.index(name)]
         key = str(ident).strip() if ident is not None else ""
         if key and key in kept:
-            problems.append(book.at(ws, row, codes.index("id") + 1, both("input.duplicate_id", id=key)))
+            twice = (
+                both("input.duplicate_id", id=key) if name == "id" else both("qb.xl_twice", key=key, row=kept[key][1])
+            )
+            problems.append(book.at(ws, row, codes.index(name) + 1, twice))
             continue
         item = existing.get(key) or (unnamed.pop(0) if unnamed else CommentedMap())
         for col, code in enumerate(codes, start=1):
@@ -374,11 +389,11 @@ def _read_items(
     for index in reversed(range(len(items))):
         if isinstance(items[index], Mapping) and not any(item is items[index] for item, _ in kept.values()):
             del items[index]
-            imported.fields += 1
+            _changed(imported, kind)
     for item, _ in kept.values():
         if not any(item is x for x in items):
             insert(items, None, item)
-            imported.fields += 1
+            _changed(imported, kind)
     for index, item in enumerate(items):  # the cells by the entry's place in the file, as validate names it
         prefix = f"#{id(item)}."
         for path in [p for p in imported.cells if p.startswith(prefix)]:
@@ -446,7 +461,7 @@ def read_workbook(
             if ORG_SHEET in book.sheetnames:
                 _read_org(book, editor, lang, imported, problems)
             refs = _refs(book, editor, problems)
-            for kind in ITEM_KINDS:
+            for kind in ENTRY_KINDS:
                 if ITEM_SHEETS[kind] in book.sheetnames:
                     _read_items(book, editor, kind, refs, lang, imported, problems)
         _read_answers(book, slots, imported, problems)
@@ -483,13 +498,18 @@ def apply_import(folder: Path, editor: Editor, imported: Imported, answers: list
     """Validate the imported assessment as `hegui validate` does (in a scratch copy), then write it.
 
     Problems are placed at their cells where the workbook holds the value; nothing is written unless
-    the whole result is valid. Only answers changed: the file's other bytes stay as they were."""
+    the whole result is valid. Only answers changed: the file's other bytes stay as they were; a
+    document none of whose entries changed is not rewritten."""
+    from engine.assess import assess
+
     if not imported.fields and not answers:
         return
-    main = dump_document(editor.main) if imported.fields else (folder / ASSESSMENT_FILE).read_text(encoding="utf-8")
+    facts = bool(imported.kinds - {"plan"})
+    main = dump_document(editor.main) if facts else (folder / ASSESSMENT_FILE).read_text(encoding="utf-8")
     for answer in answers:
         main = set_answer(main, answer, file)
-    inventory = dump_document(editor.inventory) if imported.fields else None
+    inventory = dump_document(editor.inventory) if facts else None
+    plan = dump_document(editor.plan) if "plan" in imported.kinds else None
     with tempfile.TemporaryDirectory(prefix="hegui-import-") as scratch:
         trial = Path(scratch)
         (trial / ASSESSMENT_FILE).write_text(main, encoding="utf-8")
@@ -497,12 +517,19 @@ def apply_import(folder: Path, editor: Editor, imported: Imported, answers: list
             (trial / DATASETS_YAML).write_text(inventory, encoding="utf-8")
         elif (folder / DATASETS_YAML).exists():
             shutil.copyfile(folder / DATASETS_YAML, trial / DATASETS_YAML)
-        if (folder / DATASETS_CSV).is_file():
-            shutil.copyfile(folder / DATASETS_CSV, trial / DATASETS_CSV)
+        if plan is not None:
+            (trial / PLAN_FILE).write_text(plan, encoding="utf-8")
+        for name in (DATASETS_CSV, *([] if plan is not None else [PLAN_FILE])):
+            if (folder / name).is_file():
+                shutil.copyfile(folder / name, trial / name)
         try:
-            load_assessment(trial)
+            loaded = load_assessment(trial)
+            if plan is not None:  # a plan's actions are checked against the findings they name
+                assess(loaded)
         except InputError as exc:
             raise InputError([_cell_of(p, imported, file) for p in exc.problems]) from None
     rewrite(folder / ASSESSMENT_FILE, main)
     if inventory is not None and (editor.inventory or (folder / DATASETS_YAML).exists()):
         rewrite(folder / DATASETS_YAML, inventory)
+    if plan is not None:
+        rewrite(folder / PLAN_FILE, plan)

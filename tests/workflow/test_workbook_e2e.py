@@ -42,7 +42,7 @@ def test_empty_folder_to_assessment_with_pdf_through_the_workbook(hegui: Run, tm
     result = hegui("questionnaire", folder, "--export", book)
     assert result.exit_code == 0, result.output
     wb = load_workbook(book)
-    assert wb.sheetnames[:5] == [SHEET, ORG_SHEET, *ITEM_SHEETS.values()]
+    assert wb.sheetnames[:6] == [SHEET, ORG_SHEET, *ITEM_SHEETS.values()]
     assert "再次导出后这里列出适用的问题" in str(wb[SHEET]["D2"].value)  # no questions before the entries
     lists = wb["lists"]
     assert ["是", "否"] in [[c.value for c in col if c.value is not None] for col in lists.iter_cols()]
