@@ -1,18 +1,19 @@
 """The assessment as an Excel workbook a client fills offline, and its import.
 
-Sheets: the organisation (with the assessment's own details), activities, datasets, transfers (one
-row per entry, one column per field) and the questionnaire (one row per question that applies and
-context). Values are in the user's language: yes/no as 是/否 or yes/no, options by their labels, with
-drop-downs (data validation lists kept on a hidden sheet) where Excel has them; numbers and dates are
-typed cells. Import accepts labels in either language and the codes too, reads every sheet through
-the same checks as the terminal questionnaire, then validates the whole result as `hegui validate`
-would; every problem names its cell (`Sheet!D12`) and nothing is written unless all is well.
+Sheets: the organisation (with the assessment's own details), activities, datasets, transfers, the
+remediation plan of remediation.yaml (one row per entry, one column per field) and the questionnaire
+(one row per question that applies and context). Values are in the user's language: yes/no as 是/否
+or yes/no, options by their labels, with drop-downs (data validation lists kept on a hidden sheet)
+where Excel has them; numbers and dates are typed cells. Import accepts labels in either language and
+the codes too, reads every sheet through the same checks as the terminal questionnaire, then validates
+the whole result as `hegui validate` would; every problem names its cell (`Sheet!D12`) and nothing is
+written unless all is well.
 
 Questionnaire rows are matched by scope, subject and question id (sorting or filtering is harmless);
-entry rows by their id: a new id adds an entry, a missing one removes it. A blank answer cell means
-unanswered; a formula is an error at its cell (hegui reads values, and a formula written by another
-program has no value). Text that a spreadsheet would run (=, +, -, @, TAB, CR or LF first) is
-exported behind a single quote and read back without it.
+entry rows by their id (plan rows by their action): a new id adds an entry, a missing one removes it.
+A blank answer cell means unanswered; a formula is an error at its cell (hegui reads values, and a
+formula written by another program has no value). Text that a spreadsheet would run (=, +, -, @, TAB,
+CR or LF first) is exported behind a single quote and read back without it.
 """
 
 from __future__ import annotations

@@ -77,6 +77,13 @@ def test_plan_sheet_round_trip(hegui: Run, example: Path, tmp_path: Path) -> Non
     assert (example / "assessment.yaml").read_bytes() == assessment  # only the plan changed
     assert hegui("validate", example).exit_code == 0
 
+    ws.delete_rows(2, 2)  # an action without a row is no longer planned
+    wb.save(book)
+    result = hegui("questionnaire", example, "--import", book, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert plan.read_text(encoding="utf-8") == "actions: []\n"
+    assert hegui("validate", example).exit_code == 0
+
 
 def test_bad_plan_cells_are_named_and_nothing_is_written(hegui: Run, example: Path, tmp_path: Path) -> None:
     book = tmp_path / "q.xlsx"
