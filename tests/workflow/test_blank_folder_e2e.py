@@ -149,7 +149,9 @@ def test_empty_folder_to_assessment_with_pdf_through_the_terminal_questionnaire(
     assert findings["assessment"]["id"] == "acme-hospital-2026"
     assert {t["id"] for t in findings["transfers"]} == {"lab-partner"}
     pdf = "".join(page.extract_text() or "" for page in PdfReader(out / "pipia.pdf").pages)
-    assert "华康医院集团" in pdf and "lab-partner" in pdf.replace("\n", "")
+    # the filing edition names the recipient as typed, never hegui's internal transfer id
+    flat = pdf.replace("\n", "")
+    assert "华康医院集团" in pdf and "Global Lab Services Inc." in flat and "lab-partner" not in flat
     text = (folder / "assessment.yaml").read_text(encoding="utf-8")
     assert "# 处理活动，每项一条" in text  # the scaffold's help comments are still there
     assert re.search(r"^  - id: outpatient$", text, re.M)
