@@ -32,7 +32,7 @@ from engine.finding import (
     TransferOut,
     WaiverOut,
 )
-from engine.i18n import both, message
+from engine.i18n import both, closest, message
 from engine.inputs import LoadedAssessment
 from engine.obligation import SEVERITIES, Obligation, Status
 from engine.remediation import attach, task_id
@@ -443,8 +443,9 @@ def _apply_waivers(findings: list[Finding], loaded: LoadedAssessment, day: date)
     for i, w in enumerate(waivers):
         targets = [j for j, f in enumerate(out) if w.finding in (f.id, f.obligation)]
         if not targets:
+            hint = closest(w.finding, [*(f.id for f in out), *(f.obligation for f in out)])
             problems += loaded.located.error(
-                f"waivers.{i}.finding", both("input.waiver_no_finding", finding=w.finding)
+                f"waivers.{i}.finding", both("input.waiver_no_finding", finding=w.finding, hint=hint)
             ).problems
         for j in targets:
             f = out[j]

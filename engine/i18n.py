@@ -767,9 +767,9 @@ MESSAGES: dict[str, Text] = {
         "choose another case",
     ),
     "input.waiver_no_finding": Text(
-        zh="豁免指向的 {finding!r} 不是本评估的任何发现（该义务可能不适用，或在评估基准日不在有效期内）",
+        zh="豁免指向的 {finding!r} 不是本评估的任何发现（该义务可能不适用，或在评估基准日不在有效期内）{hint}",
         en="waiver names no finding of this assessment: {finding!r} (the obligation may not apply, or not "
-        "be in force on the as-of date)",
+        "be in force on the as-of date){hint}",
     ),
     "input.no_assessment": Text(zh="此文件夹中没有 {file}", en="no {file} in this folder"),
     "input.not_mapping": Text(

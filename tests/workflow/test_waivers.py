@@ -60,5 +60,6 @@ def test_a_waiver_naming_no_finding_is_an_input_error(hegui: Run, example: Path,
     assert result.exit_code == 2
     where = r"assessment\.yaml:\d+:\d+: waivers\.0\.finding"
     assert_problem(result.stderr, where, "不是本评估的任何发现", "waiver names no finding")
+    assert f'did you mean "{WAIVED}"?' in result.stderr  # as for a mistyped dataset id
     assert "Traceback" not in result.output
     assert not (tmp_path / "o").exists()
