@@ -792,6 +792,11 @@ MESSAGES: dict[str, Text] = {
     "input.wrong_scope": Text(
         zh="问题 {id!r} 应在{scope}层级回答，不能写在此处", en="question {id!r} is answered per {scope}, not here"
     ),
+    "yaml.comma_split": Text(
+        zh="“{key}”像是被逗号截断的上一个值：在 {{…}} 写法中，含逗号的值须加引号，例如 en: \"Acme Co., Ltd.\"",
+        en="{key!r} looks like the end of the previous value, cut at a comma: inside {{…}}, put a value that "
+        'contains a comma in quotes, e.g. en: "Acme Co., Ltd."',
+    ),
     "input.did_you_mean": Text(zh="；是否为“{name}”？", en='; did you mean "{name}"?'),
     "scope.org": Text(zh="组织", en="organisation"),
     "scope.activity": Text(zh="处理活动", en="activity"),

@@ -81,6 +81,8 @@ def pydantic_problems(
         if err["type"] == "extra_forbidden" and model is not None and (known := _keys_at(model, err["loc"])):
             hint = closest(str(err["loc"][-1]), known)
             text = message("pydantic.extra_forbidden_hint", hint=hint).both() if hint else text
+        if err["type"] == "extra_forbidden" and path in located.comma_split:
+            text = message("yaml.comma_split", key=err["loc"][-1]).both()
         if (path, text) in seen:
             continue
         seen.add((path, text))

@@ -38,6 +38,9 @@ class Located:
     # values YAML reads but that cannot be built (a date 2026-13-45), kept as their text when the caller
     # asked to see every other problem too (parse(..., defer_values=True))
     deferred: list[Problem] = field(default_factory=list)
+    # keys with no value inside a {…} mapping: most likely the tail of a value cut at a comma
+    # (`{en: Acme Co., Ltd.}` reads as en: "Acme Co." and a key "Ltd."), so a problem there gets a hint
+    comma_split: set[str] = field(default_factory=set)
 
     def where(self, path: str) -> tuple[int | None, int | None]:
         """Position of the deepest known prefix of path (a missing key points at its parent)."""
@@ -109,6 +112,7 @@ def _construct(
     positions: dict[str, tuple[int, int]],
     seen: set[int],
     deferred: list[tuple[str, str, yaml.Mark]],
+    comma_split: set[str],
 ) -> Any:
     # an alias is the anchored node object appearing a second time: refuse it (no alias blow-up)
     if id(node) in seen:
@@ -124,11 +128,14 @@ def _construct(
                 raise _Refused(both("yaml.complex_key"), key_node.start_mark)
             if key in out:
                 raise _Refused(both("yaml.duplicate_key", key=key), key_node.start_mark)
-            out[key] = _construct(loader, value_node, f"{prefix}{key}", positions, seen, deferred)
+            if node.flow_style and isinstance(value_node, yaml.ScalarNode) and value_node.value == "":
+                comma_split.add(f"{prefix}{key}")
+            out[key] = _construct(loader, value_node, f"{prefix}{key}", positions, seen, deferred, comma_split)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [
-            _construct(loader, child, f"{prefix}{i}", positions, seen, deferred) for i, child in enumerate(node.value)
+            _construct(loader, child, f"{prefix}{i}", positions, seen, deferred, comma_split)
+            for i, child in enumerate(node.value)
         ]
     try:
         value = _scalar(loader, node)
@@ -184,7 +191,8 @@ def loads(text: str, file: str, defer_values: bool = False) -> Located:
         root = loader.get_single_node()
         positions: dict[str, tuple[int, int]] = {}
         deferred: list[tuple[str, str, yaml.Mark]] = []
-        data = None if root is None else _construct(loader, root, "", positions, set(), deferred)
+        comma_split: set[str] = set()
+        data = None if root is None else _construct(loader, root, "", positions, set(), deferred, comma_split)
     except _Refused as exc:
         raise _at(file, exc.message, exc.mark) from None
     except yaml.MarkedYAMLError as exc:
@@ -197,7 +205,7 @@ def loads(text: str, file: str, defer_values: bool = False) -> Located:
     problems = [Problem(file, text, path, mark.line + 1, mark.column + 1) for path, text, mark in deferred]
     if problems and not defer_values:
         raise InputError(problems)
-    return Located(data, positions, file, problems)
+    return Located(data, positions, file, problems, comma_split)
 
 
 def read_input(path: Path, limit: int = MAX_BYTES, folder: Path | None = None) -> bytes:

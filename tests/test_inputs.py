@@ -262,3 +262,17 @@ def test_validate_checks_waivers_too(example_copy) -> None:  # type: ignore[no-u
     _edit(folder, "finding: PIPL-51-access-training", "finding: PIPL-99-nothing")
     result = run_cli("validate", folder)
     assert result.exit_code == 2 and "waivers.0.finding" in result.stderr
+
+
+def test_a_comma_that_cuts_a_flow_value_gets_a_hint_to_quote_it(example_copy) -> None:  # type: ignore[no-untyped-def]
+    """`{en: Acme Co., Ltd.}` reads as en: "Acme Co." plus a key "Ltd.": say to quote the value."""
+    folder = example_copy("shenzhen-ecommerce")
+    _edit(
+        folder,
+        "  name:\n    zh: 深圳市鹏城优选电子商务有限公司\n    en: Shenzhen Pengcheng Select E-commerce Co., Ltd.\n",
+        "  name: {zh: 深圳市鹏城优选电子商务有限公司, en: Shenzhen Pengcheng Select E-commerce Co., Ltd.}\n",
+    )
+    stderr = _assert_rejected(folder, "organisation.name.Ltd.: ", "含逗号的值须加引号", "put a value that contains")
+    assert "Traceback" not in stderr
+    _edit(folder, "en: Shenzhen Pengcheng Select E-commerce Co., Ltd.}", 'en: "Shenzhen Pengcheng Co., Ltd."}')
+    assert run_cli("validate", folder).exit_code == 0
