@@ -706,7 +706,7 @@ MESSAGES: dict[str, Text] = {
         en="The transfer route: how data is sent, both sides' domains and addresses",
     ),
     "narrative.help.Transfer.overseas_storage": Text(
-        zh="出境后存储的系统平台、数据中心及地点", en="Where the data is stored abroad: systems, data centres, place"
+        zh="数据到境外后存放在哪些系统、机房，位于何地", en="Where the data is stored abroad: systems, data centres, place"
     ),
     "narrative.help.Transfer.onward_transfer": Text(
         zh="境外接收方向境外其他接收方提供的情况", en="Onward transfers by the recipient to other parties abroad"
@@ -722,10 +722,10 @@ MESSAGES: dict[str, Text] = {
         en="The recipient: name, address, contact person and details, main business",
     ),
     "narrative.help.Transfer.recipient_processing": Text(
-        zh="境外接收方处理个人信息的用途和方式", en="What the recipient uses the PI for and how it processes it"
+        zh="接收方拿这些个人信息做什么、怎样处理", en="What the recipient uses the PI for and how it processes it"
     ),
     "narrative.help.Transfer.recipient_capabilities": Text(
-        zh="境外接收方履行责任义务的管理和技术措施及能力",
+        zh="接收方为尽到自身责任在组织管理与技术上的措施和能力",
         en="The recipient's organisational and technical measures and capability to meet its duties",
     ),
     "narrative.help.Transfer.destination_law": Text(
@@ -930,18 +930,18 @@ MESSAGES: dict[str, Text] = {
     "qb.opt.outside_china_basis.analysing_behaviour": Text(
         zh="分析、评估境内自然人的行为", en="to analyse or assess the behaviour of individuals in China"
     ),
-    "qb.opt.outside_china_basis.other_legal": Text(zh="法律、行政法规规定的其他情形", en="other cases laws provide"),
+    "qb.opt.outside_china_basis.other_legal": Text(zh="法律或行政法规另行规定的情形", en="other cases laws provide"),
     "qb.opt.purpose.general": Text(zh="一般情形（不属于以下特殊情形）", en="general (none of the cases below)"),
     "qb.opt.purpose.contract_with_individual": Text(
-        zh="为订立、履行个人作为一方当事人的合同所必需", en="needed for a contract to which the individual is a party"
+        zh="订立或履行与本人签订的合同所需", en="needed for a contract to which the individual is a party"
     ),
     "qb.opt.purpose.cross_border_hr": Text(zh="跨境人力资源管理所必需", en="needed for cross-border HR management"),
     "qb.opt.purpose.emergency": Text(
-        zh="紧急情况下为保护自然人的生命健康和财产安全所必需",
+        zh="紧急情况下保护他人生命、健康或财产所需",
         en="needed in an emergency to protect life, health and property",
     ),
     "qb.opt.purpose.legal_duty": Text(
-        zh="为履行法定职责或者法定义务所必需", en="needed for a statutory duty or obligation"
+        zh="履行法律规定的职责或义务所需", en="needed for a statutory duty or obligation"
     ),
     "qb.opt.purpose.treaty": Text(
         zh="依我国缔结或参加的国际条约、协定", en="under a treaty or agreement China is party to"
