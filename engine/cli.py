@@ -184,8 +184,8 @@ def validate(
     from engine import usecases
     from engine.narrative import filing_report
 
-    loaded = usecases.load(path)
-    doc = usecases.assess(loaded).doc  # waivers can only be checked against the findings they name
+    checked = usecases.validate(path)
+    loaded, doc = checked.loaded, checked.doc
     a = loaded.assessment
     if for_filing:  # valid input that a filing cannot use yet: exit 1 (2 is for bad input)
         lacking, verdict = filing_report(a, doc, loaded.located)

@@ -706,7 +706,8 @@ MESSAGES: dict[str, Text] = {
         en="The transfer route: how data is sent, both sides' domains and addresses",
     ),
     "narrative.help.Transfer.overseas_storage": Text(
-        zh="数据到境外后存放在哪些系统、机房，位于何地", en="Where the data is stored abroad: systems, data centres, place"
+        zh="数据到境外后存放在哪些系统、机房，位于何地",
+        en="Where the data is stored abroad: systems, data centres, place",
     ),
     "narrative.help.Transfer.onward_transfer": Text(
         zh="境外接收方向境外其他接收方提供的情况", en="Onward transfers by the recipient to other parties abroad"

@@ -30,6 +30,8 @@ from engine.yamlsafe import Located, parse, read_input
 ASSESSMENT_FILE = "assessment.yaml"
 DATASETS_YAML = "datasets.yaml"
 DATASETS_CSV = "datasets.csv"
+# every file of an assessment folder, in the order read and hashed (the registry stores the same files)
+INPUT_FILES = (ASSESSMENT_FILE, DATASETS_YAML, DATASETS_CSV, PLAN_FILE)
 
 
 @dataclass
@@ -60,7 +62,7 @@ def read_inputs(folder: Path) -> InputFiles:
     if not main.is_file():
         raise InputError.one(str(folder), both("input.no_assessment", file=ASSESSMENT_FILE))
     files: dict[str, bytes | tuple[Problem, ...]] = {ASSESSMENT_FILE: read_input(main, folder=folder)}
-    for name in (DATASETS_YAML, DATASETS_CSV, PLAN_FILE):
+    for name in INPUT_FILES[1:]:
         path = folder / name
         if path.exists() or path.is_symlink():  # a pipe or a dangling link is refused, not skipped
             try:

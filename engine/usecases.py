@@ -67,11 +67,9 @@ def assess(loaded: LoadedAssessment, day: date | None = None) -> Assessed:
     return Assessed(loaded, run_assessment(loaded, day))
 
 
-def validate(folder: Path) -> LoadedAssessment:
+def validate(folder: Path) -> Assessed:
     """Load a folder and assess it once: waivers can only be checked against the findings they name."""
-    loaded = load(folder)
-    assess(loaded)
-    return loaded
+    return assess(load(folder))
 
 
 def render(

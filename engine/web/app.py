@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from engine import usecases
 from engine.errors import InputError, Problem
 from engine.i18n import tr, value_text
-from engine.inputs import ASSESSMENT_FILE
+from engine.inputs import ASSESSMENT_FILE, INPUT_FILES
 from engine.resources import data_dir
 from engine.web import accounts, registry
 from engine.web.db import Assessment, Membership, Organisation, Setting, User, organisation, session_scope
@@ -284,7 +284,7 @@ def create_app(engine: Engine) -> Starlette:
         form = await form_checked(request)
         files: dict[str, bytes] = {}
         too_large: list[Problem] = []
-        for name in registry.INPUT_FILES:
+        for name in INPUT_FILES:
             part = form.get(name)
             if isinstance(part, UploadFile) and part.filename:
                 files[name] = await part.read(MAX_UPLOAD + 1)  # never more than the limit in memory
@@ -297,7 +297,7 @@ def create_app(engine: Engine) -> Starlette:
                 raise InputError.one(ASSESSMENT_FILE, tr("web.upload_missing", who.lang))
             with registry.materialised(files, "upload") as folder:
                 try:
-                    loaded = usecases.validate(folder)
+                    loaded = usecases.validate(folder).loaded
                 except InputError as exc:
                     raise InputError([_relative(p, str(folder)) for p in exc.problems]) from None
         except InputError as exc:

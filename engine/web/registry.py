@@ -19,12 +19,10 @@ from sqlalchemy.orm import Session
 from engine import usecases
 from engine.errors import InputError
 from engine.i18n import both
-from engine.inputs import ASSESSMENT_FILE, DATASETS_CSV, DATASETS_YAML, LoadedAssessment
+from engine.inputs import INPUT_FILES, LoadedAssessment
 from engine.output import output_errors, write_files
 from engine.overwrite import check_output
 from engine.web.db import Assessment, AssessmentFile, Organisation, audit, now, organisation
-
-INPUT_FILES = (ASSESSMENT_FILE, DATASETS_YAML, DATASETS_CSV)  # what engine/inputs.py reads, in its hash order
 
 
 def read_folder(folder: Path) -> tuple[dict[str, bytes], LoadedAssessment]:
@@ -32,7 +30,7 @@ def read_folder(folder: Path) -> tuple[dict[str, bytes], LoadedAssessment]:
 
     The folder is validated where it is (problems name the user's files), then read; the bytes must hash
     to what was validated, so a file changed in between is refused rather than stored unchecked."""
-    loaded = usecases.validate(folder)
+    loaded = usecases.validate(folder).loaded
     files: dict[str, bytes] = {}
     digest = hashlib.sha256()
     for name in INPUT_FILES:

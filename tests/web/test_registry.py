@@ -26,16 +26,17 @@ def digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
+def assessment_id(folder: Path) -> str:
+    lines = (folder / "assessment.yaml").read_text(encoding="utf-8").splitlines()
+    return next(line.split()[1] for line in lines if line.startswith("  id:"))
+
+
 def test_a_folder_round_trips_byte_stable(db_url: str, tmp_path: Path) -> None:
     assert hegui(db_url, "users", "add", "ann", "--org", "acme", "--role", "admin", password="x" * 12)[0] == 0
     for example in sorted(EXAMPLES.iterdir()):
         code, _, err = hegui(db_url, "registry", "import", str(example), "--org", "acme")
         assert code == 0, err
-        key = next(
-            line.split()[1]
-            for line in (example / "assessment.yaml").read_text().splitlines()
-            if line.startswith("  id:")
-        )
+        key = assessment_id(example)
         target = tmp_path / example.name
         code, _, err = hegui(db_url, "registry", "export", str(target), "--org", "acme", "--id", key)
         assert code == 0, err
@@ -87,3 +88,19 @@ def test_an_unreachable_database_is_exit_2() -> None:
     assert code == 2 and "--db" in err and "Traceback" not in err
     code, _, err = hegui("not a url", "users", "disable", "ann")
     assert code == 2 and "--db" in err
+
+
+def test_a_folder_with_a_remediation_plan_round_trips(db_url: str, tmp_path: Path) -> None:
+    """Every input file engine/inputs.py reads travels, remediation.yaml included."""
+    folder = tmp_path / "in"
+    shutil.copytree(EXAMPLES / "shenzhen-ecommerce", folder)
+    (folder / "remediation.yaml").write_text(
+        "actions:\n  - action: PIPL-55-pipia\n    owner: DPO office\n    priority: 1\n", encoding="utf-8"
+    )
+    assert hegui(db_url, "users", "add", "ann", "--org", "acme", "--role", "admin", password="x" * 12)[0] == 0
+    code, _, err = hegui(db_url, "registry", "import", str(folder), "--org", "acme")
+    assert code == 0, err
+    key = assessment_id(folder)
+    code, _, err = hegui(db_url, "registry", "export", str(tmp_path / "out"), "--org", "acme", "--id", key)
+    assert code == 0, err
+    assert digest(tmp_path / "out") == digest(folder)
