@@ -1,0 +1,165 @@
+"""The workspace under load (issue 12): `hegui serve` as a real uvicorn process on loopback, a SQLite
+database, and a 50-activity assessment in the registry.
+
+1. Latency: p50/p95 of the main pages (organisation list, assessment with its findings, one finding's
+   explanation), each requested `REQUESTS` times one after another by one signed-in user.
+2. Load: `USERS` concurrent signed-in users for `SECONDS` seconds, each requesting the main pages in
+   turn as fast as the server answers: requests served, errors (anything but 200), p95, and the server
+   process's peak memory (VmHWM). `HEGUI_BENCH_SERVE_SECONDS` shortens the run.
+Targets: p95 <= 150 ms per page, 0 errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from benchmarks._cluster import free_port
+from benchmarks.report import synthetic
+from engine.web.app import SESSION_COOKIE
+
+HEGUI = str(Path(sys.executable).parent / "hegui")
+PASSWORD = "benchmark password 2026"
+ACTIVITIES = 50
+REQUESTS = 40
+USERS = 50
+SECONDS = float(os.environ.get("HEGUI_BENCH_SERVE_SECONDS", "60"))
+TARGET_P95_MS = 150.0
+
+
+def _cookie(response: httpx.Response, current: str) -> str:
+    """The session cookie by hand: it is Secure, and a client sends those only over https."""
+    for header in response.headers.get_list("set-cookie"):
+        name, _, rest = header.partition("=")
+        if name == SESSION_COOKIE:
+            return rest.split(";", 1)[0]
+    return current
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    if not found:
+        raise RuntimeError("no CSRF token on the page")
+    return found.group(1)
+
+
+async def _sign_in(client: httpx.AsyncClient) -> dict[str, str]:
+    page = await client.get("/login")
+    cookie = _cookie(page, "")
+    form = {"username": "bench", "password": PASSWORD, "csrf": _csrf(page.text)}
+    done = await client.post("/login", data=form, headers={"cookie": f"{SESSION_COOKIE}={cookie}"})
+    if done.status_code != 303:
+        raise RuntimeError(f"login answered {done.status_code}")
+    return {"cookie": f"{SESSION_COOKIE}={_cookie(done, cookie)}"}
+
+
+def _ms(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def _pages(client: httpx.AsyncClient, headers: dict[str, str]) -> dict[str, str]:
+    """The main pages' paths: organisation, the assessment, its first finding."""
+    listing = await client.get("/o/bench", headers=headers)
+    key = re.search(r'href="(/o/bench/a/[^"/]+)"', listing.text)
+    if not key:
+        raise RuntimeError("the assessment is not listed")
+    assessment = await client.get(key.group(1), headers=headers)
+    finding = re.search(r'href="(/o/bench/a/[^"]+/f/[^"]+)"', assessment.text)
+    if not finding:
+        raise RuntimeError("the assessment page lists no finding")
+    return {"organisation": "/o/bench", "assessment": key.group(1), "finding": finding.group(1)}
+
+
+async def _latency(base: str) -> dict[str, str]:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        headers = await _sign_in(client)
+        pages = await _pages(client, headers)
+        print(f"{'page (one user)':28} {'p50 ms':>8} {'p95 ms':>8} {'target p95':>11}")
+        for label, path in pages.items():
+            times = []
+            for _ in range(REQUESTS):
+                start = time.perf_counter()
+                response = await client.get(path, headers=headers)
+                times.append(time.perf_counter() - start)
+                response.raise_for_status()
+            print(f"{label:28} {_ms(times, 0.5):8.1f} {_ms(times, 0.95):8.1f} {TARGET_P95_MS:9.0f} ms")
+        return pages
+
+
+async def _load(base: str, pages: dict[str, str]) -> tuple[int, int, list[float]]:
+    served, errors, times = 0, 0, []
+    limits = httpx.Limits(max_connections=USERS)
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+        sessions = [await _sign_in(client) for _ in range(USERS)]
+        stop = time.monotonic() + SECONDS
+
+        async def user(headers: dict[str, str]) -> None:
+            nonlocal served, errors
+            paths = list(pages.values())
+            i = 0
+            while time.monotonic() < stop:
+                start = time.perf_counter()
+                try:
+                    response = await client.get(paths[i % len(paths)], headers=headers)
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                times.append(time.perf_counter() - start)
+                served += ok
+                errors += not ok
+                i += 1
+
+        await asyncio.gather(*(user(h) for h in sessions))
+    return served, errors, times
+
+
+def _peak_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def run() -> None:
+    with tempfile.TemporaryDirectory(prefix="hegui-serve-") as tmp:
+        env = {**os.environ, "HEGUI_DB": f"sqlite:///{tmp}/workspace.db", "HEGUI_PASSWORD": PASSWORD}
+        for argv in (
+            ["users", "add", "bench", "--org", "bench", "--role", "admin"],
+            ["registry", "import", str(synthetic(Path(tmp) / "big", ACTIVITIES)), "--org", "bench"],
+        ):
+            subprocess.run([HEGUI, *argv], env=env, check=True, capture_output=True)
+        port = free_port()
+        server = subprocess.Popen([HEGUI, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    httpx.get(f"{base}/login", timeout=5)
+                    break
+                except httpx.TransportError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("hegui serve did not start") from None
+                    time.sleep(0.2)
+            print(f"{ACTIVITIES} activities; server pid {server.pid}")
+            pages = asyncio.run(_latency(base))
+            served, errors, times = asyncio.run(_load(base, pages))
+            print(f"load: {USERS} users for {SECONDS:.0f} s")
+            print(f"  requests served {served} ({served / SECONDS:.1f}/s), errors {errors} (target 0)")
+            if times:
+                p50, p95 = statistics.median(times) * 1000, _ms(times, 0.95)
+                print(f"  p50 {p50:.0f} ms, p95 {p95:.0f} ms; server peak memory {_peak_mib(server.pid):.0f} MiB")
+        finally:
+            server.send_signal(signal.SIGINT)
+            server.wait(timeout=60)
