@@ -8,6 +8,8 @@ from sqlalchemy import Engine, inspect
 
 from engine.web.db import Base, open_engine, upgrade
 
+HEAD = "0002_editing"
+
 
 def test_upgrade_from_empty_creates_the_models_and_is_idempotent(db_url: str) -> None:
     engine = open_engine(db_url)
@@ -18,7 +20,7 @@ def test_upgrade_from_empty_creates_the_models_and_is_idempotent(db_url: str) ->
         tables = set(inspect(engine).get_table_names())
         assert set(Base.metadata.tables) <= tables and "alembic_version" in tables
         with engine.connect() as conn:
-            assert MigrationContext.configure(conn).get_current_revision() == "0001"
+            assert MigrationContext.configure(conn).get_current_revision() == HEAD
             drift = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert drift == [], drift
     finally:
@@ -27,4 +29,4 @@ def test_upgrade_from_empty_creates_the_models_and_is_idempotent(db_url: str) ->
 
 def test_the_fixture_database_is_at_head(engine: Engine) -> None:
     with engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0001"
+        assert MigrationContext.configure(conn).get_current_revision() == HEAD
