@@ -349,9 +349,7 @@ def create_app(engine: Engine) -> Starlette:
         Route("/o/{org}/a/{key}", assessment_page),
         Route("/o/{org}/a/{key}/f/{finding}", finding_page),
         Route("/static/web.css", stylesheet),
-        *editing.routes(
-            editing.Kit(page, member, form_checked, signed_in, stored_or_404, assessed_or_problems)
-        ),
+        *editing.routes(editing.Kit(page, member, form_checked, signed_in, stored_or_404, assessed_or_problems)),
     ]
     middleware = [
         Middleware(SecurityHeaders),

@@ -35,7 +35,7 @@ from starlette.routing import Route
 
 from engine import usecases
 from engine.errors import CONTROL, InputError, Problem
-from engine.i18n import message, tr
+from engine.i18n import message
 from engine.inputs import ASSESSMENT_FILE, DATASETS_YAML
 from engine.output import write_atomic
 from engine.text import Text
@@ -57,7 +57,11 @@ EVIDENCE_TYPES = {  # sniffed from the content (filetype); plain text is recogni
 TEXT_TYPE = "text/plain"
 NEW_PARTS: tuple[qn.Kind, ...] = ("assessment", "assessor", "organisation", "activity")
 SECTIONS: tuple[qn.Kind, ...] = ("assessment", "assessor", "organisation")
-PATHS: dict[qn.Kind, str] = {"assessment": "assessment", "assessor": "assessment.assessor", "organisation": "organisation"}
+PATHS: dict[qn.Kind, str] = {
+    "assessment": "assessment",
+    "assessor": "assessment.assessor",
+    "organisation": "organisation",
+}
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,9 @@ class Kit:
     page: Callable[..., Response]
     member: Callable[[Session, Any, str, str], tuple[Organisation, str]]
     form_checked: Callable[..., Awaitable[Any]]
-    signed_in: Callable[[Callable[[Request, Session, Any], Awaitable[Response]]], Callable[[Request], Awaitable[Response]]]
+    signed_in: Callable[
+        [Callable[[Request, Session, Any], Awaitable[Response]]], Callable[[Request], Awaitable[Response]]
+    ]
     stored_or_404: Callable[[Request, Session, Any], tuple[Organisation, str, Assessment]]
     assessed_or_problems: Callable[[Assessment, Session], tuple[usecases.Assessed | None, list[Problem]]]
 
@@ -299,7 +305,7 @@ def routes(kit: Kit) -> list[Route]:
                 item = editor.section(kind) if kind in SECTIONS else editor.items("activity")[0]
                 path = PATHS.get(kind, "activities.0")
                 views = apply_fields(
-                    kind, item, form, kind, path, editor.refs(), taken if kind == "assessment" else [], True
+                    kind, item, form, kind, path, editor.refs(), (taken or []) if kind == "assessment" else [], True
                 )
             groups.append((kind, views))
         return groups
@@ -330,7 +336,8 @@ def routes(kit: Kit) -> list[Route]:
                 },
             )
             group["answered"] += slot.value is not None
-            base = "" if slot.scope == "org" else f"{qn.LIST_KEYS[slot.scope]}.{index[f'{slot.scope}:{slot.subject}']}."  # type: ignore[index]
+            where = f"{slot.scope}:{slot.subject}"
+            base = "" if slot.scope == "org" else f"{qn.LIST_KEYS[slot.scope]}.{index[where]}."
             q = slot.question
             group["slots"].append(slot)
             group["fields"].append(
@@ -446,14 +453,29 @@ def routes(kit: Kit) -> list[Route]:
             elif ident == "+":
                 item, path = CommentedMap(), f"{qn.LIST_KEYS[kind]}.{len(items)}"
             else:
-                at = next((i for i, x in enumerate(items) if isinstance(x, Mapping) and str(x.get("id")) == ident), None)
+                at = next(
+                    (i for i, x in enumerate(items) if isinstance(x, Mapping) and str(x.get("id")) == ident), None
+                )
                 if at is None:
                     raise HTTPException(404)
                 item, path = items[at], f"{qn.LIST_KEYS[kind]}.{at}"
             fixed = ("id",) if kind == "assessment" or ident not in ("-", "+") else ()
             if request.method == "GET":
-                views = [v for v in views_of(kind, item, kind, path, editor.refs()) if v.name.split(".")[-1] not in fixed]
-                return kit.page(request, "edit-fields.html", who, org=org, role=role, a=stored, kind=kind, ident=ident, views=views, problems=[])
+                views = [
+                    v for v in views_of(kind, item, kind, path, editor.refs()) if v.name.split(".")[-1] not in fixed
+                ]
+                return kit.page(
+                    request,
+                    "edit-fields.html",
+                    who,
+                    org=org,
+                    role=role,
+                    a=stored,
+                    kind=kind,
+                    ident=ident,
+                    views=views,
+                    problems=[],
+                )
             form = await kit.form_checked(request, max_fields=200)
             taken = [str(x.get("id")) for x in items if isinstance(x, Mapping) and x is not item]
             views = apply_fields(kind, item, form, kind, path, editor.refs(), taken, fixed=fixed)
@@ -465,7 +487,19 @@ def routes(kit: Kit) -> list[Route]:
                 problems = keep(session, org, folder, who.user.username, f"web.edit.{kind}")
                 if not problems:
                     return RedirectResponse(f"/o/{org.slug}/a/{stored.key}", 303)
-        return kit.page(request, "edit-fields.html", who, 400, org=org, role=role, a=stored, kind=kind, ident=ident, views=views, problems=problems)
+        return kit.page(
+            request,
+            "edit-fields.html",
+            who,
+            400,
+            org=org,
+            role=role,
+            a=stored,
+            kind=kind,
+            ident=ident,
+            views=views,
+            problems=problems,
+        )
 
     # ------------------------------------------------------------------ per finding: remediation, comments, evidence
 

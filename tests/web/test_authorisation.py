@@ -6,9 +6,8 @@ import itertools
 import re
 
 import pytest
-from starlette.testclient import TestClient
-
 from sqlalchemy import Engine, select
+from starlette.testclient import TestClient
 
 from engine.web.app import create_app
 from engine.web.db import ROLES
@@ -119,7 +118,12 @@ def evidence_id(client: TestClient, org: str, key: str) -> int:
         if session.get(EvidenceBlob, "0" * 64) is None:
             session.add(EvidenceBlob(sha256="0" * 64, size=len(PNG), content=PNG))
         found = EvidenceFile(
-            assessment_id=stored.id, finding=FINDING, filename="a.png", media_type="image/png", sha256="0" * 64, uploaded_by="t"
+            assessment_id=stored.id,
+            finding=FINDING,
+            filename="a.png",
+            media_type="image/png",
+            sha256="0" * 64,
+            uploaded_by="t",
         )
         session.add(found)
         session.flush()

@@ -130,12 +130,23 @@ def test_editing_an_activity_and_adding_a_transfer(seeded: Seeded) -> None:
     assert page.status_code == 200 and 'name="activity.id"' not in page.text  # an entry keeps its id
     response = client.post(
         "/o/acme/a/pia-2026/edit/activity/crm",
-        data={**{k: v for k, v in NEW.items() if k.startswith("activity.")}, "activity.name": "客户关系", "csrf": csrf_of(page.text)},
+        data={
+            **{k: v for k, v in NEW.items() if k.startswith("activity.")},
+            "activity.name": "客户关系",
+            "csrf": csrf_of(page.text),
+        },
     )
     assert response.status_code == 303, response.text
-    assert yaml.safe_load(files(seeded.engine, "acme", "pia-2026")[ASSESSMENT_FILE])["activities"][0]["name"] == "客户关系"
+    assert (
+        yaml.safe_load(files(seeded.engine, "acme", "pia-2026")[ASSESSMENT_FILE])["activities"][0]["name"] == "客户关系"
+    )
     page = client.get("/o/acme/a/pia-2026/edit/transfer/+")
-    form = {"csrf": csrf_of(page.text), "transfer.id": "t1", "transfer.recipient": "US Inc", "transfer.destination": "usa"}
+    form = {
+        "csrf": csrf_of(page.text),
+        "transfer.id": "t1",
+        "transfer.recipient": "US Inc",
+        "transfer.destination": "usa",
+    }
     response = client.post("/o/acme/a/pia-2026/edit/transfer/+", data=form)
     assert response.status_code == 400 and "transfers.0.destination" in response.text  # not an ISO code
     form |= {
@@ -154,7 +165,13 @@ def test_remediation_is_saved_into_remediation_yaml(seeded: Seeded) -> None:
     client = signed_in(seeded.engine, "assessor")
     url = f"/o/acme/a/{seeded.assessment}/f/{FINDING}"
     token = csrf_of(client.get(f"{url}/work").text)
-    bad = {"csrf": token, "plan.owner": "IT", "plan.due": "2027-03-31", "plan.status": "in_progress", "plan.priority": "9"}
+    bad = {
+        "csrf": token,
+        "plan.owner": "IT",
+        "plan.due": "2027-03-31",
+        "plan.status": "in_progress",
+        "plan.priority": "9",
+    }
     response = client.post(f"{url}/plan", data=bad)
     assert response.status_code == 400 and "actions.0.priority" in response.text
     assert PLAN_FILE not in files(seeded.engine, "acme", seeded.assessment)
@@ -163,7 +180,11 @@ def test_remediation_is_saved_into_remediation_yaml(seeded: Seeded) -> None:
     plan = Plan.model_validate(yaml.safe_load(files(seeded.engine, "acme", seeded.assessment)[PLAN_FILE]))
     entry = plan.actions[0]
     assert (entry.action, entry.owner, str(entry.due), entry.status, entry.priority) == (
-        FINDING, "IT", "2027-03-31", "in_progress", 1
+        FINDING,
+        "IT",
+        "2027-03-31",
+        "in_progress",
+        1,
     )
     assert 'value="IT"' in client.get(f"{url}/work").text
 
@@ -182,7 +203,9 @@ def test_comments_and_evidence(seeded: Seeded) -> None:
     with session_scope(seeded.engine) as session:
         assert len(session.scalars(select(EvidenceBlob)).all()) == 1
     # HTML named .png is refused: the type comes from the content
-    response = client.post(f"{url}/evidence", data={"csrf": token}, files={"file": ("x.png", b"\x00<html>", "image/png")})
+    response = client.post(
+        f"{url}/evidence", data={"csrf": token}, files={"file": ("x.png", b"\x00<html>", "image/png")}
+    )
     assert response.status_code == 400 and "文件类型不允许" in response.text
     ident = re.search(r'/evidence/(\d+)" download', client.get(f"{url}/work").text).group(1)  # type: ignore[union-attr]
     download = client.get(f"/o/acme/a/{seeded.assessment}/evidence/{ident}")

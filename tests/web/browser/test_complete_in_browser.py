@@ -2,7 +2,7 @@
 
 Log in, create an assessment, answer a question and see a finding change, plan a remediation action,
 comment, attach evidence, switch the language. Screenshots of the main pages go to docs/screenshots/
-(HEGUI_SCREENSHOTS=0 skips writing them)."""
+(only with HEGUI_SCREENSHOTS=1, so a test run leaves the repository unchanged)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ PNG = (
 
 
 def shot(page: Any, name: str) -> None:
-    if os.environ.get("HEGUI_SCREENSHOTS", "1") != "0":
+    if os.environ.get("HEGUI_SCREENSHOTS") == "1":
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 

@@ -19,9 +19,7 @@ def upgrade() -> None:
     op.create_table(
         "finding_comment",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column(
-            "assessment_id", sa.Integer(), sa.ForeignKey("assessment.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("assessment_id", sa.Integer(), sa.ForeignKey("assessment.id", ondelete="CASCADE"), nullable=False),
         sa.Column("finding", sa.String(300), nullable=False),
         sa.Column("author", sa.String(64), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
@@ -37,9 +35,7 @@ def upgrade() -> None:
     op.create_table(
         "evidence_file",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column(
-            "assessment_id", sa.Integer(), sa.ForeignKey("assessment.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("assessment_id", sa.Integer(), sa.ForeignKey("assessment.id", ondelete="CASCADE"), nullable=False),
         sa.Column("finding", sa.String(300), nullable=False),
         sa.Column("filename", sa.String(255), nullable=False),
         sa.Column("media_type", sa.String(100), nullable=False),
