@@ -357,7 +357,7 @@ def routes(kit: Kit) -> list[Route]:
             )
         return list(groups.values()), answered, total
 
-    def parts_of(loaded: Any) -> list[tuple[str, str, str]]:
+    def parts_of(loaded: Any, lang: str) -> list[tuple[str, str, str]]:
         """What the assessment is made of, each with its edit page: (kind, id or - / +, label)."""
         if loaded is None:
             return []
@@ -367,7 +367,7 @@ def routes(kit: Kit) -> list[Route]:
         for kind, items in entries.items():
             for x in items:
                 name = getattr(x, qn.NAME_FIELD[kind])  # type: ignore[index]
-                out.append((kind, x.id, f"{x.id} — {name if isinstance(name, str) else name.get('zh')}"))
+                out.append((kind, x.id, f"{x.id} — {name if isinstance(name, str) else name.get(lang)}"))
             out.append((kind, "+", ""))
         return out
 
@@ -390,7 +390,7 @@ def routes(kit: Kit) -> list[Route]:
                 total=total,
                 problems=problems,
                 changed=changed or [],
-                parts=parts_of(assessed.loaded if assessed else None),
+                parts=parts_of(assessed.loaded if assessed else None, who.lang),
             )
         form = await kit.form_checked(request, max_fields=200)
         scope, subject = str(form.get("scope", "")), str(form.get("subject", ""))
@@ -433,7 +433,7 @@ def routes(kit: Kit) -> list[Route]:
             total=total,
             problems=save_problems,
             changed=[],
-            parts=parts_of(assessed.loaded),
+            parts=parts_of(assessed.loaded, who.lang),
         )
 
     # ------------------------------------------------------------------ organisation, activities, datasets, transfers

@@ -225,3 +225,49 @@ def test_evidence_larger_than_the_limit_is_refused(seeded: Seeded, monkeypatch: 
     big = zlib.compress(b"x") + b"a" * 100
     response = client.post(f"{url}/evidence", data={"csrf": token}, files={"file": ("a.txt", big, "text/plain")})
     assert response.status_code == 400
+
+
+def test_every_new_form_needs_the_csrf_token_and_changes_nothing_without_it(seeded: Seeded) -> None:
+    client = signed_in(seeded.engine, "admin")
+    base = f"/o/acme/a/{seeded.assessment}"
+    posts = {
+        "/o/acme/new": NEW,
+        f"{base}/questions": {"scope": "org", "subject": "org", "internal_pi_policies": "true"},
+        f"{base}/edit/organisation/-": {"organisation.name": "x"},
+        f"{base}/f/{FINDING}/plan": {"plan.owner": "IT"},
+        f"{base}/f/{FINDING}/comment": {"text": "hello"},
+    }
+    before = files(seeded.engine, "acme", seeded.assessment)
+    for path, data in posts.items():
+        for sent in ({}, {"csrf": "forged"}):
+            assert client.post(path, data={**data, **sent}).status_code == 403, (path, sent)
+    for sent in ({}, {"csrf": "forged"}):
+        response = client.post(f"{base}/f/{FINDING}/evidence", data=sent, files={"file": ("a.png", PNG, "image/png")})
+        assert response.status_code == 403
+    assert files(seeded.engine, "acme", seeded.assessment) == before
+    assert client.get("/o/acme/a/pia-2026").status_code == 404
+    assert not {"web.comment", "web.evidence", "web.answer"} & set(actions(seeded.engine))
+
+
+def test_hostile_text_is_inert_on_every_new_page(seeded: Seeded) -> None:
+    client = signed_in(seeded.engine, "assessor")
+    hostile = {"assessment.title": HOSTILE, "organisation.name": HOSTILE, "activity.name": HOSTILE}
+    assert create(client, **hostile)[0] == 303
+    token = csrf_of(client.get("/o/acme/new").text)
+    finding = re.search(r'/f/([^"/]+)/work"', client.get("/o/acme/a/pia-2026").text).group(1)  # type: ignore[union-attr]
+    client.post(f"/o/acme/a/pia-2026/f/{finding}/comment", data={"csrf": token, "text": HOSTILE})
+    pages = [
+        "/o/acme/a/pia-2026/questions",
+        "/o/acme/a/pia-2026/edit/organisation/-",
+        "/o/acme/a/pia-2026/edit/activity/crm",
+        f"/o/acme/a/pia-2026/f/{finding}/work",
+    ]
+    for path in pages:
+        body = client.get(path).text
+        assert "<script>alert(1)</script>" not in body, path
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body, path
+        # shown as text the bidi override stays inside <bdi> (or an attribute value, which has no layout)
+        for at in [m.start() for m in re.finditer("\u202e", body)]:
+            opened, closed = body.rfind("<bdi>", 0, at), body.rfind("</bdi>", 0, at)
+            in_attribute = body.rfind("<", 0, at) > body.rfind(">", 0, at)  # inside a tag
+            assert opened > closed or in_attribute, (path, body[at - 80 : at])

@@ -2,8 +2,9 @@
 
 The server runs as a subprocess on a free loopback port with a temporary SQLite database and one admin
 made by `hegui users add`; it is stopped by its pid. The browser opens it as http://localhost:PORT:
-Chromium treats localhost as a secure context, so it keeps the `__Host-` Secure session cookie over
-plain http there (the cookie is not weakened for the tests). Skipped when Chromium or Playwright is
+Chromium treats localhost (and 127.0.0.1, checked by hand with Chromium 156) as a secure context, so it
+keeps the `__Host-` Secure session cookie over plain http there; the cookie is not weakened for tests
+(the test asserts the browser holds it as Secure). Skipped when Chromium or Playwright is
 missing (tools/setup-system.sh installs the one, `make setup` the other).
 """
 
