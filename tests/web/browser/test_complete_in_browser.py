@@ -27,7 +27,7 @@ def shot(page: Any, name: str) -> None:
 
 
 def test_complete_an_assessment_in_the_browser(server: Server, browser: Any, tmp_path: Path) -> None:
-    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB")
+    context = browser.new_context(viewport={"width": 1000, "height": 720}, locale="en-GB")
     page = context.new_page()
     page.goto(f"{server.base}/login")
     page.locator("#username").fill(USER)
