@@ -237,7 +237,8 @@ def sniff(data: bytes) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return TEXT_TYPE if data and not CONTROL.search(text.replace("\t", "")) else None
+    lines = re.sub(r"[\t\r\n]", "", text)  # line breaks and tabs are text; other control characters are not
+    return TEXT_TYPE if data and not CONTROL.search(lines) else None
 
 
 def safe_filename(name: str) -> str:

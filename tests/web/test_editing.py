@@ -202,7 +202,10 @@ def test_comments_and_evidence(seeded: Seeded) -> None:
         assert response.status_code == 303
     with session_scope(seeded.engine) as session:
         assert len(session.scalars(select(EvidenceBlob)).all()) == 1
-    # HTML named .png is refused: the type comes from the content
+    # plain text with line breaks is text; HTML named .png is refused: the type comes from the content
+    notes = "会议纪要\r\n- 已批准\n\tOK\n".encode()
+    response = client.post(f"{url}/evidence", data={"csrf": token}, files={"file": ("notes.txt", notes, "image/png")})
+    assert response.status_code == 303
     response = client.post(
         f"{url}/evidence", data={"csrf": token}, files={"file": ("x.png", b"\x00<html>", "image/png")}
     )
