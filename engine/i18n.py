@@ -424,6 +424,11 @@ MESSAGES: dict[str, Text] = {
     "web.edit_parts": Text(zh="编辑评估内容", en="Edit the assessment"),
     "web.work_on": Text(zh="整改、评论与证明材料", en="Remediation, comments and evidence"),
     "web.actions": Text(zh="操作", en="Actions"),
+    "web.remove": Text(zh="删除此条目", en="Remove this entry"),
+    "web.remove_help": Text(
+        zh="删除后，其他条目对它的引用也一并删除（与终端问卷相同）。",
+        en="Removing it also removes every reference to it from other entries (as the terminal questionnaire does).",
+    ),
     # init: scaffold and prompts
     "init.header": Text(
         zh="hegui 评估输入（由 hegui init 生成）：这里只有必填字段，把每个 null 换成实际值。",

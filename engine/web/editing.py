@@ -358,18 +358,17 @@ def routes(kit: Kit) -> list[Route]:
             )
         return list(groups.values()), answered, total
 
-    def parts_of(loaded: Any, lang: str) -> list[tuple[str, str, str]]:
-        """What the assessment is made of, each with its edit page: (kind, id or - / +, label)."""
-        if loaded is None:
-            return []
-        a = loaded.assessment
+    def parts_of(session: Session, stored: Assessment) -> list[tuple[str, str, str]]:
+        """What the assessment is made of, each with its edit page: (kind, id or - / +, label); datasets
+        of datasets.yaml only (datasets.csv is edited as a spreadsheet, as in the terminal)."""
         out: list[tuple[str, str, str]] = [(kind, "-", "") for kind in SECTIONS]
-        entries = {"activity": a.activities, "dataset": list(loaded.datasets.values()), "transfer": a.transfers}
-        for kind, items in entries.items():
-            for x in items:
-                name = getattr(x, qn.NAME_FIELD[kind])  # type: ignore[index]
-                out.append((kind, x.id, f"{x.id} — {name if isinstance(name, str) else name.get(lang)}"))
-            out.append((kind, "+", ""))
+        with draft(session, stored) as folder:
+            editor = qn.Editor(folder)
+            for kind in qn.ITEM_KINDS:
+                for x in editor.items(kind):
+                    if isinstance(x, Mapping) and x.get("id"):
+                        out.append((kind, str(x.get("id")), qn.label_of(x, kind)))
+                out.append((kind, "+", ""))
         return out
 
     @kit.signed_in
@@ -391,7 +390,7 @@ def routes(kit: Kit) -> list[Route]:
                 total=total,
                 problems=problems,
                 changed=changed or [],
-                parts=parts_of(assessed.loaded if assessed else None, who.lang),
+                parts=parts_of(session, stored) if assessed else [],
             )
         form = await kit.form_checked(request, max_fields=200)
         scope, subject = str(form.get("scope", "")), str(form.get("subject", ""))
@@ -434,7 +433,7 @@ def routes(kit: Kit) -> list[Route]:
             total=total,
             problems=save_problems,
             changed=[],
-            parts=parts_of(assessed.loaded, who.lang),
+            parts=parts_of(session, stored),
         )
 
     # ------------------------------------------------------------------ organisation, activities, datasets, transfers
@@ -501,6 +500,37 @@ def routes(kit: Kit) -> list[Route]:
             views=views,
             problems=problems,
         )
+
+    @kit.signed_in
+    async def remove(request: Request, session: Session, who: Any) -> Response:
+        org, _, stored = editor_of(session, who, request)
+        kind, ident = request.path_params["kind"], request.path_params["ident"]
+        if kind not in qn.ITEM_KINDS:
+            raise HTTPException(404)
+        await kit.form_checked(request)
+        with draft(session, stored) as folder:
+            editor = qn.Editor(folder)
+            items = editor.items(kind)
+            at = next((i for i, x in enumerate(items) if isinstance(x, Mapping) and str(x.get("id")) == ident), None)
+            if at is None:
+                raise HTTPException(404)
+            editor.remove(kind, at)  # and every reference to it, as the terminal questionnaire does
+            problems = keep(session, org, folder, who.user.username, f"web.remove.{kind}")
+        if problems:
+            return kit.page(
+                request,
+                "edit-fields.html",
+                who,
+                400,
+                org=org,
+                role=None,
+                a=stored,
+                kind=kind,
+                ident=ident,
+                views=[],
+                problems=problems,
+            )
+        return RedirectResponse(f"/o/{org.slug}/a/{stored.key}/questions", 303)
 
     # ------------------------------------------------------------------ per finding: remediation, comments, evidence
 
@@ -656,6 +686,7 @@ def routes(kit: Kit) -> list[Route]:
         Route("/o/{org}/new", create, methods=["GET", "POST"]),
         Route("/o/{org}/a/{key}/questions", questions, methods=["GET", "POST"]),
         Route("/o/{org}/a/{key}/edit/{kind}/{ident}", fields, methods=["GET", "POST"]),
+        Route("/o/{org}/a/{key}/edit/{kind}/{ident}/remove", remove, methods=["POST"]),
         Route("/o/{org}/a/{key}/f/{finding}/work", work),
         Route("/o/{org}/a/{key}/f/{finding}/plan", plan, methods=["POST"]),
         Route("/o/{org}/a/{key}/f/{finding}/comment", comment, methods=["POST"]),

@@ -28,8 +28,18 @@ LEAST_ROLE |= {
     "comment": "assessor",
     "evidence": "assessor",
     "download": "viewer",
+    "remove": "assessor",
 }
-OK = {"upload": 303, "create": 303, "answer": 303, "edit": 303, "plan": 303, "comment": 303, "evidence": 303}
+OK = {
+    "upload": 303,
+    "create": 303,
+    "remove": 303,
+    "answer": 303,
+    "edit": 303,
+    "plan": 303,
+    "comment": 303,
+    "evidence": 303,
+}
 NEW_IDS = itertools.count()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 FINDING = "PIPL-29-separate-consent-sensitive@face-login"  # a finding of the seeded example
@@ -58,7 +68,14 @@ def request(client: TestClient, route: str, org: str, key: str) -> int:
     return client.get(path).status_code
 
 
-EDIT_POSTS = ("create", "answer", "edit", "plan", "comment", "evidence")
+EDIT_POSTS = ("create", "answer", "edit", "plan", "comment", "evidence", "remove")
+TRANSFER = {
+    "transfer.recipient": "R",
+    "transfer.destination": "US",
+    "transfer.individuals_non_sensitive": "1",
+    "transfer.individuals_sensitive": "0",
+    "transfer.important_data": "false",
+}
 
 
 def form_of(html: str) -> dict[str, str]:
@@ -96,6 +113,10 @@ def edit_post(client: TestClient, route: str, org: str, key: str) -> int:
         page = client.get(f"{base}/edit/organisation/-")
         data = form_of(page.text) if page.status_code == 200 else {}
         return client.post(f"{base}/edit/organisation/-", data={**data, "csrf": token}).status_code
+    if route == "remove":  # a transfer added for the purpose (an assessor can), then removed
+        ident = f"t{next(NEW_IDS)}"
+        client.post(f"{base}/edit/transfer/+", data={"csrf": token, "transfer.id": ident, **TRANSFER})
+        return client.post(f"{base}/edit/transfer/{ident}/remove", data={"csrf": token}).status_code
     finding = f"{base}/f/{FINDING}"
     if route == "plan":
         return client.post(f"{finding}/plan", data={"csrf": token, "plan.owner": "IT"}).status_code

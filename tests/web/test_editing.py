@@ -159,6 +159,11 @@ def test_editing_an_activity_and_adding_a_transfer(seeded: Seeded) -> None:
     assert response.status_code == 303, response.text
     stored = yaml.safe_load(files(seeded.engine, "acme", "pia-2026")[ASSESSMENT_FILE])
     assert stored["transfers"][0]["recipient"] == "US Inc"
+    assert "/edit/transfer/t1" in client.get("/o/acme/a/pia-2026/questions").text
+    response = client.post("/o/acme/a/pia-2026/edit/transfer/t1/remove", data={"csrf": form["csrf"]})
+    assert response.status_code == 303
+    assert not yaml.safe_load(files(seeded.engine, "acme", "pia-2026")[ASSESSMENT_FILE]).get("transfers")
+    assert "web.remove.transfer" in actions(seeded.engine)
 
 
 def test_remediation_is_saved_into_remediation_yaml(seeded: Seeded) -> None:
