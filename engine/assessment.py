@@ -169,7 +169,9 @@ class Organisation(_Model):
         description="distinct people whose non-sensitive PI the processor has sent abroad since 1 January, leaving "
         "out exports under an exemption (CBDF-PROVISIONS arts 3-6, NDSMR art. 35 para. 1 item 6)",
     )
-    outbound_individuals_sensitive: Count | None = Field(None, description="the same for sensitive PI")
+    outbound_individuals_sensitive: Count | None = Field(
+        None, description="the same for sensitive PI"
+    )
     # narrative (TPL-PIPIA-SC part 1 (1) 1-2, TPL-SA-SELF part 2 (1) and (3) 3, the standard contract's preamble)
     shareholding: Narrative | None = None
     actual_controller: Narrative | None = None

@@ -57,6 +57,7 @@ class _BuiltinHelp:
                 param.help = both(key)
         return params
 
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         """Usage errors (bad option values, missing or unknown options) worded from the catalogue."""
         try:

@@ -204,7 +204,9 @@ MESSAGES: dict[str, Text] = {
     "x.no_findings": Text(zh="找不到 findings.json 或 assessment.yaml", en="no findings.json or assessment.yaml here"),
     "x.bad_json": Text(zh="不是有效的 findings.json：{why}", en="not a valid findings.json: {why}"),
     # remediation: the plan (remediation.yaml, engine/remediation.py) and the rulebooks' remediation order
-    "input.plan_not_mapping": Text(zh="顶层应为映射，包含 actions 列表", en="expected a mapping with an actions list"),
+    "input.plan_not_mapping": Text(
+        zh="顶层应为映射，包含 actions 列表", en="expected a mapping with an actions list"
+    ),
     "input.plan_no_action": Text(
         zh="本评估没有编号为 {action!r} 的整改事项、义务结论或义务{hint}",
         en="no action, finding or obligation {action!r} in this assessment{hint}",
@@ -295,7 +297,9 @@ MESSAGES: dict[str, Text] = {
     "web.upload_missing": Text(zh="必须上传 assessment.yaml", en="assessment.yaml is required"),
     "web.upload_too_large": Text(zh="文件超过 {max} 字节的上限", en="the file is larger than the limit of {max} bytes"),
     "web.serving": Text(zh="工作台已启动：{url}（Ctrl+C 停止）", en="Workspace running at {url} (Ctrl+C stops it)"),
-    "web.user_added": Text(zh="已添加用户 {user}（组织 {org}，角色 {role}）", en="Added user {user} ({role} in {org})"),
+    "web.user_added": Text(
+        zh="已添加用户 {user}（组织 {org}，角色 {role}）", en="Added user {user} ({role} in {org})"
+    ),
     "web.password_set": Text(zh="已修改 {user} 的口令", en="Password of {user} set"),
     "web.user_disabled": Text(zh="已停用用户 {user}", en="User {user} disabled"),
     "web.imported": Text(zh="已存入登记库：{org}/{id}", en="Stored in the registry: {org}/{id}"),
@@ -310,7 +314,9 @@ MESSAGES: dict[str, Text] = {
     "web.username": Text(zh="用户名", en="User name"),
     "web.password": Text(zh="口令", en="Password"),
     "web.login_failed": Text(zh="用户名或口令不正确", en="Wrong user name or password"),
-    "web.throttled": Text(zh="失败次数过多，请 15 分钟后再试", en="Too many failed attempts; try again in 15 minutes"),
+    "web.throttled": Text(
+        zh="失败次数过多，请 15 分钟后再试", en="Too many failed attempts; try again in 15 minutes"
+    ),
     "web.organisations": Text(zh="我的组织", en="My organisations"),
     "web.organisation": Text(zh="组织", en="Organisation"),
     "web.no_organisations": Text(zh="您尚未加入任何组织", en="You are not a member of any organisation"),
@@ -855,7 +861,7 @@ MESSAGES: dict[str, Text] = {
         zh="问题 {id!r} 应在{scope}层级回答，不能写在此处", en="question {id!r} is answered per {scope}, not here"
     ),
     "yaml.comma_split": Text(
-        zh='“{key}”像是被逗号截断的上一个值：在 {{…}} 写法中，含逗号的值须加引号，例如 en: "Acme Co., Ltd."',
+        zh="“{key}”像是被逗号截断的上一个值：在 {{…}} 写法中，含逗号的值须加引号，例如 en: \"Acme Co., Ltd.\"",
         en="{key!r} looks like the end of the previous value, cut at a comma: inside {{…}}, put a value that "
         'contains a comma in quotes, e.g. en: "Acme Co., Ltd."',
     ),

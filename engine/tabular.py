@@ -150,7 +150,9 @@ def _header(grid: Grid, line: int, cells: list[str]) -> dict[str, int]:
     return {h: i for i, h in enumerate(header) if h}
 
 
-def _record(grid: Grid, n: int, cell: dict[str, str], col: dict[str, int], problems: list[Problem]) -> dict[str, Any]:
+def _record(
+    grid: Grid, n: int, cell: dict[str, str], col: dict[str, int], problems: list[Problem]
+) -> dict[str, Any]:
     """The dataset columns of one row, counts parsed (3,200,000 and 3_200_000 allowed)."""
     record: dict[str, Any] = {
         "id": cell["dataset"],
@@ -194,9 +196,8 @@ def parse(grid: Grid, check_category: Callable[[str], str | None] | None = None)
     broken: set[str] = set()  # datasets with a row problem: model errors would only repeat it
     for n, row in rows[1:]:
         if any(c.strip() for c in row[width:]) or (grid.sheet is None and len(row) != width):
-            problems.append(
-                grid.problem(n, min(len(row), width) + 1, both("import.column_count", expected=width, found=len(row)))
-            )
+            problems.append(grid.problem(n, min(len(row), width) + 1,
+                                         both("import.column_count", expected=width, found=len(row))))
             continue
         cell = {h: (row[i].strip() if i < len(row) else "") for h, i in col.items()}
         ds_id = cell["dataset"]
@@ -228,11 +229,8 @@ def parse(grid: Grid, check_category: Callable[[str], str | None] | None = None)
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
                 key = str(err["loc"][0]) if err["loc"] else "dataset"
-                problems.append(
-                    grid.problem(
-                        first[ds_id], col.get("dataset" if key == "id" else key, 0) + 1, error_text(err).both(), key
-                    )
-                )
+                problems.append(grid.problem(first[ds_id], col.get("dataset" if key == "id" else key, 0) + 1,
+                                             error_text(err).both(), key))
             continue
         out.append(ParsedDataset(ds, ("dataset", first[ds_id], 1), cells_of[ds_id]))
     if problems:

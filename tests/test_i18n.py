@@ -27,33 +27,11 @@ def test_every_entry_has_both_languages_with_the_same_placeholders(key: str) -> 
 
 
 def test_the_pydantic_types_of_our_models_are_translated() -> None:
-    types = {
-        "missing",
-        "extra_forbidden",
-        "string_type",
-        "int_type",
-        "bool_type",
-        "float_type",
-        "date_type",
-        "date_parsing",
-        "date_from_datetime_parsing",
-        "list_type",
-        "dict_type",
-        "model_type",
-        "literal_error",
-        "greater_than_equal",
-        "less_than_equal",
-        "greater_than",
-        "less_than",
-        "string_too_short",
-        "string_too_long",
-        "string_pattern_mismatch",
-        "too_short",
-        "too_long",
-        "value_error",
-        "union_tag_invalid",
-        "union_tag_not_found",
-    }
+    types = {"missing", "extra_forbidden", "string_type", "int_type", "bool_type", "float_type", "date_type",
+             "date_parsing", "date_from_datetime_parsing", "list_type", "dict_type", "model_type", "literal_error",
+             "greater_than_equal", "less_than_equal", "greater_than", "less_than", "string_too_short",
+             "string_too_long", "string_pattern_mismatch", "too_short", "too_long", "value_error",
+             "union_tag_invalid", "union_tag_not_found"}
     assert {t for t in types if f"pydantic.{t}" not in MESSAGES} == set()
 
 
@@ -103,17 +81,10 @@ def test_an_untranslated_pydantic_error_keeps_its_english_message() -> None:
 
 def test_question_check_says_why_in_both_languages() -> None:
     t = Text(zh="问", en="q")
-    choice = Question(
-        id="c",
-        scope="org",
-        type="choice",
-        text=t,
-        help=t,
-        options=[Option(value=v, zh=v, en=v) for v in ("alpha", "beta")],
-    )
-    assert choice.check("gamma") == Text(
-        zh="应为 alpha、beta 之一，实为 'gamma'", en="expected one of alpha, beta, got 'gamma'"
-    )
+    choice = Question(id="c", scope="org", type="choice", text=t, help=t,
+                      options=[Option(value=v, zh=v, en=v) for v in ("alpha", "beta")])
+    assert choice.check("gamma") == Text(zh="应为 alpha、beta 之一，实为 'gamma'",
+                                         en="expected one of alpha, beta, got 'gamma'")
     number = Question(id="n", scope="org", type="int", text=t, help=t, min=1)
     assert number.check(0) == Text(zh="不得小于 1", en="must be at least 1")
     assert number.check("1") == Text(zh="应为整数，实为 '1'", en="expected a whole number, got '1'")

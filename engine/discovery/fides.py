@@ -99,7 +99,9 @@ def read_fides(path: Path, location: str) -> FidesImport:
                 fields += _map_field(name, cats, located, unmapped)
             dataset = Dataset(
                 id=unique_slug(f"{ds.fides_key}-{coll.name}", ids),
-                name=Text(zh=f"{ds.name or ds.fides_key}：{coll.name}", en=f"{ds.name or ds.fides_key}: {coll.name}"),
+                name=Text(
+                    zh=f"{ds.name or ds.fides_key}：{coll.name}", en=f"{ds.name or ds.fides_key}: {coll.name}"
+                ),
                 system=ds.name or ds.fides_key,
                 storage_location=location,
                 records=0,
@@ -107,7 +109,8 @@ def read_fides(path: Path, location: str) -> FidesImport:
                 fields=[f.data for f in fields],
             )
             comment = Text(
-                zh=f"来自 Fides 数据集 {ds.fides_key} 的集合 {coll.name}；Fides 不含数量，records/individuals 请填写",
+                zh=f"来自 Fides 数据集 {ds.fides_key} 的集合 {coll.name}；"
+                "Fides 不含数量，records/individuals 请填写",
                 en=f"Fides dataset {ds.fides_key}, collection {coll.name}; Fides has no counts: fill in "
                 "records and individuals",
             )
@@ -132,7 +135,9 @@ def _flatten(
     return out
 
 
-def _map_field(name: str, cats: list[tuple[str, str]], located: Located, unmapped: list[Problem]) -> list[DraftField]:
+def _map_field(
+    name: str, cats: list[tuple[str, str]], located: Located, unmapped: list[Problem]
+) -> list[DraftField]:
     """One field per distinct hegui category (DataField has one); unmapped categories become comments."""
     table = fides_map()
     keys: dict[str, list[str]] = {}
@@ -148,7 +153,9 @@ def _map_field(name: str, cats: list[tuple[str, str]], located: Located, unmappe
             keys.setdefault(key, []).append(cat)
     if not keys:
         return [DraftField(DataField(name=name, category=None, note=_note([c for c, _ in cats])), comments)]
-    return [DraftField(DataField(name=name, category=k, note=_note(src)), comments) for k, src in keys.items()]
+    return [
+        DraftField(DataField(name=name, category=k, note=_note(src)), comments) for k, src in keys.items()
+    ]
 
 
 def _note(cats: list[str]) -> str | None:

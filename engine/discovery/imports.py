@@ -63,12 +63,9 @@ def _tabular_drafts(grid: Grid) -> list[DraftDataset]:
             if f.category:
                 f = f.model_copy(update={"category": tax.resolve(f.category)})
             elif (hint := hints().match(f.name)) is not None and hint.category is not None:
-                comments.append(
-                    Text(
-                        zh=f"字段名提示可能为 {hint.category}（“{hint.word}”），请核对",
-                        en=f'field name suggests {hint.category} ("{hint.word}"); please review',
-                    )
-                )
+                comments.append(Text(
+                    zh=f"字段名提示可能为 {hint.category}（“{hint.word}”），请核对",
+                    en=f'field name suggests {hint.category} ("{hint.word}"); please review'))
             fields.append(DraftField(f, comments))
         ds = parsed.dataset.model_copy(update={"fields": [f.data for f in fields]})
         drafts.append(DraftDataset(ds, fields))

@@ -31,21 +31,9 @@ from engine.text import Text
 
 # (message key of the header, column width in XLSX characters)
 COLUMNS: tuple[tuple[str, int], ...] = (
-    ("col.number", 6),
-    ("col.priority", 8),
-    ("col.severity", 10),
-    ("col.kind", 10),
-    ("col.group", 24),
-    ("col.action", 40),
-    ("col.citation", 30),
-    ("col.steps", 56),
-    ("col.evidence", 36),
-    ("col.deadline", 22),
-    ("col.after", 10),
-    ("col.owner", 14),
-    ("col.due", 12),
-    ("col.status", 12),
-    ("col.overdue", 9),
+    ("col.number", 6), ("col.priority", 8), ("col.severity", 10), ("col.kind", 10), ("col.group", 24),
+    ("col.action", 40), ("col.citation", 30), ("col.steps", 56), ("col.evidence", 36), ("col.deadline", 22),
+    ("col.after", 10), ("col.owner", 14), ("col.due", 12), ("col.status", 12), ("col.overdue", 9),
     ("col.ref", 36),
 )
 SEVERITY_FILL = {"critical": "FF991B1B", "high": "FFEA580C", "medium": "FFFACC15", "low": "FFBBF7D0"}
@@ -64,26 +52,13 @@ def rows(report: Report) -> list[list[Value]]:
     w = report.words
     out: list[list[Value]] = [[w.say(key) for key, _ in COLUMNS]]
     for a in report.actions:
-        out.append(
-            [
-                a.number,
-                a.plan.priority,
-                w.say(f"severity.{a.severity}"),
-                w.say(f"status.{a.kind}"),
-                w.plain(a.group),
-                w.plain(a.title),
-                w.plain(report.cite(a.citations)),
-                _lines(w.plain, a.steps),
-                _lines(w.plain, a.evidence),
-                w.plain(a.deadline) if a.deadline else "",
-                ", ".join(map(str, a.after)),
-                a.plan.owner or "",
-                date.fromisoformat(a.plan.due) if a.plan.due else None,
-                w.say(f"plan.{a.plan.status}"),
-                w.say("plan.overdue") if a.plan.overdue else "",
-                a.ref,
-            ]
-        )
+        out.append([
+            a.number, a.plan.priority, w.say(f"severity.{a.severity}"), w.say(f"status.{a.kind}"), w.plain(a.group),
+            w.plain(a.title), w.plain(report.cite(a.citations)), _lines(w.plain, a.steps),
+            _lines(w.plain, a.evidence), w.plain(a.deadline) if a.deadline else "", ", ".join(map(str, a.after)),
+            a.plan.owner or "", date.fromisoformat(a.plan.due) if a.plan.due else None,
+            w.say(f"plan.{a.plan.status}"), w.say("plan.overdue") if a.plan.overdue else "", a.ref,
+        ])
     return out
 
 
@@ -145,24 +120,12 @@ def _validations(ws: Worksheet, words: Words, last_row: int) -> None:
     """Status from the list of plan statuses, priority a whole number 1-4: what remediation.yaml accepts."""
     if last_row < 2:
         return
-    status = DataValidation(
-        type="list",
-        formula1=f'"{",".join(status_labels(words))}"',
-        allow_blank=False,
-        showErrorMessage=True,
-        errorTitle=words.say("col.status"),
-        error=words.say("plan.status_prompt"),
-    )
-    priority = DataValidation(
-        type="whole",
-        operator="between",
-        formula1="1",
-        formula2="4",
-        allow_blank=False,
-        showErrorMessage=True,
-        errorTitle=words.say("col.priority"),
-        error=words.say("plan.priority_prompt"),
-    )
+    status = DataValidation(type="list", formula1=f'"{",".join(status_labels(words))}"', allow_blank=False,
+                            showErrorMessage=True, errorTitle=words.say("col.status"),
+                            error=words.say("plan.status_prompt"))
+    priority = DataValidation(type="whole", operator="between", formula1="1", formula2="4", allow_blank=False,
+                              showErrorMessage=True, errorTitle=words.say("col.priority"),
+                              error=words.say("plan.priority_prompt"))
     for validation, key in ((status, "col.status"), (priority, "col.priority")):
         letter = get_column_letter(column(key))
         ws.add_data_validation(validation)
@@ -183,7 +146,7 @@ def _fixed_zip_dates(data: bytes, when: datetime) -> bytes:
     """openpyxl stamps the zip entries and dcterms:modified with the current time; fix both."""
     out = io.BytesIO()
     stamp = (when.year, when.month, when.day, 0, 0, 0)
-    modified = f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when:%Y-%m-%dT%H:%M:%SZ}</dcterms:modified>'
+    modified = f"<dcterms:modified xsi:type=\"dcterms:W3CDTF\">{when:%Y-%m-%dT%H:%M:%SZ}</dcterms:modified>"
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             raw = src.read(info)

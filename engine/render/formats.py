@@ -43,11 +43,9 @@ def _pdf(job: RenderJob) -> dict[str, bytes]:
     from engine.render.view import build
 
     report = build(job.doc, job.loaded, job.lang, job.reproducible, job.edition)
-    return {
-        "pipia.pdf": report_pdf(report, "report/pipia.html", attach=report.working),
-        "checklist.pdf": report_pdf(report, "report/checklist.html"),
-        **decision_documents(report),
-    }  # what the transfers' decisions call for (engine/render/documents.py)
+    return {"pipia.pdf": report_pdf(report, "report/pipia.html", attach=report.working),
+            "checklist.pdf": report_pdf(report, "report/checklist.html"),
+            **decision_documents(report)}  # what the transfers' decisions call for (engine/render/documents.py)
 
 
 def _csv(job: RenderJob) -> dict[str, bytes]:

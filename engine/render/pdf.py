@@ -59,14 +59,8 @@ class PackagedOnly(URLFetcher):  # type: ignore[misc]
 def environment() -> Environment:
     """Autoescaping on for every template, whatever its name; undefined names are errors; bidi controls
     in any printed value are shown, not obeyed (`neutral`)."""
-    return Environment(
-        loader=FileSystemLoader(data_dir("templates")),
-        autoescape=True,
-        finalize=neutral,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return Environment(loader=FileSystemLoader(data_dir("templates")), autoescape=True, finalize=neutral,
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
 def render_html(template: str, report: Report, **extra: Any) -> str:
@@ -88,25 +82,13 @@ def report_pdf(report: Report, template: str, attach: bool = True) -> bytes:
     return html_to_pdf(render_html(template, report), attached, report.created)
 
 
-def html_to_pdf(
-    html: str, attachments: dict[str, bytes], created: datetime, fetcher: PackagedOnly | None = None
-) -> bytes:
+def html_to_pdf(html: str, attachments: dict[str, bytes], created: datetime,
+                fetcher: PackagedOnly | None = None) -> bytes:
     """PDF/A-3b bytes; attachment dates fixed to `created` so reproducible runs are byte-identical."""
     fetcher = fetcher or PackagedOnly()
     base = (data_dir("templates") / "report").resolve().as_uri() + "/"
-    files = [
-        Attachment(
-            string=data,
-            name=name,
-            relationship="Data",
-            created=created,
-            modified=created,
-            url_fetcher=fetcher,
-            description=name,
-        )
-        for name, data in attachments.items()
-    ]
+    files = [Attachment(string=data, name=name, relationship="Data", created=created, modified=created,
+                        url_fetcher=fetcher, description=name) for name, data in attachments.items()]
     pdf: bytes = HTML(string=html, base_url=base, url_fetcher=fetcher).write_pdf(
-        pdf_variant=PDF_VARIANT, attachments=files, pdf_identifier=None
-    )
+        pdf_variant=PDF_VARIANT, attachments=files, pdf_identifier=None)
     return pdf

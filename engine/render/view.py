@@ -40,32 +40,15 @@ LAWFULNESS_ARTICLES = {5, 6, 7, 13, 14, 15, 16, 17, 19, 28, 29, 30}
 TRANSFER_LAWFULNESS = ("CBDF-PROVISIONS", "SA-MEASURES", "SC-MEASURES", "CERT-MEASURES")
 EDITIONS = ("filing", "working")
 NAMES_SHOWN = 12  # subjects named in a grouped finding; the rest are in the per-activity annex
-FLAGS = (
-    "automated_decision",
-    "automated_marketing",
-    "entrusted_processing",
-    "provides_to_other_processor",
-    "public_disclosure",
-    "public_image_capture",
-    "publicly_available_pi",
-)
+FLAGS = ("automated_decision", "automated_marketing", "entrusted_processing", "provides_to_other_processor",
+         "public_disclosure", "public_image_capture", "publicly_available_pi")
 
 # Report outlines: (heading key, section template or None for a heading that only groups).
 Outline = list[tuple[str, str | None, list[tuple[str, str]]]]
 OUTBOUND: Outline = [
     ("h.overall", None, [("h.processor", "processing"), ("h.recipients", "recipients"), ("h.other", "scope")]),
-    (
-        "h.impact",
-        None,
-        [
-            ("h.lawfulness", "lawfulness"),
-            ("h.risk", "risk"),
-            ("h.safeguards", "safeguards"),
-            ("h.penalties", "penalties"),
-            ("h.crossborder", "transfers"),
-            ("h.conclusion", "conclusion"),
-        ],
-    ),
+    ("h.impact", None, [("h.lawfulness", "lawfulness"), ("h.risk", "risk"), ("h.safeguards", "safeguards"),
+                        ("h.penalties", "penalties"), ("h.crossborder", "transfers"), ("h.conclusion", "conclusion")]),
     ("h.remediation", "remediation", []),
     ("h.signoff", "signoff", []),
     ("h.annex", "annex", []),
@@ -206,9 +189,8 @@ class Report:
         lines: dict[tuple[str, ...], Line] = {}
         for a in self.actions:
             key = (a.title.zh, a.title.en, a.kind, a.severity, a.deadline.zh if a.deadline else "")
-            lines.setdefault(key, Line(a, [])).subjects.append(
-                a.ref.split("@", 1)[1] if "@" in a.ref else a.ref.split("#", 1)[0] if "#" in a.ref else ""
-            )
+            lines.setdefault(key, Line(a, [])).subjects.append(a.ref.split("@", 1)[1] if "@" in a.ref else
+                                                              a.ref.split("#", 1)[0] if "#" in a.ref else "")
         return list(lines.values())
 
     def verdicts(self) -> list[Verdict]:
@@ -223,10 +205,8 @@ class Report:
 
         def lawful(f: Finding) -> bool:
             if f.subject in transfer_ids:
-                return any(
-                    c.instrument in TRANSFER_LAWFULNESS or (c.instrument == "PIPL" and c.article in (38, 39))
-                    for c in f.citations
-                )
+                return any(c.instrument in TRANSFER_LAWFULNESS or (c.instrument == "PIPL" and c.article in (38, 39))
+                           for c in f.citations)
             return any(c.instrument == "PIPL" and c.article in LAWFULNESS_ARTICLES for c in f.citations)
 
         keys = ["", *(a.id for a in self.loaded.assessment.activities), *(t.id for t in self.doc.transfers)]
@@ -236,25 +216,16 @@ class Report:
         return exposures(self.doc.findings)
 
     def penalty_lines(self, e: PenaltyExposure) -> list[Text]:
-        return [
-            tier_text(
-                t,
-                {m: self.words.text(f"penalty.measure.{m}") for m in t.measures},
-                self.words.text(f"penalty.when.{t.when}"),
-            )
-            for t in e.tiers
-        ]
+        return [tier_text(t, {m: self.words.text(f"penalty.measure.{m}") for m in t.measures},
+                          self.words.text(f"penalty.when.{t.when}")) for t in e.tiers]
 
     def top_fine(self, e: PenaltyExposure) -> Text | None:
         """The sentence on the largest fine on the organisation the provision allows, each language its own."""
         fines = [t.organisation for t in e.tiers if t.organisation and t.organisation.max]
         if not fines:
             return None
-        amount, cite, msg = (
-            fine_text(max(fines, key=lambda f: f.max or 0)),
-            self.cite([e.citation]),
-            self.words.text("penalties.top"),
-        )
+        amount, cite, msg = fine_text(max(fines, key=lambda f: f.max or 0)), self.cite([e.citation]), \
+            self.words.text("penalties.top")
         return Text(zh=msg.zh.format(amount=amount.zh, cite=cite.zh), en=msg.en.format(amount=amount.en, cite=cite.en))
 
     def by_obligation(self) -> list[tuple[Finding, dict[str, int], list[Finding]]]:
@@ -273,14 +244,8 @@ class Report:
             by_subject[f.subject or ""].append(f)
         for s in subjects:
             fs = by_subject[s]
-            out.append(
-                (
-                    s,
-                    [f for f in fs if f.status in ("gap", "waived")],
-                    [f for f in fs if f.status == "unknown"],
-                    sum(1 for f in fs if f.status == "met"),
-                )
-            )
+            out.append((s, [f for f in fs if f.status in ("gap", "waived")], [f for f in fs if f.status == "unknown"],
+                        sum(1 for f in fs if f.status == "met")))
         return out
 
     @property
@@ -294,12 +259,8 @@ class Report:
         return [f for f in self.doc.findings if f.status in statuses]
 
     def lawfulness(self, activity: str) -> list[Finding]:
-        return [
-            f
-            for f in self.doc.findings
-            if f.subject == activity
-            and any(c.instrument == "PIPL" and c.article in LAWFULNESS_ARTICLES for c in f.citations)
-        ]
+        return [f for f in self.doc.findings if f.subject == activity and any(
+            c.instrument == "PIPL" and c.article in LAWFULNESS_ARTICLES for c in f.citations)]
 
     def text(self, value: str | Text) -> Text:
         return as_text(value)
@@ -329,11 +290,8 @@ class Report:
         """A heat-map axis label ("3 · 严重", English beneath in bilingual reports) as lines that fit `width`."""
         text = self.words.text(f"{axis}.{level}")
         parts = [text.zh, text.en] if self.words.lang == "bilingual" else [text.get(self.words.main)]
-        return [
-            line
-            for i, part in enumerate(parts)
-            for line in wrap(f"{level} · {part}" if i == 0 else part, HEAT_FONT, width)
-        ]
+        return [line for i, part in enumerate(parts) for line in wrap(f"{level} · {part}" if i == 0 else part,
+                                                                       HEAT_FONT, width)]
 
     def risk_factors(self, risk: Risk) -> str:
         return self.words.items([self.words.say(f"risk.factor.{f}") for f in risk.factors])
@@ -344,11 +302,9 @@ class Report:
 
     def category_names(self, activity_id: str) -> str:
         tax = taxonomy()
-        names = [
-            self.words.plain(category_name(k))
-            + (f" ({self.words.say('sensitive')})" if tax.categories[k].sensitive else "")
-            for k in activity_categories(self.loaded, activity_id)
-        ]
+        names = [self.words.plain(category_name(k))
+                 + (f" ({self.words.say('sensitive')})" if tax.categories[k].sensitive else "")
+                 for k in activity_categories(self.loaded, activity_id)]
         return self.words.items(names) if names else "—"
 
     def fact(self, name: str) -> Text:
@@ -387,9 +343,8 @@ class Report:
         return "conclusion.clear"
 
 
-def build(
-    doc: FindingsDocument, loaded: LoadedAssessment, lang: str, reproducible: bool, edition: str = "filing"
-) -> Report:
+def build(doc: FindingsDocument, loaded: LoadedAssessment, lang: str, reproducible: bool,
+          edition: str = "filing") -> Report:
     words = Words(lang)
     outbound = any(t.mechanism != NOT_A_TRANSFER for t in doc.transfers)
     as_of = date.fromisoformat(doc.assessment.as_of)
@@ -398,17 +353,11 @@ def build(
     exposures = _exposures(doc, loaded)
     risks = order([r for f in doc.findings if (r := score(f, exposures.get(f.subject or "", Exposure()))) is not None])
     return Report(
-        doc=doc,
-        loaded=loaded,
-        words=words,
-        outbound=outbound,
+        doc=doc, loaded=loaded, words=words, outbound=outbound,
         sections=_sections(OUTBOUND if outbound else DOMESTIC, words, bool(doc.transfers)),
         created=created,
         findings_sha256=hashlib.sha256(doc.to_json().encode("utf-8")).hexdigest(),
-        subjects=subjects,
-        exposures=exposures,
-        risks=risks,
-        heat=matrix([r.inherent for r in risks]),
+        subjects=subjects, exposures=exposures, risks=risks, heat=matrix([r.inherent for r in risks]),
         heat_residual=matrix([r.residual for r in risks]),
         instruments=_by_instrument(doc.findings),
         actions=actions(doc, subjects),
@@ -476,23 +425,14 @@ def _exposures(doc: FindingsDocument, loaded: LoadedAssessment) -> dict[str, Exp
             incidents=incidents,
         )
     for t in doc.transfers:
-        out[t.id] = Exposure(
-            sensitive=t.individuals_sensitive > 0,
-            individuals=t.individuals_sensitive + t.individuals_non_sensitive,
-            outbound=t.id in outbound_ids,
-            provided=True,
-            incidents=incidents,
-        )
+        out[t.id] = Exposure(sensitive=t.individuals_sensitive > 0,
+                             individuals=t.individuals_sensitive + t.individuals_non_sensitive,
+                             outbound=t.id in outbound_ids, provided=True, incidents=incidents)
     every = list(out.values())
-    out[""] = Exposure(
-        sensitive=any(e.sensitive for e in every),
-        individuals=a.organisation.individuals_total,
-        outbound=bool(outbound_ids),
-        provided=any(e.provided for e in every),
-        automated=any(e.automated for e in every),
-        public_capture=any(e.public_capture for e in every),
-        incidents=incidents,
-    )
+    out[""] = Exposure(sensitive=any(e.sensitive for e in every), individuals=a.organisation.individuals_total,
+                       outbound=bool(outbound_ids), provided=any(e.provided for e in every),
+                       automated=any(e.automated for e in every), public_capture=any(e.public_capture for e in every),
+                       incidents=incidents)
     return out
 
 
@@ -507,20 +447,10 @@ def _by_instrument(findings: list[Finding]) -> list[Group]:
     grouped: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         grouped[f.citations[0].instrument if f.citations else ""].append(f)
-    return [
-        Group(
-            instrument_title(code) if code else Text(zh="其他", en="Other"),
-            sorted(
-                items,
-                key=lambda f: (
-                    STATUS_ORDER.index(f.status) if f.status in STATUS_ORDER else 9,
-                    _severity(f.severity),
-                    f.id,
-                ),
-            ),
-        )
-        for code, items in sorted(grouped.items())
-    ]
+    return [Group(instrument_title(code) if code else Text(zh="其他", en="Other"),
+                  sorted(items, key=lambda f: (STATUS_ORDER.index(f.status) if f.status in STATUS_ORDER else 9,
+                                               _severity(f.severity), f.id)))
+            for code, items in sorted(grouped.items())]
 
 
 def _severity(sev: str) -> int:
@@ -536,67 +466,26 @@ def actions(doc: FindingsDocument, subjects: dict[str, Text]) -> list[Action]:
     for f in doc.findings:
         if f.status not in ("gap", "unknown"):
             continue
-        asks = [
-            Text(zh=f"确认：{bank[q].text.zh}", en=f"Confirm: {bank[q].text.en}")
-            for q in f.trace.questions
-            if q in bank
-        ]
-        pending.append(
-            Action(
-                0,
-                f.severity,
-                f.status,
-                subjects.get(f.subject or "", org),
-                f.title,
-                f.citations,
-                asks + _pairs(f.remediation.zh, f.remediation.en),
-                _pairs(f.evidence.zh, f.evidence.en),
-                None,
-                f.id,
-                f.plan or PlanOut(priority=default_priority(f.severity)),
-            )
-        )
+        asks = [Text(zh=f"确认：{bank[q].text.zh}", en=f"Confirm: {bank[q].text.en}")
+                for q in f.trace.questions if q in bank]
+        pending.append(Action(0, f.severity, f.status, subjects.get(f.subject or "", org), f.title, f.citations,
+                              asks + _pairs(f.remediation.zh, f.remediation.en),
+                              _pairs(f.evidence.zh, f.evidence.en), None, f.id,
+                              f.plan or PlanOut(priority=default_priority(f.severity))))
     for t in doc.transfers:
         sev = task_severity(t, doc.findings)
         for i, task in enumerate(t.tasks, start=1):
-            pending.append(
-                Action(
-                    0,
-                    sev,
-                    "task",
-                    subjects.get(t.id, org),
-                    task.text,
-                    task.citations,
-                    [],
-                    [],
-                    task.deadline,
-                    task_ref(t.id, task.id or f"task{i}"),
-                    task.plan or PlanOut(priority=default_priority(sev)),
-                )
-            )
+            pending.append(Action(0, sev, "task", subjects.get(t.id, org), task.text, task.citations,
+                                  [], [], task.deadline, task_ref(t.id, task.id or f"task{i}"),
+                                  task.plan or PlanOut(priority=default_priority(sev))))
     by_ref = {a.ref: a for a in pending}
-    keys = {
-        a.ref: (
-            a.plan.priority,
-            _severity(a.severity),
-            a.deadline is None,
-            [
-                citation.Citation(
-                    instrument=c.instrument, article=c.article, paragraph=c.paragraph, item=c.item
-                ).sort_key()
-                for c in a.citations
-            ],
-        )
-        for a in pending
-    }
+    keys = {a.ref: (a.plan.priority, _severity(a.severity), a.deadline is None,
+                    [citation.Citation(instrument=c.instrument, article=c.article, paragraph=c.paragraph,
+                                       item=c.item).sort_key() for c in a.citations]) for a in pending}
     refs = ordered(keys, {a.ref: a.plan.after for a in pending})
     number = {ref: i for i, ref in enumerate(refs, start=1)}
-    return [
-        replace(
-            by_ref[r], number=number[r], after=tuple(sorted(number[d] for d in by_ref[r].plan.after if d in number))
-        )
-        for r in refs
-    ]
+    return [replace(by_ref[r], number=number[r],
+                    after=tuple(sorted(number[d] for d in by_ref[r].plan.after if d in number))) for r in refs]
 
 
 def _pairs(zh: list[str], en: list[str]) -> list[Text]:
@@ -614,10 +503,8 @@ def _categories(loaded: LoadedAssessment) -> list[dict[str, Any]]:
     for act in loaded.assessment.activities:
         for k in activity_categories(loaded, act.id):
             used[k]["activities"].append(act.id)
-    rows = [
-        {"key": k, "name": category_name(k), "sensitive": tax.categories[k].sensitive, **where}
-        for k, where in used.items()
-    ]
+    rows = [{"key": k, "name": category_name(k), "sensitive": tax.categories[k].sensitive, **where}
+            for k, where in used.items()]
     return sorted(rows, key=lambda r: (not r["sensitive"], r["key"]))
 
 
@@ -630,17 +517,10 @@ def _flow(doc: FindingsDocument, loaded: LoadedAssessment, words: Words) -> Diag
     a = loaded.assessment
     flow = FlowBuilder()
     for act in a.activities:
-        notes = [
-            words.say("flow.unnamed", what=words.say(f"flag.{flag}"))
-            for flag in ("entrusted_processing", "provides_to_other_processor")
-            if getattr(act, flag)
-        ]
-        src = flow.node(
-            f"a:{act.id}",
-            0,
-            words.plain(as_text(act.name)),
-            [words.items([words.say(f"subject.{s}") for s in act.data_subjects]), *notes],
-        )
+        notes = [words.say("flow.unnamed", what=words.say(f"flag.{flag}"))
+                 for flag in ("entrusted_processing", "provides_to_other_processor") if getattr(act, flag)]
+        src = flow.node(f"a:{act.id}", 0, words.plain(as_text(act.name)),
+                        [words.items([words.say(f"subject.{s}") for s in act.data_subjects]), *notes])
         for ds_id in act.datasets:
             if (ds := loaded.datasets.get(ds_id)) is not None:
                 flow.link(src, _system(flow, ds.system, ds.storage_location, words))
@@ -649,14 +529,10 @@ def _flow(doc: FindingsDocument, loaded: LoadedAssessment, words: Words) -> Diag
         out: TransferOut | None = outbound.get(tr.id)
         overseas = tr.destination != MAINLAND and (out is None or out.mechanism != NOT_A_TRANSFER)
         where = words.say("flow.overseas" if overseas else "flow.domestic")
-        target = flow.node(
-            f"t:{tr.id}", 2, tr.recipient, [f"{where} · {tr.destination}"], "overseas" if overseas else "domestic"
-        )
-        sources = [
-            _system(flow, loaded.datasets[d].system, loaded.datasets[d].storage_location, words)
-            for d in tr.datasets
-            if d in loaded.datasets
-        ]
+        target = flow.node(f"t:{tr.id}", 2, tr.recipient, [f"{where} · {tr.destination}"],
+                           "overseas" if overseas else "domestic")
+        sources = [_system(flow, loaded.datasets[d].system, loaded.datasets[d].storage_location, words)
+                   for d in tr.datasets if d in loaded.datasets]
         if not sources and tr.activity:
             sources = [f"a:{tr.activity}"]
         if not sources:

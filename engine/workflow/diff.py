@@ -76,7 +76,9 @@ def diff(old: FindingsDocument, new: FindingsDocument) -> Diff:
             f = b or a
             assert f is not None
             changes.append(
-                StatusChange(id=fid, title={"zh": f.title.zh, "en": f.title.en}, severity=f.severity, old=was, new=now)
+                StatusChange(
+                    id=fid, title={"zh": f.title.zh, "en": f.title.en}, severity=f.severity, old=was, new=now
+                )
             )
     old_facts, new_facts = facts(old), facts(new)
     fact_changes = [

@@ -53,7 +53,9 @@ class Reporter:
     def __enter__(self) -> Reporter:
         return self  # the bar starts with the first result, after the pool has forked its workers
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if self.bar:
             self.bar.stop()
 

@@ -206,12 +206,15 @@ SHOP: dict[str, list[Col]] = {
 }
 
 
-def build(engine: Engine, spec: dict[str, list[Col]], rows: int, seed: int = 7, schema: str | None = None) -> None:
+def build(
+    engine: Engine, spec: dict[str, list[Col]], rows: int, seed: int = 7, schema: str | None = None
+) -> None:
     """Create the tables and fill them; about 3% of rows are all NULL."""
     rng = random.Random(seed)
     meta = MetaData(schema=schema)
     tables = [
-        Table(name, meta, *(Column(c.name, c.sql, comment=c.comment) for c in cols)) for name, cols in spec.items()
+        Table(name, meta, *(Column(c.name, c.sql, comment=c.comment) for c in cols))
+        for name, cols in spec.items()
     ]
     meta.create_all(engine)
     with engine.begin() as conn:

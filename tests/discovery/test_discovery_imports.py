@@ -97,18 +97,10 @@ def test_xlsx_unknown_category_names_the_cell(app: typer.Typer, runner: CliRunne
     out = tmp_path / "datasets.yaml"
     code, output = run_import(app, runner, source, out)
     assert code == 2
-    assert_problem(
-        output,
-        f"{re.escape(str(source))}!清单!I3",
-        "未知的个人信息类别“shouji”；是否为“phone”？",
-        'unknown PI category "shouji"; did you mean "phone"?',
-    )
-    assert_problem(
-        output,
-        f"{re.escape(str(source))}!清单!E5",
-        "records 须为整数，实为 'many'",
-        "records must be a whole number, got 'many'",
-    )
+    assert_problem(output, f"{re.escape(str(source))}!清单!I3", "未知的个人信息类别“shouji”；是否为“phone”？",
+                   'unknown PI category "shouji"; did you mean "phone"?')
+    assert_problem(output, f"{re.escape(str(source))}!清单!E5", "records 须为整数，实为 'many'",
+                   "records must be a whole number, got 'many'")
     assert not out.exists()
 
 
@@ -119,7 +111,9 @@ def test_csv_errors_have_line_and_column(tmp_path: Path) -> None:
     write_csv(tmp_path / "datasets.csv", rows)
     with pytest.raises(InputError) as err:
         load_assessment(tmp_path)
-    assert any(p.line == 4 and p.column == 4 and "differs from row 2" in p.message for p in err.value.problems)
+    assert any(
+        p.line == 4 and p.column == 4 and "differs from row 2" in p.message for p in err.value.problems
+    )
 
 
 FIDES = """\
@@ -160,12 +154,9 @@ def test_fides_import_reports_unmapped(app: typer.Typer, runner: CliRunner, tmp_
         ("card", "bank_account"),
         ("created_at", None),
     }
-    assert_problem(
-        output,
-        f"{re.escape(str(source))}:14:31: dataset.0.collections.0.fields.2.data_categories.0",
-        "Fides 类别 user.demographic.language 无对应的 hegui 个人信息类别",
-        "Fides category user.demographic.language has no hegui PI category",
-    )
+    assert_problem(output, f"{re.escape(str(source))}:14:31: dataset.0.collections.0.fields.2.data_categories.0",
+                   "Fides 类别 user.demographic.language 无对应的 hegui 个人信息类别",
+                   "Fides category user.demographic.language has no hegui PI category")
     assert "user.custom.loyalty_tier" in output and "system.operations" not in output
 
 

@@ -58,7 +58,11 @@ def test_published_examples() -> None:
     assert v.vehicle_plate("粤B12345") and v.vehicle_plate("粤BD12345") and v.vehicle_plate("京A1234学")
     assert not v.vehicle_plate("粤I12345") and not v.vehicle_plate("AB12345")
     assert v.prc_passport("EA1234567") and not v.prc_passport("X12345678")
-    assert v.date_of_birth("1990-02-28") and not v.date_of_birth("1990-02-30") and not v.date_of_birth("2999-01-01")
+    assert (
+        v.date_of_birth("1990-02-28")
+        and not v.date_of_birth("1990-02-30")
+        and not v.date_of_birth("2999-01-01")
+    )
     assert not v.ip_address("1.2") and v.ip_address("::1")
     assert not v.email_address("a@@b.com") and not v.email_address("a@localhost")
 

@@ -47,7 +47,8 @@ class Rendered:
     def text(self, name: str) -> str:
         """pdftotext -raw: content-stream order, so the lines of a table cell stay together."""
         path = self.folder / name
-        return subprocess.run(["pdftotext", "-raw", str(path), "-"], check=True, capture_output=True, text=True).stdout
+        return subprocess.run(["pdftotext", "-raw", str(path), "-"], check=True, capture_output=True,
+                              text=True).stdout
 
 
 def render_example(folder: Path, lang: ReportLang, formats: list[str], out: Path) -> Rendered:
@@ -70,17 +71,15 @@ def write_small(folder: Path, org: str = "小型测试公司", purpose: str = "�
 @pytest.fixture(scope="session")
 def ecommerce_zh(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     """The largest example with an outbound transfer, in Chinese, every format."""
-    return render_example(
-        EXAMPLES / "shenzhen-ecommerce", "zh", ["json", "pdf", "csv", "xlsx"], tmp_path_factory.mktemp("ecommerce-zh")
-    )
+    return render_example(EXAMPLES / "shenzhen-ecommerce", "zh", ["json", "pdf", "csv", "xlsx"],
+                          tmp_path_factory.mktemp("ecommerce-zh"))
 
 
 @pytest.fixture(scope="session")
 def offshore_en(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     """A second example in English (checklist formats too)."""
-    return render_example(
-        EXAMPLES / "offshore-saas", "en", ["json", "pdf", "csv", "xlsx"], tmp_path_factory.mktemp("offshore-en")
-    )
+    return render_example(EXAMPLES / "offshore-saas", "en", ["json", "pdf", "csv", "xlsx"],
+                          tmp_path_factory.mktemp("offshore-en"))
 
 
 @pytest.fixture(scope="session")

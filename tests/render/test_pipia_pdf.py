@@ -23,25 +23,9 @@ def test_chinese_outbound_report_has_the_cac_outline_and_findings(ecommerce_zh: 
     require_poppler()
     text = _squash(ecommerce_zh.text("pipia.pdf"))
     m = messages()
-    for key in (
-        "h.overall",
-        "h.processor",
-        "h.recipients",
-        "h.impact",
-        "h.lawfulness",
-        "h.risk",
-        "h.safeguards",
-        "h.penalties",
-        "h.crossborder",
-        "h.conclusion",
-        "h.remediation",
-        "h.signoff",
-        "h.annex",
-        "toc",
-        "decision.stop",
-        "annex.by_obligation",
-        "annex.by_activity",
-    ):
+    for key in ("h.overall", "h.processor", "h.recipients", "h.impact", "h.lawfulness", "h.risk",
+                "h.safeguards", "h.penalties", "h.crossborder", "h.conclusion", "h.remediation", "h.signoff", "h.annex",
+                "toc", "decision.stop", "annex.by_obligation", "annex.by_activity"):
         assert _squash(m[key].zh) in text, key
     gaps = [f for f in ecommerce_zh.doc.findings if f.status == "gap"]
     assert gaps
@@ -63,9 +47,8 @@ def test_page_count_is_sane_and_footer_counts_pages(ecommerce_zh: Rendered) -> N
 
 def test_cjk_fonts_are_embedded(ecommerce_zh: Rendered) -> None:
     require_poppler()
-    out = subprocess.run(
-        ["pdffonts", str(ecommerce_zh.folder / "pipia.pdf")], check=True, capture_output=True, text=True
-    ).stdout
+    out = subprocess.run(["pdffonts", str(ecommerce_zh.folder / "pipia.pdf")], check=True, capture_output=True,
+                         text=True).stdout
     rows = out.splitlines()[2:]
     assert any("CJK" in r for r in rows), out
     assert all(r.split()[-5] == "yes" for r in rows), "every font embedded"  # emb column
@@ -89,11 +72,8 @@ def test_pdfa_metadata_and_findings_attachment(ecommerce_zh: Rendered) -> None:
 
 def test_a_rendered_page_is_not_blank(ecommerce_zh: Rendered, tmp_path: object) -> None:
     require_poppler()
-    png = subprocess.run(
-        ["pdftoppm", "-f", "3", "-l", "3", "-r", "40", "-png", str(ecommerce_zh.folder / "pipia.pdf")],
-        check=True,
-        capture_output=True,
-    ).stdout
+    png = subprocess.run(["pdftoppm", "-f", "3", "-l", "3", "-r", "40", "-png", str(ecommerce_zh.folder / "pipia.pdf")],
+                         check=True, capture_output=True).stdout
     image = Image.open(io.BytesIO(png)).convert("L")
     inked = sum(count for count in image.histogram()[:200])  # anything clearly darker than paper
     assert inked > image.width * image.height * 0.01

@@ -55,10 +55,8 @@ def sentinels(tmp_path: Path) -> dict[str, str]:
     css = tmp_path / "evil.css"
     css.write_text(f"body::after {{ content: '{SECRET}' }}", encoding="utf-8")
     svg = tmp_path / "evil.svg"
-    svg.write_text(
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text y="20">{SECRET}</text></svg>',
-        encoding="utf-8",
-    )
+    svg.write_text(f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40">'
+                   f'<text y="20">{SECRET}</text></svg>', encoding="utf-8")
     return {"css": css.as_uri(), "svg": svg.as_uri()}
 
 
@@ -72,27 +70,21 @@ def test_fetcher_serves_packaged_files_only() -> None:
     fetcher = PackagedOnly()
     css = (data_dir("templates") / "report" / "report.css").resolve()
     assert fetcher(css.as_uri()).read() == css.read_bytes()
-    for url in (
-        "file:///etc/passwd",
-        "http://127.0.0.1:9/x.css",
-        "https://example.com/a.png",
-        "data:text/css,body{}",
-        (css.parent / ".." / ".." / "pyproject.toml").as_uri(),
-        css.as_uri() + "?x=1",
-    ):
+    for url in ("file:///etc/passwd", "http://127.0.0.1:9/x.css", "https://example.com/a.png",
+                "data:text/css,body{}", (css.parent / ".." / ".." / "pyproject.toml").as_uri(),
+                css.as_uri() + "?x=1"):
         with pytest.raises(RefusedURL):
             fetcher(url)
     assert len(fetcher.refused) == 6 and len(fetcher.served) == 1
 
 
-def test_raw_markup_cannot_read_files_or_reach_the_network(
-    server: str, sentinels: dict[str, str], tmp_path: Path
-) -> None:
+def test_raw_markup_cannot_read_files_or_reach_the_network(server: str, sentinels: dict[str, str],
+                                                           tmp_path: Path) -> None:
     """Second line of defence: even markup that bypassed escaping loads nothing."""
-    html = f"""<html><head><link rel="stylesheet" href="{sentinels["css"]}">
+    html = f"""<html><head><link rel="stylesheet" href="{sentinels['css']}">
     <link rel="stylesheet" href="{server}/evil.css"><style>@import url("{server}/import.css");
-    p {{ background: url("{sentinels["svg"]}") }}</style></head>
-    <body><p>visible text</p><img src="{sentinels["svg"]}"><img src="{server}/pixel.png">
+    p {{ background: url("{sentinels['svg']}") }}</style></head>
+    <body><p>visible text</p><img src="{sentinels['svg']}"><img src="{server}/pixel.png">
     <div style="background-image: url('{server}/bg.png')">x</div></body></html>"""
     fetcher = PackagedOnly()
     text = _pdf_text(html_to_pdf(html, {}, __import__("datetime").datetime(2026, 1, 1), fetcher), tmp_path)
@@ -115,7 +107,5 @@ def test_hostile_input_text_is_escaped_in_the_report(server: str, sentinels: dic
     assert SECRET not in text
     assert "<img src=" in text, "the hostile text shows as text"
     assert fetcher.refused == [] and _Recorder.hits == []
-    assert all(
-        Path(__import__("urllib.parse").parse.urlsplit(u).path).is_relative_to(data_dir("templates").resolve())
-        for u in fetcher.served
-    )
+    assert all(Path(__import__("urllib.parse").parse.urlsplit(u).path).is_relative_to(data_dir("templates").resolve())
+               for u in fetcher.served)

@@ -27,11 +27,9 @@ def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
 def test_replacing_and_adding_answers_touches_only_those_lines(tmp_path: Path) -> None:
     text = (EXAMPLE / "assessment.yaml").read_text(encoding="utf-8")
     after = text
-    for answer in [
-        Answer("org", "org", "pi_classified", False),
-        Answer("activity", "face-login", "guardian_consent", True),
-        Answer("transfer", "hk-parent-crm", "transfer_notice", None),
-    ]:
+    for answer in [Answer("org", "org", "pi_classified", False),
+                   Answer("activity", "face-login", "guardian_consent", True),
+                   Answer("transfer", "hk-parent-crm", "transfer_notice", None)]:
         after = set_answer(after, answer, "assessment.yaml")
     assert changed_lines(text, after) == [
         ("  pi_classified: true", "  pi_classified: false"),
@@ -48,33 +46,23 @@ def test_replacing_and_adding_answers_touches_only_those_lines(tmp_path: Path) -
 
 
 def test_missing_and_flow_style_answer_blocks() -> None:
-    text = (
-        "activities:\n  - id: a  # first\n    answers: {}\n  - id: b\n    purpose: p  # keep\n\n"
-        "# trailing comment\ntransfers: []\n"
-    )
+    text = ("activities:\n  - id: a  # first\n    answers: {}\n  - id: b\n    purpose: p  # keep\n\n"
+            "# trailing comment\ntransfers: []\n")
     text = set_answer(text, Answer("activity", "a", "x", "it's: ok"), "f")
     text = set_answer(text, Answer("activity", "b", "y", ["one", "two"]), "f")
     text = set_answer(text, Answer("org", "org", "z", date(2026, 1, 2)), "f")
-    assert text == (
-        "activities:\n  - id: a  # first\n    answers: {x: 'it''s: ok'}\n"
-        "  - id: b\n    purpose: p  # keep\n    answers:\n      y: [one, two]\n\n"
-        "# trailing comment\ntransfers: []\nanswers:\n  z: 2026-01-02\n"
-    )
+    assert text == ("activities:\n  - id: a  # first\n    answers: {x: 'it''s: ok'}\n"
+                    "  - id: b\n    purpose: p  # keep\n    answers:\n      y: [one, two]\n\n"
+                    "# trailing comment\ntransfers: []\nanswers:\n  z: 2026-01-02\n")
     with pytest.raises(InputError, match=r"^f: activities: 没有编号为 'c' 的处理活动 / no activity with id 'c'$"):
         set_answer(text, Answer("activity", "c", "x", True), "f")
     with pytest.raises(InputError, match=r"^f:1:1: 无法在流式 \{…\} 映射中添加 answers；请改写为块格式 / cannot add"):
         set_answer("{assessment: {}}\n", Answer("org", "org", "x", True), "f")
 
 
-@given(
-    st.one_of(
-        st.booleans(),
-        st.integers(-(10**12), 10**12),
-        st.dates(),
-        st.text(st.characters(exclude_categories=["Cs", "Cc"], exclude_characters="\u2028\u2029\ufeff")),
-        st.lists(st.text(st.characters(categories=("L", "N", "P", "Zs")), min_size=1), max_size=4),
-    )
-)
+@given(st.one_of(st.booleans(), st.integers(-10**12, 10**12), st.dates(),
+                 st.text(st.characters(exclude_categories=["Cs", "Cc"], exclude_characters="\u2028\u2029\ufeff")),
+                 st.lists(st.text(st.characters(categories=("L", "N", "P", "Zs")), min_size=1), max_size=4)))
 @example("\u3000")  # an ideographic space at an end: once stripped by the writer, read back as null
 @example("备注\xa0")
 @example("tab\tand\nnewline")  # the only control characters an input may hold

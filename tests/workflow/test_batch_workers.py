@@ -122,3 +122,4 @@ def test_workers_stop_when_the_caller_does(clients: Path, tmp_path: Path) -> Non
         batch.run_batch(folders, tmp_path / "out", batch.Options(), jobs=2, force=True, on_done=interrupt)
     assert pids() <= before
     assert len(batch.State.load(tmp_path / "out").entries) == 1
+

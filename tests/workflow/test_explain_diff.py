@@ -16,15 +16,9 @@ def test_explain_shows_trace_rule_citations_penalties_and_remediation(hegui: Run
     result = hegui("explain", example, FINDING, "--lang", "en")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    for expected in (
-        "Status: gap",
-        "Is separate consent obtained for processing sensitive PI? (q.separate_consent_sensitive) = no",
-        "activity.legal_basis = consent",
-        "PIPL art. 29",
-        "PIPL art. 66 para. 1",
-        "Remediation",
-        "Evidence",
-    ):
+    for expected in ("Status: gap", "Is separate consent obtained for processing sensitive PI? "
+                     "(q.separate_consent_sensitive) = no", "activity.legal_basis = consent",
+                     "PIPL art. 29", "PIPL art. 66 para. 1", "Remediation", "Evidence"):
         assert expected in out, expected
 
 
@@ -45,12 +39,8 @@ def test_explain_unknown_id_is_exit_2_with_a_suggestion(hegui: Run, example: Pat
     (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
     result = hegui("explain", tmp_path / "bad.json", FINDING)
     assert result.exit_code == 2
-    assert_problem(
-        result.stderr,
-        r"/bad\.json",
-        "不是有效的 findings.json：assessment：缺少必填字段",
-        "not a valid findings.json: assessment: required field is missing",
-    )
+    assert_problem(result.stderr, r"/bad\.json", "不是有效的 findings.json：assessment：缺少必填字段",
+                   "not a valid findings.json: assessment: required field is missing")
 
 
 def test_diff_reports_new_and_closed_gaps_statuses_and_facts(hegui: Run, example: Path, tmp_path: Path) -> None:

@@ -24,12 +24,8 @@ def test_a_waived_gap_is_reported_as_waived_with_its_waiver(hegui: Run, example:
     assert result.exit_code == 0, result.output
     f = findings(tmp_path / "o")[WAIVED]
     assert f["status"] == "waived"
-    assert f["waiver"] == {
-        "reason": f["waiver"]["reason"],
-        "approver": "王敏（首席合规官）",  # type: ignore[index]
-        "expires": "2027-03-31",
-        "expired": False,
-    }
+    assert f["waiver"] == {"reason": f["waiver"]["reason"], "approver": "王敏（首席合规官）",  # type: ignore[index]
+                           "expires": "2027-03-31", "expired": False}
 
 
 def test_a_waived_gap_does_not_count_for_fail_on(hegui: Run, example: Path, tmp_path: Path) -> None:
@@ -38,9 +34,8 @@ def test_a_waived_gap_does_not_count_for_fail_on(hegui: Run, example: Path, tmp_
     assert gaps
     path = example / "assessment.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["waivers"] += [
-        {"finding": fid, "reason": "accepted", "approver": "CCO", "expires": date(2099, 1, 1)} for fid in gaps
-    ]
+    data["waivers"] += [{"finding": fid, "reason": "accepted", "approver": "CCO", "expires": date(2099, 1, 1)}
+                        for fid in gaps]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = hegui("assess", example, "-o", tmp_path / "b", "-q", "--fail-on", "low")
     assert result.exit_code == 0, result.output
