@@ -358,6 +358,12 @@ def routes(kit: Kit) -> list[Route]:
             )
         return list(groups.values()), answered, total
 
+    def note_changes(request: Request, before: usecases.Assessed | None, folder: Path) -> None:
+        """Keep the findings whose status a save changed (as `hegui diff` lists them) for the next page."""
+        if before is not None:
+            result = usecases.diff(before.doc, usecases.validate(folder).doc)
+            request.session["changed"] = [[c.id, c.old, c.new] for c in result.status_changes][:30]
+
     def parts_of(session: Session, stored: Assessment) -> list[tuple[str, str, str]]:
         """What the assessment is made of, each with its edit page: (kind, id or - / +, label); datasets
         of datasets.yaml only (datasets.csv is edited as a spreadsheet, as in the terminal)."""
@@ -415,9 +421,7 @@ def routes(kit: Kit) -> list[Route]:
                 write_answers(folder / ASSESSMENT_FILE, answers)
                 save_problems = keep(session, org, folder, who.user.username, "web.answer")
                 if not save_problems:
-                    new = usecases.validate(folder).doc
-                    result = usecases.diff(assessed.doc, new)
-                    request.session["changed"] = [[c.id, c.old, c.new] for c in result.status_changes][:30]
+                    note_changes(request, assessed, folder)
         if not any(v.error for v in group["fields"]) and not save_problems:
             return RedirectResponse(f"/o/{org.slug}/a/{stored.key}/questions#{group['anchor']}", 303)
         return kit.page(
@@ -477,6 +481,7 @@ def routes(kit: Kit) -> list[Route]:
                     problems=[],
                 )
             form = await kit.form_checked(request, max_fields=200)
+            before, _ = kit.assessed_or_problems(stored, session)
             taken = [str(x.get("id")) for x in items if isinstance(x, Mapping) and x is not item]
             views = apply_fields(kind, item, form, kind, path, editor.refs(), taken, fixed=fixed)
             problems: list[str] = []
@@ -486,7 +491,8 @@ def routes(kit: Kit) -> list[Route]:
                 editor.save(kind)
                 problems = keep(session, org, folder, who.user.username, f"web.edit.{kind}")
                 if not problems:
-                    return RedirectResponse(f"/o/{org.slug}/a/{stored.key}", 303)
+                    note_changes(request, before, folder)
+                    return RedirectResponse(f"/o/{org.slug}/a/{stored.key}/questions", 303)
         return kit.page(
             request,
             "edit-fields.html",
@@ -514,8 +520,11 @@ def routes(kit: Kit) -> list[Route]:
             at = next((i for i, x in enumerate(items) if isinstance(x, Mapping) and str(x.get("id")) == ident), None)
             if at is None:
                 raise HTTPException(404)
+            before, _ = kit.assessed_or_problems(stored, session)
             editor.remove(kind, at)  # and every reference to it, as the terminal questionnaire does
             problems = keep(session, org, folder, who.user.username, f"web.remove.{kind}")
+            if not problems:
+                note_changes(request, before, folder)
         if problems:
             return kit.page(
                 request,

@@ -159,7 +159,9 @@ def test_editing_an_activity_and_adding_a_transfer(seeded: Seeded) -> None:
     assert response.status_code == 303, response.text
     stored = yaml.safe_load(files(seeded.engine, "acme", "pia-2026")[ASSESSMENT_FILE])
     assert stored["transfers"][0]["recipient"] == "US Inc"
-    assert "/edit/transfer/t1" in client.get("/o/acme/a/pia-2026/questions").text
+    assert response.headers["location"] == "/o/acme/a/pia-2026/questions"
+    page = client.get("/o/acme/a/pia-2026/questions").text
+    assert "/edit/transfer/t1" in page and "保存后以下结论发生变化" in page  # the transfer's findings appeared
     response = client.post("/o/acme/a/pia-2026/edit/transfer/t1/remove", data={"csrf": form["csrf"]})
     assert response.status_code == 303
     assert not yaml.safe_load(files(seeded.engine, "acme", "pia-2026")[ASSESSMENT_FILE]).get("transfers")
