@@ -39,6 +39,8 @@ def test_wheel_contains_rulebooks_and_templates(tmp_path: Path) -> None:
         "engine/hints.yaml",
         "engine/web/migrations/env.py",
         "engine/web/migrations/versions/0001_workspace.py",
+        "engine/web/migrations/versions/0002_editing.py",
+        "engine/_data/templates/web/edit-questions.html",
         "engine/_data/templates/web/base.html",
         "engine/_data/templates/web/web.css",
     ):

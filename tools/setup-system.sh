@@ -8,6 +8,7 @@ need=(
   fonts-noto-cjk fonts-arphic-ukai      # CJK fonts: Hei/Song (Noto CJK) and Kai
   fonts-liberation                      # Times New Roman metrics for digits and Latin letters (CAC template)
   poppler-utils                         # pdftotext / pdffonts / pdftoppm used by the tests
+  chromium chromium-driver              # the browser suite (tests/web/browser, Playwright on the system Chromium)
 )
 # the test database servers (tools/start-postgres.sh, tools/start-mariadb.sh)
 if [[ "${HEGUI_WITH_POSTGRES:-0}" == 1 ]]; then need+=(postgresql mariadb-server); fi

@@ -34,7 +34,7 @@ from engine.errors import InputError, Problem
 from engine.i18n import tr, value_text
 from engine.inputs import ASSESSMENT_FILE, INPUT_FILES
 from engine.resources import data_dir
-from engine.web import accounts, registry
+from engine.web import accounts, editing, registry
 from engine.web.db import Assessment, Membership, Organisation, Setting, User, organisation, session_scope
 from engine.workflow.explain import cite_labels, fact_label
 
@@ -116,9 +116,11 @@ def create_app(engine: Engine) -> Starlette:
             request.session["csrf"] = token
         return token
 
-    async def form_checked(request: Request) -> Mapping[str, Any]:
+    async def form_checked(
+        request: Request, max_files: int = 3, max_fields: int = 20, max_part_size: int = MAX_UPLOAD
+    ) -> Mapping[str, Any]:
         """The posted form, refused (403) unless it carries this session's CSRF token."""
-        form = await request.form(max_files=3, max_fields=20, max_part_size=MAX_UPLOAD)
+        form = await request.form(max_files=max_files, max_fields=max_fields, max_part_size=max_part_size)
         sent, expected = form.get("csrf"), request.session.get("csrf")
         if not (isinstance(sent, str) and isinstance(expected, str) and secrets.compare_digest(sent, expected)):
             raise HTTPException(403, "csrf")
@@ -347,6 +349,7 @@ def create_app(engine: Engine) -> Starlette:
         Route("/o/{org}/a/{key}", assessment_page),
         Route("/o/{org}/a/{key}/f/{finding}", finding_page),
         Route("/static/web.css", stylesheet),
+        *editing.routes(editing.Kit(page, member, form_checked, signed_in, stored_or_404, assessed_or_problems)),
     ]
     middleware = [
         Middleware(SecurityHeaders),

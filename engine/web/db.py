@@ -189,3 +189,41 @@ def organisation(session: Session, slug: str) -> Organisation | None:
 
 def audit(session: Session, actor: str, action: str, detail: str = "") -> None:
     session.add(AuditEvent(actor=actor, action=action, detail=detail))
+
+
+# webedit: completing an assessment in the browser (comments and evidence on findings)
+
+
+class FindingComment(Base):
+    """A comment on one finding of an assessment (who, when, what)."""
+
+    __tablename__ = "finding_comment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    finding: Mapped[str] = mapped_column(String(300))
+    author: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class EvidenceBlob(Base):
+    """An evidence file's bytes, stored once by their SHA-256 (the same file attached twice is kept once)."""
+
+    __tablename__ = "evidence_blob"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class EvidenceFile(Base):
+    """An evidence attachment of one finding: the uploaded name, the sniffed type and the content hash."""
+
+    __tablename__ = "evidence_file"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    finding: Mapped[str] = mapped_column(String(300))
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(ForeignKey("evidence_blob.sha256"))
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime, default=now)

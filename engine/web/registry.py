@@ -63,9 +63,15 @@ def import_folder(session: Session, org_slug: str, folder: Path, actor: str) -> 
 
 
 def store(
-    session: Session, org: Organisation, files: dict[str, bytes], loaded: LoadedAssessment, actor: str
+    session: Session,
+    org: Organisation,
+    files: dict[str, bytes],
+    loaded: LoadedAssessment,
+    actor: str,
+    action: str = "registry.import",
 ) -> tuple[Assessment, bool]:
-    """Validated files (`loaded` is what the engine read from them) as the organisation's assessment."""
+    """Validated files (`loaded` is what the engine read from them) as the organisation's assessment; the
+    web editor saves every change of a draft through here too (`action` names it in the audit trail)."""
     meta = loaded.assessment.assessment
     title = meta.title if isinstance(meta.title, str) else meta.title.both()
     stored = _find(session, org, meta.id)
@@ -82,7 +88,7 @@ def store(
     for name, data in files.items():
         sha = hashlib.sha256(data).hexdigest()
         session.add(AssessmentFile(assessment_id=stored.id, name=name, content=data, sha256=sha))
-    audit(session, actor, "registry.import", f"{org.slug}/{meta.id}")
+    audit(session, actor, action, f"{org.slug}/{meta.id}")
     return stored, created
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import pytest
+from sqlalchemy import Engine, select
 from starlette.testclient import TestClient
 
 from engine.web.app import create_app
@@ -11,6 +15,33 @@ from tests.conftest import EXAMPLES
 from tests.web.conftest import Seeded, csrf_of, signed_in
 
 LEAST_ROLE = {"org": "viewer", "assessment": "viewer", "finding": "viewer", "members": "admin", "upload": "assessor"}
+# webedit: completing an assessment (engine/web/editing.py): reading needs a viewer, every change an assessor
+LEAST_ROLE |= {
+    "new": "assessor",
+    "create": "assessor",
+    "questions": "viewer",
+    "answer": "assessor",
+    "edit_form": "assessor",
+    "edit": "assessor",
+    "work": "viewer",
+    "plan": "assessor",
+    "comment": "assessor",
+    "evidence": "assessor",
+    "download": "viewer",
+    "remove": "assessor",
+}
+OK = {
+    "upload": 303,
+    "create": 303,
+    "remove": 303,
+    "answer": 303,
+    "edit": 303,
+    "plan": 303,
+    "comment": 303,
+    "evidence": 303,
+}
+NEW_IDS = itertools.count()
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 FINDING = "PIPL-29-separate-consent-sensitive@face-login"  # a finding of the seeded example
 
 
@@ -21,7 +52,14 @@ def request(client: TestClient, route: str, org: str, key: str) -> int:
         example = EXAMPLES / "shenzhen-ecommerce"
         files = {name: (name, (example / name).read_bytes()) for name in ("assessment.yaml", "datasets.yaml")}
         return client.post(f"/o/{org}/upload", data={"csrf": token}, files=files).status_code
+    if route in EDIT_POSTS:
+        return edit_post(client, route, org, key)
     path = {
+        "new": f"/o/{org}/new",
+        "questions": f"/o/{org}/a/{key}/questions",
+        "edit_form": f"/o/{org}/a/{key}/edit/organisation/-",
+        "work": f"/o/{org}/a/{key}/f/{FINDING}/work",
+        "download": f"/o/{org}/a/{key}/evidence/{evidence_id(client, org, key)}",
         "org": f"/o/{org}",
         "assessment": f"/o/{org}/a/{key}",
         "finding": f"/o/{org}/a/{key}/f/{FINDING}",
@@ -30,9 +68,96 @@ def request(client: TestClient, route: str, org: str, key: str) -> int:
     return client.get(path).status_code
 
 
+EDIT_POSTS = ("create", "answer", "edit", "plan", "comment", "evidence", "remove")
+TRANSFER = {
+    "transfer.recipient": "R",
+    "transfer.destination": "US",
+    "transfer.individuals_non_sensitive": "1",
+    "transfer.individuals_sensitive": "0",
+    "transfer.important_data": "false",
+}
+
+
+def form_of(html: str) -> dict[str, str]:
+    """The values a browser would send back from an edit form unchanged (text inputs, checked boxes)."""
+    data = dict(re.findall(r'<input id="[^"]*" name="([^"]+)" value="([^"]*)"', html))
+    data |= dict(re.findall(r'name="([^"]+)" value="([^"]*)" checked', html))
+    return data
+
+
+def edit_post(client: TestClient, route: str, org: str, key: str) -> int:
+    """One change through a new form, valid for a role that may make it, with this session's token."""
+    token = csrf_of(client.get("/login").text)
+    base = f"/o/{org}/a/{key}"
+    if route == "create":
+        ident = f"new-{next(NEW_IDS)}"
+        data = {
+            "assessment.id": ident,
+            "assessment.title": "t",
+            "assessment.as_of": "2026-12-01",
+            "assessor.name": "a",
+            "organisation.name": "o",
+            "organisation.ciio": "false",
+            "organisation.individuals_total": "1",
+            "activity.id": "x",
+            "activity.name": "x",
+            "activity.purpose": "x",
+            "activity.legal_basis": "consent",
+            "activity.data_subjects": "customers",
+        }
+        return client.post(f"/o/{org}/new", data={"csrf": token, **data}).status_code
+    if route == "answer":
+        data = {"scope": "org", "subject": "org", "internal_pi_policies": "true"}
+        return client.post(f"{base}/questions", data={"csrf": token, **data}).status_code
+    if route == "edit":
+        page = client.get(f"{base}/edit/organisation/-")
+        data = form_of(page.text) if page.status_code == 200 else {}
+        return client.post(f"{base}/edit/organisation/-", data={**data, "csrf": token}).status_code
+    if route == "remove":  # a transfer added for the purpose (an assessor can), then removed
+        ident = f"t{next(NEW_IDS)}"
+        client.post(f"{base}/edit/transfer/+", data={"csrf": token, "transfer.id": ident, **TRANSFER})
+        return client.post(f"{base}/edit/transfer/{ident}/remove", data={"csrf": token}).status_code
+    finding = f"{base}/f/{FINDING}"
+    if route == "plan":
+        return client.post(f"{finding}/plan", data={"csrf": token, "plan.owner": "IT"}).status_code
+    if route == "comment":
+        return client.post(f"{finding}/comment", data={"csrf": token, "text": "ok"}).status_code
+    files = {"file": ("a.png", PNG, "image/png")}
+    return client.post(f"{finding}/evidence", data={"csrf": token}, files=files).status_code
+
+
+def evidence_id(client: TestClient, org: str, key: str) -> int:
+    """The id of an evidence file of `org`'s assessment, attached directly in the database."""
+    from engine.web.db import Assessment, EvidenceBlob, EvidenceFile, Organisation, session_scope
+
+    with session_scope(ENGINES[0]) as session:
+        stored = session.scalars(
+            select(Assessment).join(Organisation).where(Organisation.slug == org, Assessment.key == key)
+        ).first()
+        if stored is None:
+            return 999999
+        if session.get(EvidenceBlob, "0" * 64) is None:
+            session.add(EvidenceBlob(sha256="0" * 64, size=len(PNG), content=PNG))
+        found = EvidenceFile(
+            assessment_id=stored.id,
+            finding=FINDING,
+            filename="a.png",
+            media_type="image/png",
+            sha256="0" * 64,
+            uploaded_by="t",
+        )
+        session.add(found)
+        session.flush()
+        return found.id
+
+
+ENGINES: list[Engine] = []
+
+
 @pytest.mark.parametrize("route", sorted(LEAST_ROLE))
 def test_matrix(seeded: Seeded, route: str) -> None:
-    ok = {"upload": 303}.get(route, 200)
+    ENGINES[:] = [seeded.engine]
+    ok = OK.get(route, 200)
     for role in ROLES:
         client = signed_in(seeded.engine, role)
         allowed = ROLES.index(role) <= ROLES.index(LEAST_ROLE[route])
@@ -41,7 +166,7 @@ def test_matrix(seeded: Seeded, route: str) -> None:
         assert request(client, route, seeded.other, seeded.assessment) == 404, (route, role)
         assert request(client, route, "no-such-org", seeded.assessment) == 404, (route, role)
     anonymous = TestClient(create_app(seeded.engine), base_url="https://testserver", follow_redirects=False)
-    if route == "upload":  # no session, no token: refused before anything is read
+    if route in ("upload", *EDIT_POSTS):  # no session, no token: refused before anything is read
         assert request(anonymous, route, seeded.own, seeded.assessment) in (303, 403)
     else:
         response = anonymous.get(f"/o/{seeded.own}")
@@ -58,3 +183,14 @@ def test_a_missing_assessment_is_404_and_a_stranger_sees_no_data(seeded: Seeded)
         assert response.status_code == 404
         assert "鹏城" not in response.text and "reviewer" not in response.text  # the title, a member
     assert f'href="/o/{seeded.own}"' not in stranger.get("/orgs").text
+
+
+def test_another_organisations_evidence_is_not_found_through_ones_own_assessment(seeded: Seeded) -> None:
+    ENGINES[:] = [seeded.engine]
+    client = signed_in(seeded.engine, "admin")
+    theirs = evidence_id(client, seeded.other, seeded.assessment)
+    mine = evidence_id(client, seeded.own, seeded.assessment)
+    assert client.get(f"/o/{seeded.own}/a/{seeded.assessment}/evidence/{mine}").status_code == 200
+    assert client.get(f"/o/{seeded.own}/a/{seeded.assessment}/evidence/{theirs}").status_code == 404
+    assert client.get(f"/o/{seeded.own}/a/{seeded.assessment}/f/no-such-finding/work").status_code == 404
+    assert client.get(f"/o/{seeded.own}/a/{seeded.assessment}/edit/activity/no-such").status_code == 404
