@@ -64,9 +64,9 @@ def run() -> None:
             measure(argv, env)
         for _ in range(RUNS):  # interleaved, so every command sees the same load
             for label, argv in commands.items():
-                wall, cpu = measure(argv, env)
-                walls[label].append(wall)
-                cpus[label].append(cpu)
+                one_wall, one_cpu = measure(argv, env)
+                walls[label].append(one_wall)
+                cpus[label].append(one_cpu)
     wall = {label: statistics.median(v) for label, v in walls.items()}
     cpu = {label: statistics.median(v) for label, v in cpus.items()}
     base, typer_cpu = cpu["python -c pass"], cpu["import typer"]
