@@ -24,8 +24,8 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "assessments" / "examples" / 
 TARGET = 0.30
 RUNS = int(os.environ.get("HEGUI_BENCH_RUNS", "7"))
 # CPU time as a multiple of `import typer` in the same rounds, of the code before issue 14 §1's start-up
-# work (main at fd71634), measured interleaved with this code (7 runs, 2 shared cores at load 9.5)
-BEFORE_VS_TYPER = {"assess --format json": 6.4, "validate": 6.8, "transfer": 6.0}
+# work (main at fd71634), measured interleaved with this code (7 runs, 2 shared cores at load 7.5-8.5)
+BEFORE_VS_TYPER = {"assess --format json": 6.3, "validate": 6.6, "transfer": 5.8}
 FLOOR = "import typer; from pydantic import BaseModel\nclass M(BaseModel):\n    x: int\nM(x=1).model_dump_json()"
 
 
