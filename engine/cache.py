@@ -38,8 +38,13 @@ def cache_dir() -> Path | None:
 
 
 def engine_sources() -> list[Path]:
-    """The engine's own Python files: what it builds from the data files depends on them too."""
-    return sorted(Path(__file__).parent.rglob("*.py"))
+    """The engine's own Python files: what it builds from the data files depends on them too (os.walk,
+    not Path.rglob: every command computes the key, and rglob took 8 ms to list these 80 files)."""
+    found = []
+    for folder, subfolders, names in os.walk(Path(__file__).parent):
+        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
+        found += [Path(folder, name) for name in names if name.endswith(".py")]
+    return sorted(found)
 
 
 def content_key(files: Iterable[Path]) -> str:
@@ -55,8 +60,8 @@ def packaged_key() -> str:
     """The content key of every packaged rulebook data file, which the cached entries are built from
     (once per process). All of rulebooks/, not a list kept by engine/rulebook.py: no import cycle, and a
     new data file can never be missed."""
-    root = data_dir("rulebooks")
-    return content_key(sorted(path for path in root.rglob("*") if path.is_file()))
+    files = [Path(folder, name) for folder, _, names in os.walk(data_dir("rulebooks")) for name in names]
+    return content_key(sorted(files))
 
 
 def memo(name: str, kind: type[T], build: Callable[[], T]) -> T:
@@ -72,16 +77,18 @@ def memo(name: str, kind: type[T], build: Callable[[], T]) -> T:
 
 
 def read_cached(name: str, key: str) -> Any | None:
-    """The cached object, or None when absent, stale or unreadable (never an error)."""
+    """The cached object, or None when absent, stale or unreadable (never an error). An entry is its key
+    on one line, then the pickle: a stale entry is known before anything is unpickled."""
     folder = cache_dir()
     if folder is None:
         return None
     try:
         with (folder / f"{name}.pickle").open("rb") as fh:
-            stored_key, value = pickle.load(fh)
+            if fh.readline() != f"{key}\n".encode():
+                return None
+            return pickle.load(fh)
     except Exception:  # absent, truncated, from another version: rebuild
         return None
-    return value if stored_key == key else None
 
 
 def write_cached(name: str, key: str, value: Any) -> None:
@@ -94,7 +101,8 @@ def write_cached(name: str, key: str, value: Any) -> None:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                fh.write(f"{key}\n".encode())
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, folder / f"{name}.pickle")
         finally:
             if os.path.exists(tmp):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from typer._click.exceptions import (  # typer's vendored click: the classes of its usage errors
@@ -19,6 +21,7 @@ from typer._click.exceptions import (  # typer's vendored click: the classes of 
     UsageError,
 )
 from typer.core import TyperCommand, TyperGroup
+from typer.main import get_command_name
 
 from engine import __version__
 from engine.clikit import (
@@ -40,9 +43,6 @@ from engine.i18n import MESSAGES, both, closest
 from engine.overwrite import ForceOption
 from engine.usecases import country_code, parse_date, parse_formats
 
-if TYPE_CHECKING:
-    pass
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -56,7 +56,6 @@ class _BuiltinHelp:
             if key in MESSAGES:
                 param.help = both(key)
         return params
-
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         """Usage errors (bad option values, missing or unknown options) worded from the catalogue."""
@@ -506,10 +505,29 @@ def _register_commands() -> None:
 _register_commands()
 
 
+def for_command(args: list[str]) -> typer.Typer:
+    """The app with only the command `args` name: typer builds a click command for every registered
+    command before it parses anything (each one an inspection of its parameters' annotations), and one
+    run uses one. Anything else (help, a typo, shell completion) gets the whole app, so lists and
+    did-you-mean hints stay complete."""
+    name = args[0] if args else None
+    if name is None or any(var.startswith("_") and var.endswith("_COMPLETE") for var in os.environ):
+        return app
+    commands = [
+        c for c in app.registered_commands if name in (c.name, c.callback and get_command_name(c.callback.__name__))
+    ]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if not commands and not groups:
+        return app
+    one = copy.copy(app)
+    one.registered_commands, one.registered_groups = commands, groups
+    return one
+
+
 def main() -> None:
     """Entry point. An internal error exits 3 with its traceback, never 1 (1 means gaps were found)."""
     try:
-        app(standalone_mode=True)
+        for_command(sys.argv[1:])(standalone_mode=True)
     except SystemExit:
         raise
     except Exception:  # surfaced, not swallowed: the traceback goes to stderr

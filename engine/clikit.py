@@ -82,6 +82,8 @@ AsOfOption = Annotated[
 ReportLangOption = Annotated[
     ReportLang | None, typer.Option("--report-lang", help="报告语言 / Report language (default: the summary's).")
 ]
+
+
 class Edition(StrEnum):
     filing = "filing"
     working = "working"

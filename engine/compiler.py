@@ -152,11 +152,26 @@ def durable_fact(ctx: Context, sid: str, keys: tuple[tuple[str, str, str], ...])
     return fact
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Ruleset:
-    handle: int
+    """One planned ruleset, created in durable-rules when a run first has contexts of its scope: creating
+    all of them costs more than a whole assessment, and a run without transfers (or `hegui transfer`,
+    without activities) never uses some."""
+
+    name: str
+    definition: str
     scope: str
     keys: tuple[tuple[str, str, str], ...]  # projection() of the facts its conditions test
+    _handle: int | None = None
+
+    @property
+    def handle(self) -> int:
+        if self._handle is None:
+            try:
+                self._handle = dre.create_ruleset(self.name, self.definition)
+            except dre.error as exc:
+                raise EngineError(f"durable-rules rejected ruleset {self.name}: {exc}") from exc
+        return self._handle
 
 
 _names = itertools.count()
@@ -217,14 +232,9 @@ class CompiledRulebooks:
         self.strata: list[list[_Ruleset]] = []
         tag = f"hegui{os.getpid()}_{next(_names)}"
         for s, stratum in enumerate(plan.strata):
-            rulesets = []
-            for suffix, definition, scope, keys in stratum:
-                try:
-                    handle = dre.create_ruleset(f"{tag}_{s}_{suffix}", definition)
-                except dre.error as exc:
-                    raise EngineError(f"durable-rules rejected ruleset {s}/{suffix}: {exc}") from exc
-                rulesets.append(_Ruleset(handle, scope, keys))
-            self.strata.append(rulesets)
+            self.strata.append(
+                [_Ruleset(f"{tag}_{s}_{suffix}", text, scope, keys) for suffix, text, scope, keys in stratum]
+            )
         self._sessions = itertools.count()
 
     @property

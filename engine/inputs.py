@@ -17,7 +17,6 @@ from pydantic import ValidationError
 from engine.assessment import MAINLAND, Assessment
 from engine.dataset import Dataset, Inventory
 from engine.errors import InputError, Problem
-from engine.hints import unknown_category
 from engine.i18n import both, closest, message
 from engine.narrative import check_narrative
 from engine.questions import question_bank
@@ -155,13 +154,21 @@ def _datasets_csv(path: Path, raw: bytes) -> list[tuple[Dataset, Where]]:
     return [(p.dataset, p.where) for p in tabular.parse(tabular.csv_grid(raw, str(path)))]
 
 
+def _unknown_category(key: str) -> str:
+    """The unknown-category message with its did-you-mean; engine.hints (word lists and their models,
+    ~20 ms to import) is loaded only when a category is unknown, not by every valid assessment."""
+    from engine.hints import unknown_category
+
+    return unknown_category(key)
+
+
 def _check_categories(ds: Dataset, file: str, where: Where) -> list[Problem]:
     tax = taxonomy()
     problems = []
     for j, field in enumerate(ds.fields):
         if field.category and tax.resolve(field.category) is None:
             path = f"{where[0]}.fields.{j}.category" if where[0].startswith("datasets.") else "category"
-            problems.append(Problem(file, unknown_category(field.category), path, where[1], where[2]))
+            problems.append(Problem(file, _unknown_category(field.category), path, where[1], where[2]))
     return problems
 
 
@@ -175,7 +182,7 @@ def _check_references(a: Assessment, datasets: dict[str, Dataset], located: Loca
                 problems += located.error(f"activities.{i}.datasets.{j}", _no_such("dataset", ds, datasets)).problems
         for j, cat in enumerate(act.pi_categories):
             if tax.resolve(cat) is None:
-                problems += located.error(f"activities.{i}.pi_categories.{j}", unknown_category(cat)).problems
+                problems += located.error(f"activities.{i}.pi_categories.{j}", _unknown_category(cat)).problems
     for i, tr in enumerate(a.transfers):
         if tr.activity is not None and tr.activity not in activity_ids:
             problems += located.error(

@@ -53,15 +53,15 @@ def test_a_damaged_or_stale_entry_is_rebuilt(tmp_path: Path, monkeypatch: pytest
     elif damage == "stale-key":
         entry.write_bytes(pickle.dumps(("0" * 64, "an old rulebook")))
     else:
-        entry.write_bytes(pickle.dumps((key, "not rulebooks")))
+        entry.write_bytes(f"{key}\n".encode() + pickle.dumps("not rulebooks"))
     rulebooks.cache_clear()
     try:
         books = rulebooks()
     finally:
         rulebooks.cache_clear()
     assert books.obligations and books.version.startswith("20")
-    stored_key, stored = pickle.loads(entry.read_bytes())
-    assert stored_key == key and stored.version == books.version  # rewritten whole
+    stored_key, stored = entry.read_bytes().split(b"\n", 1)
+    assert stored_key == key.encode() and pickle.loads(stored).version == books.version  # rewritten whole
 
 
 def test_no_cache_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,6 +15,8 @@ import pytest
 from tests.conftest import EXAMPLES
 
 HEAVY = ("weasyprint", "jinja2", "openpyxl", "sqlalchemy", "rich.markdown", "rich.traceback", "markdown_it")
+# hegui's own modules that only an error or another command needs (engine.hints: did-you-mean word lists)
+DEFERRED = ("engine.hints",)
 
 PROBE = """
 import json, sys
@@ -48,7 +50,7 @@ def test_hot_commands_import_no_report_or_database_stack(args: list[str], tmp_pa
         args = [*args, str(tmp_path)]
     code, modules = imported(args)
     assert code in (0, None)
-    loaded = sorted(m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY)
+    loaded = sorted(m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY or m in DEFERRED)
     assert loaded == []
 
 
@@ -68,3 +70,18 @@ def test_a_usage_error_still_shows_the_bilingual_panel() -> None:
     )
     assert done.returncode == 2
     assert "错误 / Error" in done.stderr and "运行 " in done.stderr
+
+
+def test_typer_builds_only_the_command_named() -> None:
+    """Building a click command inspects every parameter of its function: a run builds the one it uses,
+    and anything that is not a command name (help, a typo) gets the whole app."""
+    from typer.main import get_command
+
+    from engine.cli import app, for_command
+
+    every = set(get_command(app).commands)  # type: ignore[attr-defined]
+    assert {"assess", "validate", "transfer", "rulebooks", "batch"} <= every
+    assert set(get_command(for_command(["assess", "x"])).commands) == {"assess"}  # type: ignore[attr-defined]
+    assert set(get_command(for_command(["rulebooks", "lint"])).commands) == {"rulebooks"}  # type: ignore[attr-defined]
+    for args in ([], ["--help"], ["asess"], ["--version"]):
+        assert set(get_command(for_command(args)).commands) == every  # type: ignore[attr-defined]
