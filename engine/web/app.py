@@ -9,10 +9,12 @@ and every object is looked up through the organisation in the URL.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader
@@ -39,6 +41,7 @@ from engine.web.db import Assessment, Membership, Organisation, Setting, User, o
 from engine.workflow.explain import cite_labels, fact_label
 
 SESSION_COOKIE = "__Host-hegui"
+ASSESSED_KEPT = 32  # assessments whose findings a server process keeps (assessed_or_problems)
 SESSION_AGE = timedelta(hours=8)
 LANGS = ("zh", "en")
 MAX_UPLOAD = 2 * 1024 * 1024  # per file; engine/yamlsafe.py refuses larger inputs anyway
@@ -76,6 +79,9 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+Outcome = tuple[usecases.Assessed | None, list[Problem]]  # the findings, or the inputs' problems
 
 
 @dataclass(frozen=True)
@@ -232,14 +238,27 @@ def create_app(engine: Engine) -> Starlette:
             raise HTTPException(404)
         return org, role, stored
 
-    def assessed_or_problems(stored: Assessment, session: Session) -> tuple[usecases.Assessed | None, list[Problem]]:
-        """The engine's findings for stored inputs, or their problems (file names without the temporary path)."""
+    assessed_cache: OrderedDict[tuple[object, ...], Outcome] = OrderedDict()
+
+    def assessed_or_problems(stored: Assessment, session: Session) -> Outcome:
+        """The engine's findings for stored inputs, or their problems (file names without the temporary path).
+        Kept by the files' content hashes and the day (an undated assessment is assessed as of today): every
+        page reads them, and a 50-activity assessment costs the engine a second; any save changes the key."""
         files = registry.files_of(session, stored)
+        hashes = tuple((name, hashlib.sha256(data).digest()) for name, data in sorted(files.items()))
+        key = (stored.key, date.today(), hashes)
+        if key in assessed_cache:
+            assessed_cache.move_to_end(key)
+            return assessed_cache[key]
         with registry.materialised(files, stored.key) as folder:
             try:
-                return usecases.assess(usecases.load(folder)), []
+                outcome: Outcome = (usecases.assess(usecases.load(folder)), [])
             except InputError as exc:
-                return None, [_relative(p, str(folder)) for p in exc.problems]
+                outcome = (None, [_relative(p, str(folder)) for p in exc.problems])
+        assessed_cache[key] = outcome
+        if len(assessed_cache) > ASSESSED_KEPT:
+            assessed_cache.popitem(last=False)
+        return outcome
 
     @signed_in
     async def finding_page(request: Request, session: Session, who: Visitor) -> Response:

@@ -100,3 +100,26 @@ def test_hostile_text_is_inert(seeded: Seeded) -> None:
         assert "<script>" not in text and "<img" not in text
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
         assert "<bdi>&lt;script&gt;" in text  # the bidi override is isolated in its element
+
+
+def test_pages_reuse_the_findings_of_unchanged_inputs_and_follow_a_change(seeded: Seeded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    runs: list[str] = []
+    real = usecases.assess
+
+    def counted(loaded, day=None):  # type: ignore[no-untyped-def]
+        runs.append(loaded.folder.name)
+        return real(loaded, day)
+
+    monkeypatch.setattr(usecases, "assess", counted)
+    client = signed_in(seeded.engine, "admin")
+    page = f"/o/{seeded.own}/a/{seeded.assessment}"
+    first = client.get(page).text
+    assert client.get(page).text == first and runs == [seeded.assessment]
+    changed = upload(
+        client,
+        seeded.own,
+        EXAMPLES / "shenzhen-ecommerce",
+        {"\n": "\n# a comment changes the bytes, not the meaning\n"},
+    )
+    assert changed.status_code == 303
+    assert client.get(page).status_code == 200 and runs.count(seeded.assessment) == 2
