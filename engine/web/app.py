@@ -10,7 +10,8 @@ and every object is looked up through the organisation in the URL.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -34,8 +35,11 @@ from engine.errors import InputError, Problem
 from engine.i18n import tr, value_text
 from engine.inputs import ASSESSMENT_FILE, INPUT_FILES
 from engine.resources import data_dir
-from engine.web import accounts, registry
+from engine.web import accounts, registry, review
 from engine.web.db import Assessment, Membership, Organisation, Setting, User, organisation, session_scope
+from engine.web.jobs import Reports
+from engine.web.versions import MIN_RETENTION_YEARS
+from engine.web.versions import retention_years as retention
 from engine.workflow.explain import cite_labels, fact_label
 
 SESSION_COOKIE = "__Host-hegui"
@@ -96,8 +100,11 @@ def session_secret(engine: Engine) -> str:
         return stored.value
 
 
-def create_app(engine: Engine) -> Starlette:
-    """The ASGI app over an upgraded database (engine/web/db.py `upgrade`)."""
+def create_app(engine: Engine, retention_years: int = MIN_RETENTION_YEARS) -> Starlette:
+    """The ASGI app over an upgraded database (engine/web/db.py `upgrade`); approved versions are kept
+    `retention_years` (at least three, PIPL art. 56 para. 2)."""
+    retention_years = retention(retention_years)
+    reports = Reports(engine)
     templates = Jinja2Templates(
         env=Environment(loader=FileSystemLoader(data_dir("templates") / "web"), autoescape=True)
     )
@@ -312,7 +319,12 @@ def create_app(engine: Engine) -> Starlette:
                 assessments=items,
                 problems=[str(p) for p in exc.problems],
             )
-        stored, _ = registry.store(session, org, files, loaded, who.user.username)
+        try:
+            stored, _ = registry.store(session, org, files, loaded, who.user.username)  # refused unless editable
+        except InputError as exc:
+            items = registry.assessments(session, org)
+            problems = [str(p) for p in exc.problems]
+            return page(request, "org.html", who, 409, org=org, role=role, assessments=items, problems=problems)
         return RedirectResponse(f"/o/{org.slug}/a/{stored.key}", 303)
 
     @signed_in
@@ -348,6 +360,14 @@ def create_app(engine: Engine) -> Starlette:
         Route("/o/{org}/a/{key}/f/{finding}", finding_page),
         Route("/static/web.css", stylesheet),
     ]
+    kit = review.Kit(engine, page, member, form_checked, signed_in, stored_or_404, reports, retention_years)
+    routes += review.routes(kit)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        reports.shutdown()  # a report being rendered finishes before the server exits
+
     middleware = [
         Middleware(SecurityHeaders),
         Middleware(
@@ -359,7 +379,11 @@ def create_app(engine: Engine) -> Starlette:
             https_only=True,
         ),
     ]
-    return Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: http_error})
+    app = Starlette(
+        routes=routes, middleware=middleware, exception_handlers={HTTPException: http_error}, lifespan=lifespan
+    )
+    app.state.reports = reports
+    return app
 
 
 def _relative(problem: Problem, folder: str) -> Problem:

@@ -1,12 +1,45 @@
-"""The Alembic migrations: from empty to head, idempotent, and equal to the models (no drift)."""
+"""The Alembic migrations: from empty to head, idempotent, equal to the models (no drift), and from the
+previous revision with data in it (kept)."""
 
 from __future__ import annotations
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+import hashlib
 
-from engine.web.db import Base, open_engine, upgrade
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect, insert, select, text
+from sqlalchemy.exc import DBAPIError
+
+from engine.web import registry
+from engine.web.db import (
+    MIGRATIONS,
+    Assessment,
+    AssessmentFile,
+    AuditEvent,
+    Base,
+    Organisation,
+    Version,
+    now,
+    open_engine,
+    organisation,
+    session_scope,
+    upgrade,
+)
+from tests.conftest import EXAMPLES
+
+
+def _script() -> ScriptDirectory:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config)
+
+
+HEAD = _script().get_current_head()
+REVIEW = "0003_review"
+BEFORE_REVIEW = _script().get_revision(REVIEW).down_revision  # re-chained at merges; read, not hard-coded
 
 
 def test_upgrade_from_empty_creates_the_models_and_is_idempotent(db_url: str) -> None:
@@ -18,7 +51,7 @@ def test_upgrade_from_empty_creates_the_models_and_is_idempotent(db_url: str) ->
         tables = set(inspect(engine).get_table_names())
         assert set(Base.metadata.tables) <= tables and "alembic_version" in tables
         with engine.connect() as conn:
-            assert MigrationContext.configure(conn).get_current_revision() == "0001"
+            assert MigrationContext.configure(conn).get_current_revision() == HEAD
             drift = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert drift == [], drift
     finally:
@@ -27,4 +60,36 @@ def test_upgrade_from_empty_creates_the_models_and_is_idempotent(db_url: str) ->
 
 def test_the_fixture_database_is_at_head(engine: Engine) -> None:
     with engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0001"
+        assert MigrationContext.configure(conn).get_current_revision() == HEAD
+
+
+def test_upgrade_from_before_review_keeps_the_data_and_makes_it_a_draft(db_url: str) -> None:
+    """A database used before versions existed: its assessment becomes the draft of version 1, its
+    files and audit events are kept, and from then on audit_event refuses changes."""
+    assert isinstance(BEFORE_REVIEW, str)
+    engine = open_engine(db_url)
+    try:
+        upgrade(engine, BEFORE_REVIEW)
+        data = (EXAMPLES / "offshore-saas" / "assessment.yaml").read_bytes()
+        with engine.begin() as conn:  # tables as that revision has them: no model code that needs newer ones
+            org_id = conn.execute(insert(Organisation).values(slug="acme", name="acme", created=now())).inserted_primary_key[0]
+            a_id = conn.execute(
+                insert(Assessment).values(organisation_id=org_id, key="old", title="t", updated=now())
+            ).inserted_primary_key[0]
+            sha = hashlib.sha256(data).hexdigest()
+            conn.execute(insert(AssessmentFile).values(assessment_id=a_id, name="assessment.yaml", content=data, sha256=sha))
+            conn.execute(insert(AuditEvent).values(at=now(), actor="cli", action="registry.import", detail="acme/old"))
+        upgrade(engine)
+        with session_scope(engine) as session:
+            org = organisation(session, "acme")
+            assert org is not None
+            stored = registry.assessment(session, org, "old")
+            assert stored is not None and registry.files_of(session, stored) == {"assessment.yaml": data}
+            assert [(v.number, v.state) for v in session.scalars(select(Version))] == [(1, "draft")]
+            assert session.scalars(select(AuditEvent.action)).all() == ["registry.import"]
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(text("DELETE FROM audit_event"))
+        with engine.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_revision() == HEAD
+    finally:
+        engine.dispose()
