@@ -466,7 +466,9 @@ MESSAGES: dict[str, Text] = {
     "web.rv_page": Text(zh="第 {page} 页，共 {pages} 页", en="Page {page} of {pages}"),
     "web.rv_newer": Text(zh="较新", en="newer"),
     "web.rv_older": Text(zh="较早", en="older"),
-    "web.rv_not_draft": Text(zh="只有草稿可以提交审核；当前版本{state}", en="Only a draft can be submitted; this version is {state}"),
+    "web.rv_not_draft": Text(
+        zh="只有草稿可以提交审核；当前版本{state}", en="Only a draft can be submitted; this version is {state}"
+    ),
     "web.rv_not_in_review": Text(
         zh="只有审核中的版本可以批准或退回；当前版本{state}",
         en="Only a version in review can be approved or sent back; this version is {state}",
@@ -485,7 +487,8 @@ MESSAGES: dict[str, Text] = {
     ),
     "web.rv_not_editable": Text(
         zh="评估 {id!r} 的最新版本处于“{state}”状态，文件不能修改；批准后请先开始下一版本",
-        en="the newest version of assessment {id!r} is {state}: its files cannot change (once approved, start the next version)",
+        en="the newest version of assessment {id!r} is {state}: its files cannot change "
+        "(once approved, start the next version)",
     ),
     "web.rv_retention_min": Text(
         zh="保存年限 {years} 短于法定的至少 {min} 年（《个人信息保护法》第五十六条第二款）",

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import (
-    inspect,
     Boolean,
     DateTime,
     Engine,
@@ -26,6 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    inspect,
     select,
 )
 from sqlalchemy.engine import make_url
@@ -314,9 +314,7 @@ def _guard(session: Session, _context: object, _instances: object) -> None:
 
 def newest_state(session: Session, assessment_id: int) -> str:
     """The state of an assessment's newest version ("draft" before it has any)."""
-    query = (
-        select(Version.state).where(Version.assessment_id == assessment_id).order_by(Version.number.desc()).limit(1)
-    )
+    query = select(Version.state).where(Version.assessment_id == assessment_id).order_by(Version.number.desc()).limit(1)
     return session.scalars(query).first() or "draft"
 
 

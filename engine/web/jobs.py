@@ -50,7 +50,7 @@ class Reports:
         """Render one job's reports; any error fails the job (its message kept), never the server."""
         try:
             self._render(job_id)
-        except Exception as exc:  # noqa: BLE001 - a failed job is shown on its page, the worker goes on
+        except Exception as exc:
             log.exception("report job %s failed", job_id)
             with session_scope(self.engine) as session:
                 job = session.get(ReportJob, job_id)

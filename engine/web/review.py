@@ -76,7 +76,9 @@ def routes(kit: Kit) -> list[Route]:
     def back(org: Organisation, stored: Assessment, number: int | None = None, job: int | None = None) -> Response:
         """Back to the versions (or one version's page); a queued job starts once the request's
         transaction has committed (a background task runs after the response)."""
-        path = f"/o/{org.slug}/a/{stored.key}/versions" if number is None else f"/o/{org.slug}/a/{stored.key}/v/{number}"
+        path = (
+            f"/o/{org.slug}/a/{stored.key}/versions" if number is None else f"/o/{org.slug}/a/{stored.key}/v/{number}"
+        )
         task = BackgroundTask(kit.reports.start, job) if job is not None else None
         return RedirectResponse(path, 303, background=task)
 
@@ -140,7 +142,9 @@ def routes(kit: Kit) -> list[Route]:
         except InputError as exc:
             problems = [str(p) for p in exc.problems]
             message = tr("web.rv_invalid", who.lang)
-            return kit.page(request, "review-refused.html", who, 400, org=org, a=stored, message=message, problems=problems)
+            return kit.page(
+                request, "review-refused.html", who, 400, org=org, a=stored, message=message, problems=problems
+            )
         return back(org, stored)
 
     def approver(request: Request, session: Session, who: Any) -> tuple[Organisation, Assessment]:
@@ -160,7 +164,9 @@ def routes(kit: Kit) -> list[Route]:
         except InputError as exc:
             problems = [str(p) for p in exc.problems]
             message = tr("web.rv_invalid", who.lang)
-            return kit.page(request, "review-refused.html", who, 400, org=org, a=stored, message=message, problems=problems)
+            return kit.page(
+                request, "review-refused.html", who, 400, org=org, a=stored, message=message, problems=problems
+            )
         return back(org, stored, v.number, job.id)
 
     @kit.signed_in

@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, insert, select, text
+from sqlalchemy import Engine, insert, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from engine.web import registry
@@ -72,12 +72,16 @@ def test_upgrade_from_before_review_keeps_the_data_and_makes_it_a_draft(db_url: 
         upgrade(engine, BEFORE_REVIEW)
         data = (EXAMPLES / "offshore-saas" / "assessment.yaml").read_bytes()
         with engine.begin() as conn:  # tables as that revision has them: no model code that needs newer ones
-            org_id = conn.execute(insert(Organisation).values(slug="acme", name="acme", created=now())).inserted_primary_key[0]
+            org_id = conn.execute(
+                insert(Organisation).values(slug="acme", name="acme", created=now())
+            ).inserted_primary_key[0]
             a_id = conn.execute(
                 insert(Assessment).values(organisation_id=org_id, key="old", title="t", updated=now())
             ).inserted_primary_key[0]
             sha = hashlib.sha256(data).hexdigest()
-            conn.execute(insert(AssessmentFile).values(assessment_id=a_id, name="assessment.yaml", content=data, sha256=sha))
+            conn.execute(
+                insert(AssessmentFile).values(assessment_id=a_id, name="assessment.yaml", content=data, sha256=sha)
+            )
             conn.execute(insert(AuditEvent).values(at=now(), actor="cli", action="registry.import", detail="acme/old"))
         upgrade(engine)
         with session_scope(engine) as session:
