@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from engine import usecases
 from engine.render.formats import RENDERERS
 from engine.web import registry
-from engine.web.db import Assessment, ReportJob, Version, VersionFile, now, session_scope
+from engine.web.db import Assessment, Organisation, ReportJob, Version, VersionFile, now, org_audit, session_scope
 from engine.web.versions import FINDINGS, files, frozen_findings
 
 REPORT_FORMATS = tuple(f for f in ("pdf", "docx") if f in RENDERERS)  # docx once the renderer exists
@@ -56,6 +56,7 @@ class Reports:
                 job = session.get(ReportJob, job_id)
                 if job is not None:
                     job.state, job.detail, job.finished = "failed", f"{type(exc).__name__}: {exc}", now()
+                    _audit(session, job, "reports.failed")
 
     def _progress(self, job_id: int, state: str, progress: int) -> None:
         with session_scope(self.engine) as session:
@@ -93,6 +94,7 @@ class Reports:
             job = session.get(ReportJob, job_id)
             assert job is not None
             job.state, job.progress, job.finished = "done", 100, now()
+            _audit(session, job, "reports.done", ", ".join(sorted(rendered)))
 
 
 def recover(engine: Engine) -> int:
@@ -105,6 +107,16 @@ def recover(engine: Engine) -> int:
             .values(state="failed", detail=INTERRUPTED, finished=now())
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _audit(session: Session, job: ReportJob, action: str, files: str = "") -> None:
+    """A job's end in its organisation's audit trail (the actor is the server, for who asked for it)."""
+    version = session.get(Version, job.version_id)
+    assessment = session.get(Assessment, version.assessment_id) if version else None
+    org = session.get(Organisation, assessment.organisation_id) if assessment else None
+    if version is not None and assessment is not None and org is not None:
+        detail = f"{assessment.key} v{version.number} job {job.id} ({job.requested_by}) {files}".strip()
+        org_audit(session, org, "server", action, detail)
 
 
 def _report(version_id: int, name: str, data: bytes) -> VersionFile:

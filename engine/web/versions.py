@@ -164,6 +164,7 @@ def approve(
     previous = last_approved(session, assessment)
     if previous is not None and previous.state == "approved":
         previous.state = "superseded"
+        org_audit(session, org, actor, "version.supersede", f"{assessment.key} v{previous.number}")
     at = now()
     v.state, v.approved_by, v.approved_at = "approved", actor, at
     v.retain_until = _add_years(at, retention_years(years))

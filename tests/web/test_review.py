@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select, text, update
@@ -131,7 +135,8 @@ def test_submit_approve_reports_next_version_and_diff(seeded: Seeded) -> None:
     assert state(seeded.engine, seeded.own, seeded.assessment) == [(2, "approved"), (1, "superseded")]
 
     audit = admin.get(f"/o/{seeded.own}/audit").text
-    for action in ("version.submit", "version.approve", "file.download", "version.start", "reports.queue"):
+    actions = ("version.submit", "version.approve", "version.supersede", "version.start", "reports.queue")
+    for action in (*actions, "reports.done", "file.download"):
         assert f"<code>{action}</code>" in audit, action
 
 
@@ -330,3 +335,13 @@ def test_the_audit_page_is_paged_and_shows_this_organisation_only(seeded: Seeded
     assert "event 9<" in second and "event 59" not in second
     assert "version.approve" not in first + second  # the rival's approval is not ours
     assert admin.get(f"/o/{seeded.own}/audit?page=x").status_code == 200
+
+
+def test_serve_refuses_a_retention_shorter_than_three_years(tmp_path: Path) -> None:
+    hegui = str(Path(sys.executable).parent / "hegui")
+    env = {**os.environ, "HEGUI_DB": f"sqlite:///{tmp_path / 'w.db'}"}
+    run = subprocess.run(
+        [hegui, "serve", "--retention-years", "2"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 2 and "--retention-years" in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "w.db").exists()  # refused before anything was opened
