@@ -295,6 +295,11 @@ def _guard(session: Session, _context: object, _instances: object) -> None:
             was = _committed(obj, "state")
             if was == "superseded" or (was == "approved" and (_changed(obj) != {"state"} or obj.state != "superseded")):
                 raise Frozen(f"version {obj.number} is {was} and cannot change")
+    for obj in session.new:
+        if isinstance(obj, VersionFile) and obj.kind != "report":  # reports follow approval; nothing else does
+            version = session.get(Version, obj.version_id)
+            if version is not None and _committed(version, "state") in FROZEN_STATES:
+                raise Frozen(f"version {version.number} is frozen: no {obj.kind} file is added")
     for obj in session.deleted:
         if isinstance(obj, (AuditEvent, OrgAuditEvent)):
             raise Frozen("the audit trail is append-only")

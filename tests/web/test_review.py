@@ -201,6 +201,11 @@ def test_an_approved_version_cannot_change_at_the_model_layer(seeded: Seeded) ->
         "back to draft": lambda s: setattr(s.scalars(select(Version)).one(), "state", "draft"),
         "deleted": lambda s: s.delete(s.scalars(select(Version)).one()),
         "working file": lambda s: setattr(s.scalars(select(AssessmentFile)).first(), "content", b"x"),
+        "input added": lambda s: s.add(
+            VersionFile(
+                version_id=s.scalars(select(Version)).one().id, kind="input", name="x.csv", content=b"", sha256="0"
+            )
+        ),
         "audit changed": lambda s: setattr(s.scalars(select(AuditEvent)).first(), "action", "nothing"),
         "audit deleted": lambda s: s.delete(s.scalars(select(AuditEvent)).first()),
     }
@@ -303,11 +308,14 @@ def test_the_portfolio_lists_status_gaps_and_mechanisms_sortably(seeded: Seeded)
     )
     assert hostile.status_code == 303
     approve_directly(seeded.engine, seeded.own, seeded.assessment)
+    assert post(assessor, f"/o/{seeded.own}/a/aaa-hostile/submit") == 303
     viewer = signed_in(seeded.engine, "viewer")
+    for path in ("versions", "v/1"):
+        inert(viewer.get(f"/o/{seeded.own}/a/aaa-hostile/{path}").text)
     page = viewer.get(f"/o/{seeded.own}/portfolio").text
     doc = usecases.assess(usecases.load(EXAMPLE)).doc
     inert(page)
-    assert "v1 已批准" in page and "v1 草稿" in page and "未设定" in page
+    assert "v1 已批准" in page and "v1 审核中" in page and "未设定" in page
     for transfer in doc.transfers:
         assert f"<code>{transfer.mechanism}</code>" in page
     gaps = "".join(f"<td>{doc.summary.gaps_by_severity.get(s, 0)}</td>" for s in ("critical", "high", "medium", "low"))
@@ -315,7 +323,7 @@ def test_the_portfolio_lists_status_gaps_and_mechanisms_sortably(seeded: Seeded)
     by_key = viewer.get(f"/o/{seeded.own}/portfolio?sort=key").text
     by_status = viewer.get(f"/o/{seeded.own}/portfolio?sort=status").text
     assert by_key.index("aaa-hostile") < by_key.index(seeded.assessment)
-    assert by_status.index(f">{seeded.assessment}<") > by_status.index(">aaa-hostile<")  # draft before approved
+    assert by_status.index(f">{seeded.assessment}<") > by_status.index(">aaa-hostile<")  # in review before approved
     assert viewer.get(f"/o/{seeded.own}/portfolio?sort=<script>").status_code == 200
 
 
