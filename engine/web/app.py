@@ -297,6 +297,7 @@ def create_app(engine: Engine, retention_years: int = MIN_RETENTION_YEARS) -> St
                 files[name] = await part.read(MAX_UPLOAD + 1)  # never more than the limit in memory
                 if len(files[name]) > MAX_UPLOAD:
                     too_large.append(Problem(name, tr("web.upload_too_large", who.lang, max=MAX_UPLOAD)))
+        status = 400  # invalid files; 409 once they are valid but the stored draft is locked
         try:
             if too_large:
                 raise InputError(too_large)
@@ -307,24 +308,20 @@ def create_app(engine: Engine, retention_years: int = MIN_RETENTION_YEARS) -> St
                     loaded = usecases.validate(folder).loaded
                 except InputError as exc:
                     raise InputError([_relative(p, str(folder)) for p in exc.problems]) from None
+            status = 409
+            stored, _ = registry.store(session, org, files, loaded, who.user.username)  # refused unless editable
         except InputError as exc:
             items = registry.assessments(session, org)
             return page(
                 request,
                 "org.html",
                 who,
-                400,
+                status,
                 org=org,
                 role=role,
                 assessments=items,
                 problems=[str(p) for p in exc.problems],
             )
-        try:
-            stored, _ = registry.store(session, org, files, loaded, who.user.username)  # refused unless editable
-        except InputError as exc:
-            items = registry.assessments(session, org)
-            problems = [str(p) for p in exc.problems]
-            return page(request, "org.html", who, 409, org=org, role=role, assessments=items, problems=problems)
         return RedirectResponse(f"/o/{org.slug}/a/{stored.key}", 303)
 
     @signed_in
