@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -36,8 +37,11 @@ from engine.errors import InputError, Problem
 from engine.i18n import tr, value_text
 from engine.inputs import ASSESSMENT_FILE, INPUT_FILES
 from engine.resources import data_dir
-from engine.web import accounts, editing, registry
+from engine.web import accounts, editing, registry, review
 from engine.web.db import Assessment, Membership, Organisation, Setting, User, organisation, session_scope
+from engine.web.jobs import Reports
+from engine.web.versions import MIN_RETENTION_YEARS
+from engine.web.versions import retention_years as retention
 from engine.workflow.explain import cite_labels, fact_label
 
 SESSION_COOKIE = "__Host-hegui"
@@ -102,8 +106,11 @@ def session_secret(engine: Engine) -> str:
         return stored.value
 
 
-def create_app(engine: Engine) -> Starlette:
-    """The ASGI app over an upgraded database (engine/web/db.py `upgrade`)."""
+def create_app(engine: Engine, retention_years: int = MIN_RETENTION_YEARS) -> Starlette:
+    """The ASGI app over an upgraded database (engine/web/db.py `upgrade`); approved versions are kept
+    `retention_years` (at least three, PIPL art. 56 para. 2)."""
+    retention_years = retention(retention_years)
+    reports = Reports(engine)
     templates = Jinja2Templates(
         env=Environment(loader=FileSystemLoader(data_dir("templates") / "web"), autoescape=True)
     )
@@ -311,6 +318,7 @@ def create_app(engine: Engine) -> Starlette:
                 files[name] = await part.read(MAX_UPLOAD + 1)  # never more than the limit in memory
                 if len(files[name]) > MAX_UPLOAD:
                     too_large.append(Problem(name, tr("web.upload_too_large", who.lang, max=MAX_UPLOAD)))
+        status = 400  # invalid files; 409 once they are valid but the stored draft is locked
         try:
             if too_large:
                 raise InputError(too_large)
@@ -321,19 +329,20 @@ def create_app(engine: Engine) -> Starlette:
                     loaded = usecases.validate(folder).loaded
                 except InputError as exc:
                     raise InputError([_relative(p, str(folder)) for p in exc.problems]) from None
+            status = 409
+            stored, _ = registry.store(session, org, files, loaded, who.user.username)  # refused unless editable
         except InputError as exc:
             items = registry.assessments(session, org)
             return page(
                 request,
                 "org.html",
                 who,
-                400,
+                status,
                 org=org,
                 role=role,
                 assessments=items,
                 problems=[str(p) for p in exc.problems],
             )
-        stored, _ = registry.store(session, org, files, loaded, who.user.username)
         return RedirectResponse(f"/o/{org.slug}/a/{stored.key}", 303)
 
     @signed_in
@@ -370,6 +379,14 @@ def create_app(engine: Engine) -> Starlette:
         Route("/static/web.css", stylesheet),
         *editing.routes(editing.Kit(page, member, form_checked, signed_in, stored_or_404, assessed_or_problems)),
     ]
+    kit = review.Kit(engine, page, member, form_checked, signed_in, stored_or_404, reports, retention_years)
+    routes += review.routes(kit)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        reports.shutdown()  # a report being rendered finishes before the server exits
+
     middleware = [
         Middleware(SecurityHeaders),
         Middleware(
@@ -381,7 +398,11 @@ def create_app(engine: Engine) -> Starlette:
             https_only=True,
         ),
     ]
-    return Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: http_error})
+    app = Starlette(
+        routes=routes, middleware=middleware, exception_handlers={HTTPException: http_error}, lifespan=lifespan
+    )
+    app.state.reports = reports
+    return app
 
 
 def _relative(problem: Problem, folder: str) -> Problem:

@@ -56,13 +56,25 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option("--host", help="监听地址 / Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="端口 / Port.")] = 8000,
+    retention_years: Annotated[
+        int,
+        typer.Option(
+            "--retention-years",
+            min=3,
+            envvar="HEGUI_RETENTION_YEARS",
+            help="已批准版本的保存年限（至少 3 年）/ Years approved versions are kept (at least 3, PIPL art. 56).",
+        ),
+    ] = 3,
 ) -> None:
     """启动共享工作台（网页）/ Start the shared web workspace."""
     import uvicorn
 
     from engine.web.app import create_app
+    from engine.web.jobs import recover
 
-    app = create_app(_database(db))
+    engine = _database(db)
+    recover(engine)  # one server process: a job still queued or running was cut off by the last stop
+    app = create_app(engine, retention_years)
     out_console().print(both("web.serving", url=f"http://{host}:{port}/"), markup=False, soft_wrap=True)
     uvicorn.run(app, host=host, port=port, server_header=False, log_level="warning")
 

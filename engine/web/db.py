@@ -25,6 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    inspect,
     select,
 )
 from sqlalchemy.engine import make_url
@@ -164,8 +165,9 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the database to the newest migration (from empty or from any earlier revision)."""
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database to the newest migration (from empty or from any earlier revision); tests
+    stop at an older `revision` to check the upgrade from it."""
     from alembic import command
     from alembic.config import Config
 
@@ -173,7 +175,7 @@ def upgrade(engine: Engine) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
 
 @contextmanager
@@ -227,3 +229,138 @@ class EvidenceFile(Base):
     sha256: Mapped[str] = mapped_column(ForeignKey("evidence_blob.sha256"))
     uploaded_by: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime, default=now)
+# webreview: versions of an assessment, their frozen files, report jobs, append-only guards
+
+STATES = ("draft", "review", "approved", "superseded")
+FROZEN_STATES = ("approved", "superseded")
+JOB_STATES = ("queued", "running", "done", "failed")
+
+
+class Frozen(RuntimeError):
+    """A write the model layer refuses: an approved version, its files or the audit trail changed.
+
+    The routes check first and answer with a message; this is the backstop for every other path."""
+
+
+class Version(Base):
+    """Version `number` of an assessment: draft → review → approved → superseded.
+
+    The newest version is the working one; its input files are the assessment's AssessmentFile rows
+    while it is a draft. Approval freezes the inputs and findings.json in VersionFile rows."""
+
+    __tablename__ = "assessment_version"
+    __table_args__ = (UniqueConstraint("assessment_id", "number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), default="draft")
+    created: Mapped[datetime] = mapped_column(DateTime, default=now)
+    submitted_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    approved_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    retain_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")  # the reviewer's reason for sending it back
+    findings_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class VersionFile(Base):
+    """A frozen file of an approved version: an input, findings.json or a report. Written once, never changed."""
+
+    __tablename__ = "version_file"
+    __table_args__ = (UniqueConstraint("version_id", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("assessment_version.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # input, findings, report
+    name: Mapped[str] = mapped_column(String(128))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class ReportJob(Base):
+    """Rendering an approved version's reports in the background: queued → running → done | failed."""
+
+    __tablename__ = "report_job"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("assessment_version.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    progress: Mapped[int] = mapped_column(Integer, default=0)  # percent
+    detail: Mapped[str] = mapped_column(Text, default="")
+    requested_by: Mapped[str] = mapped_column(String(64))
+    created: Mapped[datetime] = mapped_column(DateTime, default=now)
+    finished: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class OrgAuditEvent(Base):
+    """Which organisation an audit event belongs to, so an organisation's admin sees its trail only."""
+
+    __tablename__ = "org_audit_event"
+    event_id: Mapped[int] = mapped_column(ForeignKey("audit_event.id"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+
+
+def org_audit(session: Session, org: Organisation, actor: str, action: str, detail: str = "") -> None:
+    """An audit event of one organisation (shown on its audit page)."""
+    event = AuditEvent(actor=actor, action=action, detail=detail)
+    session.add(event)
+    session.flush()
+    session.add(OrgAuditEvent(event_id=event.id, organisation_id=org.id))
+
+
+def _committed(obj: object, name: str) -> object:
+    """The attribute's value as loaded from the database (before this flush's change)."""
+    history = inspect(obj).attrs[name].history
+    if history.deleted:
+        return history.deleted[0]
+    return getattr(obj, name)
+
+
+def _changed(obj: object) -> set[str]:
+    return {a.key for a in inspect(obj).attrs if a.history.has_changes()}
+
+
+@event.listens_for(Session, "before_flush")
+def _guard(session: Session, _context: object, _instances: object) -> None:
+    """Approved versions and their files never change, the audit trail is append-only, and a draft's
+    files change only while the draft is editable."""
+    for obj in session.dirty:
+        if isinstance(obj, (AuditEvent, OrgAuditEvent, VersionFile)) and _changed(obj):
+            raise Frozen(f"{type(obj).__tablename__} rows are never changed")
+        if isinstance(obj, Version) and _changed(obj):
+            was = _committed(obj, "state")
+            if was == "superseded" or (was == "approved" and (_changed(obj) != {"state"} or obj.state != "superseded")):
+                raise Frozen(f"version {obj.number} is {was} and cannot change")
+    for obj in session.new:
+        if isinstance(obj, VersionFile) and obj.kind != "report":  # reports follow approval; nothing else does
+            version = session.get(Version, obj.version_id)
+            if version is not None and _committed(version, "state") in FROZEN_STATES:
+                raise Frozen(f"version {version.number} is frozen: no {obj.kind} file is added")
+    for obj in session.deleted:
+        if isinstance(obj, (AuditEvent, OrgAuditEvent)):
+            raise Frozen("the audit trail is append-only")
+        if isinstance(obj, Version) and obj.retain_until is not None and obj.retain_until > now():
+            raise Frozen(f"version {obj.number} is retained until {obj.retain_until:%Y-%m-%d}")
+        if isinstance(obj, VersionFile):
+            version = session.get(Version, obj.version_id)
+            if version is not None and version not in session.deleted:
+                raise Frozen("a frozen file is deleted only with its version")
+    for obj in [*session.new, *session.dirty, *session.deleted]:
+        if isinstance(obj, AssessmentFile) and obj.assessment_id is not None:
+            with session.no_autoflush:
+                state = newest_state(session, obj.assessment_id)
+            if state != "draft":
+                raise Frozen(f"the working files cannot change while the version is {state}")
+
+
+def newest_state(session: Session, assessment_id: int) -> str:
+    """The state of an assessment's newest version ("draft" before it has any)."""
+    query = select(Version.state).where(Version.assessment_id == assessment_id).order_by(Version.number.desc()).limit(1)
+    return session.scalars(query).first() or "draft"
+
+
+def editable(session: Session, assessment: Assessment) -> bool:
+    """Whether the working files may change: only while the newest version is a draft.
+
+    Every editor (upload, registry import, questionnaire pages) calls this before it writes."""
+    return newest_state(session, assessment.id) == "draft"

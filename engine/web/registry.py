@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from engine import usecases
 from engine.errors import InputError
 from engine.i18n import both
-from engine.inputs import INPUT_FILES, LoadedAssessment
+from engine.inputs import ASSESSMENT_FILE, INPUT_FILES, LoadedAssessment
 from engine.output import output_errors, write_files
 from engine.overwrite import check_output
-from engine.web.db import Assessment, AssessmentFile, Organisation, audit, now, organisation
+from engine.web.db import Assessment, AssessmentFile, Organisation, audit, editable, newest_state, now, organisation
 
 
 def read_folder(folder: Path) -> tuple[dict[str, bytes], LoadedAssessment]:
@@ -81,6 +81,9 @@ def store(
         session.add(stored)
         session.flush()
     else:
+        if not editable(session, stored):
+            state = newest_state(session, stored.id)
+            raise InputError.one(ASSESSMENT_FILE, both("web.rv_not_editable", id=meta.id, state=state))
         stored.title, stored.updated = title, now()
         for old in session.scalars(select(AssessmentFile).where(AssessmentFile.assessment_id == stored.id)):
             session.delete(old)

@@ -42,7 +42,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'workspace.db'}"
         return
     assert PG_URL is not None
-    schema = f"web_{secrets.token_hex(6)}"
+    schema = (
+        f"{os.environ.get('HEGUI_TEST_SCHEMA_PREFIX', 'web')}_{secrets.token_hex(6)}"  # who made it, on a shared server
+    )
     admin = create_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))

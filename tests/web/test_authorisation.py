@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import Engine, select
 from starlette.testclient import TestClient
 
+from engine.web import registry, versions
 from engine.web.app import create_app
-from engine.web.db import ROLES
+from engine.web.db import ROLES, organisation, session_scope
 from tests.conftest import EXAMPLES
 from tests.web.conftest import Seeded, csrf_of, signed_in
 
@@ -194,3 +195,51 @@ def test_another_organisations_evidence_is_not_found_through_ones_own_assessment
     assert client.get(f"/o/{seeded.own}/a/{seeded.assessment}/evidence/{theirs}").status_code == 404
     assert client.get(f"/o/{seeded.own}/a/{seeded.assessment}/f/no-such-finding/work").status_code == 404
     assert client.get(f"/o/{seeded.own}/a/{seeded.assessment}/edit/activity/no-such").status_code == 404
+# webreview: the review, portfolio and audit routes. Both organisations' assessments are approved (reports
+# queued, not rendered), so every route has an object to act on; the allowed roles get the route's answer
+# (a refusal by state is 409, after the role check), the others 403, strangers 404.
+REVIEW_ROUTES: dict[str, tuple[str, str, tuple[str, ...], tuple[int, ...]]] = {
+    # name: (method, path under /o/ORG, allowed roles, allowed answers)
+    "portfolio": ("GET", "/portfolio", ROLES, (200,)),
+    "audit": ("GET", "/audit", ("admin",), (200,)),
+    "versions": ("GET", "/a/KEY/versions", ROLES, (200,)),
+    "version": ("GET", "/a/KEY/v/1", ROLES, (200,)),
+    "download": ("GET", "/a/KEY/v/1/files/findings.json", ROLES, (200,)),
+    "submit": ("POST", "/a/KEY/submit", ("admin", "assessor"), (409,)),
+    "approve": ("POST", "/a/KEY/approve", ("admin", "reviewer"), (409,)),
+    "return": ("POST", "/a/KEY/return", ("admin", "reviewer"), (409,)),
+    "next": ("POST", "/a/KEY/next", ("admin", "assessor"), (303, 409)),  # the first makes v2, then v2 is a draft
+    "reports": ("POST", "/a/KEY/v/1/reports", ("admin", "assessor", "reviewer"), (303,)),  # the queued job stands
+    "delete": ("POST", "/a/KEY/delete", ("admin",), (409,)),  # under retention
+}
+
+
+@pytest.mark.parametrize("route", sorted(REVIEW_ROUTES))
+def test_review_matrix(seeded: Seeded, route: str) -> None:
+    from tests.web.test_review import approve_directly
+
+    for org in (seeded.own, seeded.other):
+        approve_directly(seeded.engine, org, seeded.assessment)
+    method, path, allowed, answers = REVIEW_ROUTES[route]
+    for role in ROLES:
+        client = signed_in(seeded.engine, role)
+        token = csrf_of(client.get("/orgs").text)
+        for org in (seeded.own, seeded.other, "no-such-org"):
+            url = f"/o/{org}" + path.replace("KEY", seeded.assessment)
+            response = client.get(url) if method == "GET" else client.post(url, data={"csrf": token})
+            if org != seeded.own:
+                assert response.status_code == 404, (route, role, org)
+                assert "鹏城" not in response.text and "findings" not in response.headers.get("content-disposition", "")
+            elif role in allowed:
+                assert response.status_code in answers, (route, role, response.status_code)
+            else:
+                assert response.status_code == 403, (route, role)
+        if method == "POST":  # no token, or another one: refused before anything is read
+            for sent in ({}, {"csrf": "forged"}):
+                url = f"/o/{seeded.own}" + path.replace("KEY", seeded.assessment)
+                assert client.post(url, data=sent).status_code == 403, (route, role, sent)
+    for org in (seeded.own, seeded.other):  # nothing the matrix did changed a frozen version
+        with session_scope(seeded.engine) as session:
+            stored = registry.assessment(session, organisation(session, org), seeded.assessment)  # type: ignore[arg-type]
+            assert stored is not None
+            assert versions.version(session, stored, 1).state == "approved"  # type: ignore[union-attr]
