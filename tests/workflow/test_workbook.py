@@ -273,6 +273,8 @@ def test_narrative_texts_round_trip_with_checks_at_their_cells(hegui: Run, examp
     assert hegui("questionnaire", example, "--export", again, "--lang", "en").exit_code == 0
     wb = load_workbook(again)
     transfers = wb[ITEM_SHEETS["transfer"]]
-    assert transfers.cell(entry_row(transfers, "hk-parent-crm"), measures).value == "'- no onward transfer without consent"
+    assert (
+        transfers.cell(entry_row(transfers, "hk-parent-crm"), measures).value == "'- no onward transfer without consent"
+    )
     result = hegui("questionnaire", example, "--import", again, "--lang", "en")
     assert result.exit_code == 0 and "Imported 0 answers and 0 field changes" in result.stdout
