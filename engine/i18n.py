@@ -1125,6 +1125,14 @@ MESSAGES: dict[str, Text] = {
     "qb.xl_twice": Text(
         zh="{key!r} 已在第 {row} 行；每项只能填写一行", en="{key!r} is already in row {row}; one row each"
     ),
+    # filingrest: the questionnaire's narrative step (engine/workflow/questionnaire.py ask_narrative)
+    "filingrest.q.heading": Text(zh="备案文件所需的叙述内容", en="The narrative the filing documents need"),
+    "filingrest.q.intro": Text(
+        zh="数据出境的决定需要备案文件（{documents}），其中尚有 {n} 项叙述内容未填写。"
+        "逐项填写；直接回车则跳过，文件中标注为“待补充”。",
+        en="The transfers' decisions call for filing documents ({documents}), which still lack {n} texts. "
+        "Type each one; Enter leaves it out, and the documents mark it “to be completed”.",
+    ),
     # command-line options (engine/cli.py, engine/discovery/cli.py)
     "cli.unknown_format": Text(
         zh="未知的输出格式 {unknown}（可用：{known}）", en="unknown format {unknown} (known: {known})"

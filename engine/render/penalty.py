@@ -30,6 +30,12 @@ When = Literal[
     "severe_harm",
     "grave_harm",
     "core_data",
+    "refuses_or_consequences",
+    "otherwise",
+    "otherwise_refuses_or_serious",
+    "trade_under",
+    "trade_over",
+    "causes_loss",
 ]
 Measure = Literal[
     "correct",
@@ -46,6 +52,29 @@ Measure = Literal[
     "public_security",
     "criminal",
     "other_laws",
+    "correct_by_deadline",
+    "circulate_criticism",
+    "suspend_updates",
+    "stop_production",
+    "other_penalties",
+    "legal_liability",
+    "compensation",
+    "civil",
+    "post_ban",
+]
+# the laws a provision sends the penalty to ("punished under …"), as the text names them
+Referral = Literal[
+    "PIPL",
+    "DSL",
+    "CSL",
+    "NDSMR",
+    "certification",
+    "others",
+    "pi_laws",
+    "data_security_laws",
+    "competition_laws",
+    "laws_regs",
+    "laws_regs_rules",
 ]
 
 
@@ -54,18 +83,28 @@ class _Model(BaseModel):
 
 
 class Fine(_Model):
-    """A fine range in yuan; `min` absent means "up to max"."""
+    """A fine range in yuan; `min` absent means "up to max"; `cap`: the turnover share, but at most this;
+    `purchase`: [low, high] multiples of the purchase amount."""
 
     min: int | None = Field(None, gt=0)
     max: int | None = Field(None, gt=0)
     may: bool = False
     turnover_pct: int | None = Field(None, gt=0, le=100)
+    cap: int | None = Field(None, gt=0)
     gains: tuple[int, int] | None = None
     below: int | None = Field(None, gt=0)
+    purchase: tuple[int, int] | None = None
+
+    @property
+    def ceiling(self) -> int:
+        """The largest amount in yuan the range names (0 when it names none, as a multiple of a purchase)."""
+        return self.max or self.cap or 0
 
 
 class PersonsFine(Fine):
     ban: bool = False
+    ban_role: Literal["pi_officer", "minors_officer"] = "pi_officer"  # the office named with the ban
+    managers_only: bool = False  # only the directly responsible managers, not the other responsible persons
 
 
 class Tier(_Model):
@@ -73,6 +112,9 @@ class Tier(_Model):
     measures: list[Measure] = Field(default_factory=list)
     organisation: Fine | None = None
     persons: PersonsFine | None = None
+    refers: list[Referral] = Field(default_factory=list)  # punished under these laws (the text names them)
+    no_fine: bool = False  # the provision itself states no fine amount (said so, never guessed)
+    confidence: Literal["official", "secondary"] = "official"  # secondary: no official text was found
 
 
 class PenaltyData(_Model):
@@ -85,7 +127,11 @@ def penalty_data() -> PenaltyData:
 
 
 def tiers(cite: CitationOut) -> list[Tier]:
-    return penalty_data().provisions.get(cite.label("en"), [])
+    """The provision's tiers; an item without its own entry has its paragraph's (CIIO-REG art. 39 para. 1
+    states one penalty for the breaches its items list)."""
+    provisions = penalty_data().provisions
+    label = cite.label("en")
+    return provisions.get(label) or provisions.get(label.partition(" item ")[0], [])
 
 
 def yuan(n: int, lang: str) -> str:
@@ -99,6 +145,15 @@ def fine_text(fine: Fine) -> Text:
     """A fine range as words: 5万元至50万元 / CNY 50,000 to 500,000; multiples of gains; turnover share."""
 
     def amount(lang: str) -> str:
+        if fine.purchase:
+            lo, hi = fine.purchase
+            return f"采购金额的{lo}至{hi}倍" if lang == "zh" else f"{lo} to {hi} times the purchase amount"
+        if fine.cap and fine.turnover_pct:
+            return (
+                f"上一年度营业额的{fine.turnover_pct}%以内，最高{yuan(fine.cap, lang)}"
+                if lang == "zh"
+                else f"up to {fine.turnover_pct}% of the previous year's turnover, at most {yuan(fine.cap, lang)}"
+            )
         if fine.min is not None and fine.max is not None:
             return (
                 f"{yuan(fine.min, lang)}至{yuan(fine.max, lang)}"
@@ -109,7 +164,7 @@ def fine_text(fine: Fine) -> Text:
         return f"最高{yuan(fine.max, lang)}" if lang == "zh" else f"up to {yuan(fine.max, lang)}"
 
     zh, en = amount("zh"), amount("en")
-    if fine.turnover_pct:
+    if fine.turnover_pct and not fine.cap:
         zh += f"或上一年度营业额的{fine.turnover_pct}%以内"
         en += f" or up to {fine.turnover_pct}% of the previous year's turnover"
     if fine.gains:
@@ -123,10 +178,21 @@ def fine_text(fine: Fine) -> Text:
     return Text(zh=zh, en=en)
 
 
-def tier_text(tier: Tier, measure: dict[str, Text], when: Text) -> Text:
-    """One circumstance of a provision as a sentence: the measures, the fines on the organisation and persons."""
+BAN_ROLE = {
+    "pi_officer": Text(zh="个人信息保护负责人", en="PI protection officer"),
+    "minors_officer": Text(zh="未成年人保护负责人", en="minors protection officer"),
+}
+
+
+def tier_text(tier: Tier, measure: dict[str, Text], when: Text, refer: dict[str, Text] | None = None) -> Text:
+    """One circumstance of a provision as a sentence: the laws it refers to, the measures, the fines on the
+    organisation and persons, and that it states none where it does not."""
     zh: list[str] = []
     en: list[str] = []
+    if tier.refers:
+        laws = [(refer or {})[r] for r in tier.refers]
+        zh.append("依照" + "、".join(t.zh for t in laws) + "处理")
+        en.append("dealt with under " + ", ".join(t.en for t in laws))
     if tier.measures:
         zh.append("、".join(measure[m].zh for m in tier.measures))
         en.append("; ".join(measure[m].en for m in tier.measures))
@@ -135,18 +201,29 @@ def tier_text(tier: Tier, measure: dict[str, Text], when: Text) -> Text:
         zh.append(f"对单位罚款：{f.zh}")
         en.append(f"fine on the organisation: {f.en}")
     if tier.persons:
-        f = fine_text(tier.persons)
-        ban = "，并可在一定期限内禁止其任企业董事、监事、高管或个人信息保护负责人" if tier.persons.ban else ""
-        zh.append(f"对负有直接责任的主管人员和其他人员罚款：{f.zh}{ban}")
+        f, role = fine_text(tier.persons), BAN_ROLE[tier.persons.ban_role]
+        ban = f"，并可在一定期限内禁止其任企业董事、监事、高管或{role.zh}" if tier.persons.ban else ""
+        who_zh, who_en = (
+            ("直接负责的主管人员", "the directly responsible managers")
+            if tier.persons.managers_only
+            else ("负有直接责任的主管人员和其他人员", "the responsible managers and other directly responsible persons")
+        )
+        zh.append(f"对{who_zh}罚款：{f.zh}{ban}")
         en.append(
-            f"fine on the responsible managers and other directly responsible persons: {f.en}"
+            f"fine on {who_en}: {f.en}"
             + (
-                "; they can also be barred for a period from serving as director, supervisor, senior "
-                "manager or PI protection officer"
+                f"; they can also be barred for a period from serving as director, supervisor, senior "
+                f"manager or {role.en}"
                 if tier.persons.ban
                 else ""
             )
         )
+    if tier.no_fine:
+        zh.append("本条本身未规定罚款数额")
+        en.append("the provision itself states no fine amount")
+    if tier.confidence == "secondary":
+        zh.append("据非官方文本，官方全文未获得")
+        en.append("from a secondary source, the official text not obtained")
     return Text(zh=f"{when.zh}：" + "；".join(zh) + "。", en=f"{when.en}: " + "; ".join(en) + ".")
 
 
@@ -160,7 +237,7 @@ class Exposure:
 
     @property
     def top_fine(self) -> int:
-        return max((t.organisation.max or 0 for t in self.tiers if t.organisation), default=0)
+        return max((t.organisation.ceiling for t in self.tiers if t.organisation), default=0)
 
 
 def exposures(findings: list[Finding]) -> list[Exposure]:

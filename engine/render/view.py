@@ -217,14 +217,15 @@ class Report:
 
     def penalty_lines(self, e: PenaltyExposure) -> list[Text]:
         return [tier_text(t, {m: self.words.text(f"penalty.measure.{m}") for m in t.measures},
-                          self.words.text(f"penalty.when.{t.when}")) for t in e.tiers]
+                          self.words.text(f"penalty.when.{t.when}"),
+                          {r: self.words.text(f"penalty.refer.{r}") for r in t.refers}) for t in e.tiers]
 
     def top_fine(self, e: PenaltyExposure) -> Text | None:
         """The sentence on the largest fine on the organisation the provision allows, each language its own."""
-        fines = [t.organisation for t in e.tiers if t.organisation and t.organisation.max]
+        fines = [t.organisation for t in e.tiers if t.organisation and t.organisation.ceiling]
         if not fines:
             return None
-        amount, cite, msg = fine_text(max(fines, key=lambda f: f.max or 0)), self.cite([e.citation]), \
+        amount, cite, msg = fine_text(max(fines, key=lambda f: f.ceiling)), self.cite([e.citation]), \
             self.words.text("penalties.top")
         return Text(zh=msg.zh.format(amount=amount.zh, cite=cite.zh), en=msg.en.format(amount=amount.en, cite=cite.en))
 

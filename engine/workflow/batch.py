@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -46,6 +46,9 @@ from engine.output import output_errors, reason, write_atomic, write_files
 from engine.text import Text
 from engine.validation import dotted, error_text
 from engine.yamlsafe import _Loader
+
+if TYPE_CHECKING:
+    from engine.render.formats import Edition
 
 STATE_FILE = ".hegui-batch.json"
 STATE_VERSION = 2
@@ -61,9 +64,10 @@ class Options:
     report_lang: str | None = None
     as_of: date | None = None
     reproducible: bool = False
+    edition: Edition = "filing"  # of the PIPIA and the filing documents: another edition is another output
 
     def key(self) -> str:
-        return json.dumps([list(self.formats), self.report_lang, str(self.as_of), self.reproducible])
+        return json.dumps([list(self.formats), self.report_lang, str(self.as_of), self.reproducible, self.edition])
 
 
 @dataclass
@@ -235,7 +239,13 @@ def assess_folder(task: Task) -> Outcome:
         assessed = usecases.assess(loaded, task.options.as_of)
         doc = assessed.doc
         wanted = ["json", *(f for f in task.options.formats if f != "json")]
-        files = usecases.render(assessed, wanted, lang, task.options.reproducible)  # type: ignore[arg-type]
+        files = usecases.render(
+            assessed,
+            wanted,
+            lang,  # type: ignore[arg-type]
+            task.options.reproducible,
+            task.options.edition,
+        )
     except InputError as exc:
         row.status, row.error = "invalid", str(exc)
         return Outcome(row)

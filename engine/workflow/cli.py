@@ -10,6 +10,8 @@ import typer
 
 from engine.clikit import (
     AsOfOption,
+    Edition,
+    EditionOption,
     FailOn,
     FailOnOption,
     FormatsOption,
@@ -66,6 +68,7 @@ def batch(
     as_of: AsOfOption = None,
     report_lang: ReportLangOption = None,
     reproducible: ReproducibleOption = False,
+    edition: EditionOption = Edition.filing,
     lang: LangOption = Lang.zh,
 ) -> None:
     """批量评估，输出组合汇总 / Assess many folders in parallel and write a portfolio summary."""
@@ -78,6 +81,7 @@ def batch(
         report_lang.value if report_lang else None,
         parse_date(as_of, "--as-of"),
         reproducible,
+        edition.value,
     )
     folders = discover(paths)
     with Reporter(err_console(), len(folders), lang.value) as reporter:

@@ -22,8 +22,9 @@ from pydantic.fields import FieldInfo
 from rich.console import Console
 from rich.prompt import Prompt
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString
 
-from engine.assessment import Activity, Assessment, Assessor, Meta, Organisation, Transfer
+from engine.assessment import Activity, Assessment, Assessor, Meta, Organisation, Transfer, narrative_fields
 from engine.condition import evaluate
 from engine.console import safe
 from engine.dataset import Dataset
@@ -265,6 +266,14 @@ FIELDS: dict[Kind, tuple[str, ...]] = {  # what the questionnaire and the workbo
     ),
     "plan": ("action", "owner", "due", "status", "priority"),
 }
+# the narrative a filing needs (engine/narrative.py): in the workbook with the fields above; the terminal asks
+# only the texts the assessment's filings still lack, after the questions (ask_narrative)
+NARRATIVE: dict[Kind, tuple[str, ...]] = {
+    "assessment": (*narrative_fields(Meta), "independent_opinion"),
+    "organisation": tuple(narrative_fields(Organisation)),
+    "activity": tuple(narrative_fields(Activity)),
+    "transfer": tuple(narrative_fields(Transfer)),
+}
 ONLY_IF: dict[tuple[Kind, str], tuple[str, Any]] = {  # asked only when another field has this value
     ("organisation", "outside_china_basis"): ("outside_china", True),
     ("organisation", "processes_in_china"): ("outside_china", True),
@@ -363,14 +372,15 @@ def _bounds(info: FieldInfo | None) -> dict[str, int]:
     return found
 
 
-def specs(kind: Kind, refs: Refs = Refs()) -> list[Spec]:
-    """The fields of `kind` asked, as questions (options: allowed values with their zh/en labels)."""
+def specs(kind: Kind, refs: Refs = Refs(), narrative: bool = False) -> list[Spec]:
+    """The fields of `kind` asked, as questions (options: allowed values with their zh/en labels); with
+    `narrative`, its narrative texts too."""
     from engine.taxonomy import taxonomy
     from engine.workflow.scaffold import FIELD_HELP
 
     model = MODELS[kind]
     out = []
-    for name in FIELDS[kind]:
+    for name in (*FIELDS[kind], *(NARRATIVE.get(kind, ()) if narrative else ())):
         if name == CATEGORIES:
             info, qtype, listed = None, "multi", False
             options = [Option(value=k, zh=c.zh, en=c.en) for k, c in taxonomy().categories.items()]
@@ -426,6 +436,8 @@ def store(spec: Spec, item: Any, value: Any) -> None:
         return
     if value is None and not spec.required:
         item.pop(spec.name, None)
+    elif isinstance(value, str) and "\n" in value:  # a narrative of several lines: a literal block, as written
+        put(item, spec.name, LiteralScalarString(value))
     else:
         put(item, spec.name, yaml_value(value))
 
@@ -761,6 +773,45 @@ def _ask(slot: Slot, left: int, ask: Ask) -> Any:
         console.print(f"  [red]{safe(tr('q.invalid', lang, why=error))}[/red]")
 
 
+PATH_KINDS: dict[str, Kind] = {  # the first part of a dotted path in assessment.yaml
+    "assessment": "assessment",
+    "organisation": "organisation",
+    "activities": "activity",
+    "transfers": "transfer",
+}
+
+
+def ask_narrative(loaded: LoadedAssessment, ask: Ask) -> None:
+    """The narrative texts the assessment's filings still lack (engine/narrative.py `missing`: none unless a
+    transfer is decided as a security assessment or a standard contract), each with its zh/en help; Enter
+    leaves one out (the documents mark it to be completed), and each text is saved as it is typed."""
+    from engine.assess import assess
+    from engine.narrative import documents, missing
+
+    doc = assess(loaded)
+    lacks = missing(loaded.assessment, doc)
+    if not lacks:
+        return
+    editor = Editor(loaded.folder)
+    ask.console.rule(ask.say("filingrest.q.heading"))
+    ask.console.print(ask.say("filingrest.q.intro", documents=", ".join(documents(doc)), n=len(lacks)))
+    heading = ""
+    for m in lacks:
+        place, _, name = m.path.rpartition(".")
+        kind = PATH_KINDS[place.split(".")[0]]
+        listed = kind in LIST_KEYS
+        item = editor.items(kind)[int(place.split(".")[1])] if listed else editor.section(kind)
+        if place != heading:
+            _heading(ask, kind, item if listed else None)
+            heading = place
+        spec = next(s for s in specs(kind, narrative=True) if s.name == name)
+        value = ask_field(ask, spec, None)
+        if value is not None:
+            store(spec, item, value)
+            editor.save(kind)
+            ask.console.print(f"  [green]✓[/green] [dim]{ask.say('q.saved', path=editor.path(kind))}[/dim]")
+
+
 def _pending(loaded: LoadedAssessment, skipped: set[tuple[str, str, str]]) -> list[Slot]:
     return [s for s in slots(loaded) if s.value is None and s.shown is not False and s.key not in skipped]
 
@@ -796,6 +847,8 @@ def run(folder: Path, lang: str, console: Console) -> LoadedAssessment | None:
             saved = safe(tr("q.saved", lang, path=path))
             console.print(f"  [green]✓ {safe(value_text(value, lang))}[/green] [dim]{saved}[/dim]")
             loaded = load_assessment(loaded.folder)
+        ask_narrative(loaded, ask)
+        loaded = load_assessment(loaded.folder)
         console.print(f"\n{tr('q.done', lang)}")
     except Stop:
         console.print(f"\n{tr('q.stopped', lang)}")

@@ -1,6 +1,7 @@
 """The assessment as an Excel workbook a client fills offline, and its import.
 
-Sheets: the organisation (with the assessment's own details), activities, datasets, transfers, the
+Sheets: the organisation (with the assessment's own details), activities, datasets, transfers (each
+with its narrative texts for the filing documents, engine/narrative.py, after its fields), the
 remediation plan of remediation.yaml (one row per entry, one column per field) and the questionnaire
 (one row per question that applies and context). Values are in the user's language: yes/no as 是/否
 or yes/no, options by their labels, with drop-downs (data validation lists kept on a hidden sheet)
@@ -192,7 +193,7 @@ def _org_sheet(wb: Workbook, editor: Editor, lang: str, checks: _Validations) ->
     row = 1
     for kind in ORG_KINDS:
         section = editor.section(kind)
-        for spec in specs(kind, editor.refs()):
+        for spec in specs(kind, editor.refs(), narrative=True):
             row += 1
             q = spec.question
             mark = " *" if spec.required else ""
@@ -204,7 +205,7 @@ def _org_sheet(wb: Workbook, editor: Editor, lang: str, checks: _Validations) ->
 
 def _item_sheet(wb: Workbook, editor: Editor, kind: Kind, lang: str, checks: _Validations) -> None:
     ws = wb.create_sheet(ITEM_SHEETS[kind])
-    fields = specs(kind, editor.refs())
+    fields = specs(kind, editor.refs(), narrative=True)
     _header(ws, [(f"{s.question.text.zh}\n{s.question.text.en}\n({s.name})", 24) for s in fields])
     items = [x for x in editor.items(kind) if isinstance(x, Mapping)]
     for row in range(2, max(len(items), 0) + 2 + 20):  # 20 empty rows to add entries, with their drop-downs
@@ -299,7 +300,7 @@ def _changed(imported: Imported, kind: Kind) -> None:
 
 def _read_org(book: Book, editor: Editor, lang: str, imported: Imported, problems: list[Problem]) -> None:
     ws = book.sheet(ORG_SHEET)
-    by_key = {f"{kind}.{s.name}": s for kind in ORG_KINDS for s in specs(kind, editor.refs())}
+    by_key = {f"{kind}.{s.name}": s for kind in ORG_KINDS for s in specs(kind, editor.refs(), narrative=True)}
     for row, values in book.rows(ws, problems):
         key = str(values[0]) if values and values[0] is not None else None
         if row == 1 or key is None:
@@ -352,7 +353,7 @@ def _read_items(
     """One sheet of entries: rows matched to entries by id (a plan's by its action); new ids added, entries
     without a row removed."""
     ws, codes, rows = _sheet_rows(book, kind, problems)
-    by_code = {s.name: s for s in specs(kind, refs)}
+    by_code = {s.name: s for s in specs(kind, refs, narrative=True)}
     name = KEY_FIELD.get(kind, "id")
     for col, code in enumerate(codes, start=1):
         if code is not None and code not in by_code:

@@ -152,6 +152,23 @@ def test_the_contract_annex_lists_the_particulars_and_marks_each_missing_one(eco
     assert TODO.zh in _squash(ecommerce_zh.text("pipia.pdf"))
 
 
+def test_a_standard_contract_or_certification_says_certification_is_the_alternative(
+    ecommerce_zh: Rendered, hospital_zh: Rendered
+) -> None:
+    """The decision is either mechanism: the annex serves the contract and says certification would do instead
+    (PIPL art. 38 para. 1 items 2 and 3), and so does the PIPIA's transfer section; not for a security assessment."""
+    require_poppler()
+    m = messages()
+    assert ecommerce_zh.doc.transfers[0].mechanism == "standard_contract_or_certification"
+    assert _squash(m["narr.sc.alternative"].zh) in _squash(ecommerce_zh.text(SC))
+    assert _squash(m["transfers.sc_or_cert"].zh) in _squash(ecommerce_zh.text("pipia.pdf"))
+    assert "第三十八条第一款第二项" in m["narr.sc.alternative"].zh and "art. 38 para. 1 items 2 and 3" in (
+        m["transfers.sc_or_cert"].en
+    )
+    assert hospital_zh.doc.transfers[0].mechanism == "security_assessment"
+    assert _squash(m["transfers.sc_or_cert"].zh) not in _squash(hospital_zh.text("pipia.pdf"))
+
+
 def test_hostile_narrative_is_printed_not_obeyed(tmp_path: Path) -> None:
     require_poppler()
     folder = tmp_path / "hostile"

@@ -8,11 +8,13 @@ import re
 import pytest
 
 from engine import citation
-from engine.render.penalty import Fine, exposures, fine_text, penalty_data
+from engine.finding import CitationOut
+from engine.render.penalty import Fine, exposures, fine_text, penalty_data, tier_text, tiers
 from engine.rulebook import rulebooks
+from engine.text import Text
 from tests.conftest import SHARED_TEXTS
 
-# A measure as the statute words it (a keyword that must occur in the cited text).
+# A measure as the statute words it (a pattern that must occur in the cited text).
 STATUTE_WORDS = {
     "correct": "责令改正",
     "warning": "警告",
@@ -20,7 +22,7 @@ STATUTE_WORDS = {
     "suspend_app": "暂停或者终止提供服务",
     "suspend_business": "暂停相关业务",
     "rectification": "停业整顿",
-    "report_revocation": "通报有关主管部门吊销",
+    "report_revocation": "通报有关(主管)?部门(依法)?吊销",
     "revoke_permit": "吊销相关业务许可",
     "revoke_licence": "吊销营业执照",
     "close_website": "关闭网站",
@@ -28,7 +30,44 @@ STATUTE_WORDS = {
     "public_security": "治安管理处罚",
     "criminal": "追究刑事责任",
     "other_laws": "依照",
+    "correct_by_deadline": "责令限期改正",
+    "circulate_criticism": "通报批评",
+    "suspend_updates": "责令暂停信息更新",
+    "stop_production": "停产停业",
+    "other_penalties": "法律、行政法规规定的其他行政处罚",
+    "legal_liability": "追究(相应)?法律责任",
+    "compensation": "承担赔偿责任",
+    "civil": "承担民事责任",
+    "post_ban": "5年内不得从事网络安全管理和网络运营关键岗位的工作；受到刑事处罚的人员，终身不得",
 }
+# The circumstance of a tier as the statute words it (pattern), where it is not simply "on a breach".
+WHEN_WORDS = {
+    "refuses": "拒不改正",
+    "serious": "情节严重",
+    "refuses_or_serious": "拒不改正或者情节严重",
+    "refuses_or_harm": "拒不改正或者导致危害网络安全",
+    "refuses_or_consequences": "拒不改正或者造成严重后果",
+    "otherwise": "法律、行政法规没有规定的",
+    "otherwise_refuses_or_serious": "法律、行政法规没有规定的.*拒不改正或者情节严重",
+    "trade_under": "交易金额不足一万元",
+    "trade_over": "交易金额一万元以上",
+    "causes_loss": "造成损[失害]",
+}
+# The laws a provision refers to, as it names them.
+REFER_WORDS = {
+    "PIPL": "《中华人民共和国个人信息保护法》",
+    "DSL": "《中华人民共和国数据安全法》",
+    "CSL": "《中华人民共和国网络安全法》",
+    "NDSMR": "《网络数据安全管理条例》",
+    "certification": "《中华人民共和国认证认可条例》",
+    "others": "等法律法规",
+    "pi_laws": "个人信息保护有关法律、法规",
+    "data_security_laws": "数据安全有关法律、法规",
+    "competition_laws": "反不正当竞争或者反垄断有关法律、法规",
+    "laws_regs": "法律、行政法规",
+    "laws_regs_rules": "有关法律、行政法规和部门规章",
+}
+BAN_WORDS = {"pi_officer": "个人信息保护负责人", "minors_officer": "未成年人保护负责人"}
 
 
 def _cn(n: int) -> list[str]:
@@ -47,15 +86,31 @@ def _phrases(fine: Fine) -> list[list[str]]:
         out.append([f"{b}以下" for b in _cn(fine.max)])
     if fine.turnover_pct:
         out.append([f"百分之{citation.zh_number(fine.turnover_pct)}以下"])
-    if fine.gains:
-        lo, hi = fine.gains
-        out.append([f"违法所得{citation.zh_number(lo)}倍以上{citation.zh_number(hi)}倍以下"])
+    if fine.cap:
+        out.append([f"最高不超过{x}" for x in _cn(fine.cap)])
+    for what, multiple in (("违法所得", fine.gains), ("采购金额", fine.purchase)):
+        if multiple:
+            lo, hi = multiple
+            numbers = [(citation.zh_number(lo), citation.zh_number(hi)), (str(lo), str(hi))]
+            out.append([f"{what}{a}倍以上{b}倍以下" for a, b in numbers])
     if fine.below:
         out.append([f"不足{x}" for x in _cn(fine.below)])
     return out
 
 
-def _text(cite: citation.Citation) -> str:
+def _text(cite: citation.Citation, confidence: str = "official") -> str:
+    """The cited paragraph (all of it, items included); for a secondary entry, the quotes of it."""
+    if confidence == "secondary":
+        facts = json.loads((SHARED_TEXTS / "secondary-facts.json").read_text(encoding="utf-8"))
+        quotes = [
+            f["quote"]
+            for entries in facts.values()
+            if isinstance(entries, dict)
+            for f in entries.get("facts", [])
+            if isinstance(f, dict) and (f.get("cite", "") + " ").startswith(f"{cite} ")
+        ]
+        assert quotes, f"{cite}: no quote in secondary-facts.json"
+        return "".join(quotes)
     data = json.loads((SHARED_TEXTS / f"{cite.instrument}.json").read_text(encoding="utf-8"))
     art = next(a for a in data["articles"] if a["number"] == cite.article)
     paras = [p for p in art["paragraphs"] if cite.paragraph in (None, p["number"])]
@@ -65,15 +120,23 @@ def _text(cite: citation.Citation) -> str:
 @pytest.mark.skipif(not SHARED_TEXTS.is_dir(), reason="../shared/legal-texts is not present on this machine")
 @pytest.mark.parametrize("key", sorted(penalty_data().provisions))
 def test_every_amount_and_measure_is_in_the_cited_text(key: str) -> None:
-    text = re.sub(r"\s", "", _text(citation.Citation.parse(key)))
     for tier in penalty_data().provisions[key]:
+        text = re.sub(r"\s", "", _text(citation.Citation.parse(key), tier.confidence))
         for m in tier.measures:
-            assert STATUTE_WORDS[m] in text, (key, m)
+            assert re.search(STATUTE_WORDS[m], text), (key, m)
+        if tier.when in WHEN_WORDS:
+            assert re.search(WHEN_WORDS[tier.when], text), (key, tier.when)
+        for law in tier.refers:
+            assert REFER_WORDS[law] in text, (key, law)
         for fine in (tier.organisation, tier.persons):
             for alternatives in _phrases(fine) if fine else []:
                 assert any(a in text for a in alternatives), (key, alternatives)
         if tier.persons and tier.persons.ban:
-            assert "禁止其在一定期限内担任" in text, key
+            assert "禁止其在一定期限内担任" in text and BAN_WORDS[tier.persons.ban_role] in text, key
+        if tier.persons and tier.persons.managers_only:  # the text fines the managers, not the other persons
+            assert "对直接负责的主管人员处" in text and "其他直接责任人员处" not in text, key
+        if tier.no_fine:  # said to state no amount: it really states none
+            assert "罚款" not in text and not tier.organisation and not tier.persons, key
 
 
 def test_the_check_fails_on_a_wrong_amount() -> None:
@@ -87,7 +150,35 @@ def test_every_provision_is_cited_by_an_obligation_and_parses() -> None:
     cited = {p for ob in rulebooks().obligations.values() for p in ob.penalties}
     for key in penalty_data().provisions:
         assert str(citation.Citation.parse(key)) == key
-        assert key in cited, f"{key}: no obligation cites it as a penalty"
+        # a paragraph's entry also serves the citations of its items (CIIO-REG art. 39 para. 1 item 7)
+        assert key in cited or any(c.startswith(f"{key} item ") for c in cited), f"{key}: no obligation cites it"
+
+
+def test_every_cited_penalty_of_the_instruments_has_an_entry() -> None:
+    """Issue 11: SZDR, ALGO-REC, MINORS-ONLINE, CIIO-REG and the CAC measures say what they provide (amounts,
+    measures, the laws they refer to, or that they state no amount) instead of a bare citation."""
+    instruments = ("SZDR", "ALGO-REC", "MINORS-ONLINE", "CIIO-REG", "SA-MEASURES", "CERT-MEASURES", "INCIDENT-MEASURES")
+    cited = {p for ob in rulebooks().obligations.values() for p in ob.penalties if p.split(" art. ")[0] in instruments}
+    assert len(cited) > 30
+    for key in cited:
+        cite = citation.Citation.parse(key)
+        out = CitationOut(
+            instrument=cite.instrument, article=cite.article, paragraph=cite.paragraph, item=cite.item, text_zh=""
+        )
+        assert tiers(out), key
+
+
+def test_words_of_the_new_kinds_of_entries() -> None:
+    """A turnover share with a ceiling, a multiple of the purchase amount, references and no amount stated."""
+    assert fine_text(Fine(turnover_pct=5, cap=50000000)).zh == "上一年度营业额的5%以内，最高5000万元"
+    assert fine_text(Fine(purchase=(1, 10))).en == "1 to 10 times the purchase amount"
+    (tier,) = penalty_data().provisions["SA-MEASURES art. 18"]
+    refer = {r: Text(zh=f"《{r}》", en=r) for r in tier.refers}
+    text = tier_text(tier, {"criminal": Text(zh="刑责", en="crime")}, Text(zh="违法时", en="On a breach"), refer)
+    assert text.en == (
+        "On a breach: dealt with under CSL, DSL, PIPL, others; crime; the provision itself states no fine amount."
+    )
+    assert "本条本身未规定罚款数额" in text.zh
 
 
 def test_the_most_cited_provisions_have_amounts() -> None:

@@ -228,3 +228,26 @@ def test_pdf_workers_are_replaced_and_still_render(monkeypatch: pytest.MonkeyPat
         # the PDF/A-3 attachment (the checklist's: the PIPIA's filing edition carries none): this client's findings
         (attached,) = PdfReader(tmp_path / "out" / f"client-{i}" / "checklist.pdf").attachments["findings.json"]
         assert json.loads(attached)["assessment"]["id"] == f"client-{i}"
+
+
+def test_edition_is_rendered_and_part_of_the_incremental_key(hegui: Run, tmp_path: Path) -> None:
+    """`--edition working` renders the advisor's working paper (it carries findings.json, the filing edition
+    does not); the same batch again is unchanged, and the other edition is another output, assessed again."""
+    from pypdf import PdfReader
+
+    shutil.copytree(EXAMPLE.parent / "offshore-saas", tmp_path / "in" / "c")
+    out = tmp_path / "out"
+
+    def run(*options: str) -> tuple[str, dict[str, list[bytes]]]:
+        result = hegui("batch", tmp_path / "in", "-o", out, "-f", "pdf", "--fail-on", "none", *options)
+        assert result.exit_code == 0, result.output
+        (row,) = summary(out).values()
+        return str(row["status"]), PdfReader(out / str(row["id"]) / "pipia.pdf").attachments
+
+    status, attachments = run("--edition", "working")
+    assert status == "assessed" and "findings.json" in attachments
+    assert run("--edition", "working")[0] == "unchanged"
+    status, attachments = run()  # the default is the filing edition, as for `hegui assess`
+    assert status == "assessed" and "findings.json" not in attachments
+    assert run("--edition", "filing")[0] == "unchanged"
+    assert run("--edition", "working")[0] == "assessed"

@@ -128,20 +128,28 @@ def test_empty_folder_to_assessment_with_pdf_through_the_terminal_questionnaire(
     q.type("已完成的出境路径", "")
     q.menu("", "数据出境（1 项）", "lab-partner — Global Lab Services Inc.")
     # the questions that apply, each answered with a valid value of its type
-    asked = 0
+    # then the narrative the filing needs (800 persons' sensitive PI to the US: a standard contract), each typed
+    asked = narrated = 0
     while q.child.expect([PROMPT, "问卷结束。"]) == 0:
         hint = str(q.child.match.group(1))
+        if narrated or "备案文件所需的叙述内容" in q.child.before:
+            assert hint == "文字"
+            q.child.sendline(f"备案叙述第{narrated + 1}项")
+            narrated += 1
+            continue
         assert "还剩" in q.child.before
         q.child.sendline(ANSWERS[HINTS[hint]])
         asked += 1
     q.child.expect(pexpect.EOF)
     q.child.close()
     assert q.child.exitstatus == 0
-    assert asked > 10
+    assert asked > 10 and narrated > 10
 
     result = hegui("validate", folder)
     assert result.returncode == 0, result.stderr
     assert "1 项处理活动，1 个数据集，1 项出境" in result.stdout
+    result = hegui("validate", folder, "--for-filing")  # nothing left to write for the filing
+    assert result.returncode == 0, result.stdout + result.stderr
     out = tmp_path / "out"
     result = hegui("assess", folder, "--out", out, "--format", "json,pdf", "--fail-on", "none")
     assert result.returncode == 0, result.stderr
@@ -152,6 +160,8 @@ def test_empty_folder_to_assessment_with_pdf_through_the_terminal_questionnaire(
     # the filing edition names the recipient as typed, never hegui's internal transfer id
     flat = pdf.replace("\n", "")
     assert "华康医院集团" in pdf and "Global Lab Services Inc." in flat and "lab-partner" not in flat
+    annex = "".join(page.extract_text() or "" for page in PdfReader(out / "sc-annex.pdf").pages)
+    assert "备案叙述第" in annex.replace("\n", "")  # the texts typed fill the contract annex
     text = (folder / "assessment.yaml").read_text(encoding="utf-8")
     assert "# 处理活动，每项一条" in text  # the scaffold's help comments are still there
     assert re.search(r"^  - id: outpatient$", text, re.M)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from datetime import date
 from pathlib import Path
@@ -10,9 +11,12 @@ from typing import Any
 
 import pexpect
 import pytest
-from workflow_support import edit
+import yaml
+from workflow_support import EXAMPLES, edit
 
+from engine.assess import assess
 from engine.inputs import load_assessment
+from engine.narrative import missing
 from engine.questions import Question, question_bank
 from engine.workflow.answers import write_answers
 from engine.workflow.questionnaire import coerce, slots
@@ -112,7 +116,10 @@ def test_questionnaire_asks_what_applies_saves_each_answer_and_resumes(example: 
     assert QUESTION_CLASSIFIED not in child.before
     child.expect("→ ")
     child.sendline("")  # skipped: stays unknown
-    child.expect("Questionnaire finished.")
+    child.expect("The narrative the filing documents need")  # the example's standard contract lacks it
+    child.expect("→ ")
+    child.sendline("q")
+    child.expect("Saved; run the same command again to resume.")
     child.expect("PIPL-19-retention@face-login: q.retention_minimum")
     child.expect(pexpect.EOF)
     child.close()
@@ -164,3 +171,55 @@ def test_multi_choice_takes_spaces_commas_full_width_commas_and_ranges(typed: st
     value, error = coerce(q, typed)
     assert error is None
     assert sorted(value) == sorted(o.value for o in q.options[:3])
+
+
+NARRATIVE_HEADING = "The narrative the filing documents need"
+
+
+def test_the_narrative_a_filing_lacks_is_asked_after_the_questions(example: Path) -> None:
+    """The standard contract decided for the example's transfer needs texts nobody gave: each is asked with its
+    help, saved as typed (the rest of the file untouched), Enter leaves one out; a filled one is not asked."""
+    answer_all_but(example, set())
+    before = answers(example)
+    lacks = [m.path for m in missing(load_assessment(example).assessment, assess(load_assessment(example)))]
+    assert lacks[:3] == ["assessment.team", "assessment.third_party_role", "organisation.shareholding"]
+    assert "transfers.0.contract_measures" in lacks
+    child = spawn(example)
+    child.expect(NARRATIVE_HEADING)
+    child.expect(f"sc-annex.pdf\\), which still lack {len(lacks)} texts")
+    child.expect("How the assessment was done")  # its help, in the chosen language
+    child.expect("→ ")
+    child.sendline("Two days of interviews with the IT and legal teams, June 2026.")
+    child.expect("Saved to")
+    child.expect("The third party's basic facts and its part in the assessment")
+    child.expect("→ ")
+    child.sendline("")  # left out: the documents mark it to be completed
+    child.expect("Shareholding structure and investments in and outside China")
+    for _ in lacks[2:]:
+        child.expect("→ ")
+        child.sendline("")
+    child.expect("Questionnaire finished.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    after = answers(example)
+    assert "  team: Two days of interviews with the IT and legal teams, June 2026.\n" in after
+    assert after.splitlines()[0] == before.splitlines()[0] and after.count("#") == before.count("#")  # comments kept
+    data = yaml.safe_load(after)
+    del data["assessment"]["team"]
+    assert data == yaml.safe_load(before)  # nothing else changed
+    left = [m.path for m in missing(load_assessment(example).assessment, assess(load_assessment(example)))]
+    assert left == lacks[1:]
+
+
+def test_no_narrative_is_asked_without_a_filing(tmp_path: Path) -> None:
+    """Processing in China only (no transfer to file): the questionnaire ends after the questions."""
+    folder = tmp_path / "bureau"
+    shutil.copytree(EXAMPLES / "shenzhen-bureau-data-sharing", folder)
+    answer_all_but(folder, set())
+    child = spawn(folder)
+    child.expect("Questionnaire finished.")
+    assert NARRATIVE_HEADING not in child.before
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -225,3 +225,56 @@ def test_an_inventory_in_datasets_csv_stays_the_only_one(hegui: Run, tmp_path: P
     assert "title: Offshore SaaS 2027" in (folder / "assessment.yaml").read_text(encoding="utf-8")
     assert not (folder / "datasets.yaml").exists()
     assert hegui("validate", folder).exit_code == 0
+
+
+def test_narrative_texts_round_trip_with_checks_at_their_cells(hegui: Run, example: Path, tmp_path: Path) -> None:
+    """The narrative the filing documents need (issue 11 §1): rows of the organisation sheet, columns of the
+    activities and transfers sheets; checked at their cells, written back into assessment.yaml, read again."""
+    book = tmp_path / "q.xlsx"
+    assert hegui("questionnaire", example, "--export", book, "--lang", "en").exit_code == 0
+    wb = load_workbook(book)
+    org, acts, transfers = wb[ORG_SHEET], wb[ITEM_SHEETS["activity"]], wb[ITEM_SHEETS["transfer"]]
+    rows = {org.cell(r, 1).value: r for r in range(2, org.max_row + 1)}
+    assert {"assessment.team", "assessment.independent_opinion", "organisation.shareholding"} <= set(rows)
+    assert "Shareholding structure" in org.cell(rows["organisation.shareholding"], 3).value  # the zh/en help
+    crm = entry_row(transfers, "hk-parent-crm")
+    measures, details = column(transfers, "contract_measures"), column(transfers, "recipient_details")
+    assert "What the contract provides" in transfers.cell(1, measures).value
+    org.cell(rows["organisation.shareholding"], ORG_VALUE_COL).value = "Held 100% by a Hong Kong parent.\nNo VIE."
+    org.cell(rows["assessment.independent_opinion"], ORG_VALUE_COL).value = "yes"  # assessor.third_party is named
+    transfers.cell(crm, measures).value = "- no onward transfer without consent"  # text, never a formula
+    transfers.cell(crm, details).value = "x" * 4001
+    acts.cell(entry_row(acts, "face-login"), column(acts, "safeguards")).value = "   "  # blank: left out
+    wb.save(book)
+    before = (example / "assessment.yaml").read_bytes()
+    result = hegui("questionnaire", example, "--import", book)
+    assert result.exit_code == 2
+    at = f"{ITEM_SHEETS['transfer']}!{get_column_letter(details)}{crm}"
+    assert_problem(result.stderr, at, "叙述内容过长（zh：4001 个字符，最多 4000 个）", "at most 4000")
+    assert (example / "assessment.yaml").read_bytes() == before  # nothing applied
+
+    transfers.cell(crm, details).value = "HK Parent Ltd., Hong Kong; group CRM."
+    wb.save(book)
+    result = hegui("questionnaire", example, "--import", book, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "Imported 0 answers and 4 field changes" in result.stdout
+    text = (example / "assessment.yaml").read_text(encoding="utf-8")
+    assert "  shareholding: |-\n    Held 100% by a Hong Kong parent.\n    No VIE.\n" in text  # a literal block
+    assert "  independent_opinion: true\n" in text and "  safeguards:" not in text
+    assert "    contract_measures: '- no onward transfer without consent'\n" in text
+    result = hegui("validate", example, "--for-filing")
+    lacking = result.stdout + result.stderr
+    assert result.exit_code == 1  # valid, and the filing still lacks other texts
+    for path in ("organisation.shareholding", "transfers.0.contract_measures", "transfers.0.recipient_details"):
+        assert f"{path}:" not in lacking
+    assert "organisation.actual_controller:" in lacking
+
+    again = tmp_path / "again.xlsx"  # exported again, the texts are in their cells; untouched, nothing changes
+    assert hegui("questionnaire", example, "--export", again, "--lang", "en").exit_code == 0
+    wb = load_workbook(again)
+    transfers = wb[ITEM_SHEETS["transfer"]]
+    assert (
+        transfers.cell(entry_row(transfers, "hk-parent-crm"), measures).value == "'- no onward transfer without consent"
+    )
+    result = hegui("questionnaire", example, "--import", again, "--lang", "en")
+    assert result.exit_code == 0 and "Imported 0 answers and 0 field changes" in result.stdout
