@@ -2,7 +2,9 @@
 database, and a 50-activity assessment in the registry.
 
 1. Latency: p50/p95 of the main pages (organisation list, assessment with its findings, one finding's
-   explanation), each requested `REQUESTS` times one after another by one signed-in user.
+   explanation, the questionnaire), each requested `REQUESTS` times one after another by one signed-in
+   user, and of saving an answer (the questionnaire's POST, which validates, stores and re-assesses;
+   the answer alternates so that every save changes the draft).
 2. Load: `USERS` concurrent signed-in users for `SECONDS` seconds, each requesting the main pages in
    turn as fast as the server answers: requests served, errors (anything but 200), p95, and the server
    process's peak memory (VmHWM). `HEGUI_BENCH_SERVE_SECONDS` shortens the run.
@@ -78,7 +80,27 @@ async def _pages(client: httpx.AsyncClient, headers: dict[str, str]) -> dict[str
     finding = re.search(r'href="(/o/bench/a/[^"]+/f/[^"]+)"', assessment.text)
     if not finding:
         raise RuntimeError("the assessment page lists no finding")
-    return {"organisation": "/o/bench", "assessment": key.group(1), "finding": finding.group(1)}
+    return {
+        "organisation": "/o/bench",
+        "assessment": key.group(1),
+        "finding": finding.group(1),
+        "questionnaire": f"{key.group(1)}/questions",
+    }
+
+
+async def _saves(client: httpx.AsyncClient, headers: dict[str, str], questions: str) -> list[float]:
+    """Seconds per answer saved (POST and its redirect, as a browser does)."""
+    token = _csrf((await client.get(questions, headers=headers)).text)
+    times = []
+    for i in range(REQUESTS):
+        form = {"csrf": token, "scope": "org", "subject": "org", "internal_pi_policies": ("false", "true")[i % 2]}
+        start = time.perf_counter()
+        saved = await client.post(questions, data=form, headers=headers)
+        if saved.status_code != 303:
+            raise RuntimeError(f"saving an answer answered {saved.status_code}")
+        (await client.get(saved.headers["location"], headers=headers)).raise_for_status()
+        times.append(time.perf_counter() - start)
+    return times
 
 
 async def _latency(base: str) -> dict[str, str]:
@@ -94,6 +116,8 @@ async def _latency(base: str) -> dict[str, str]:
                 times.append(time.perf_counter() - start)
                 response.raise_for_status()
             print(f"{label:28} {_ms(times, 0.5):8.1f} {_ms(times, 0.95):8.1f} {TARGET_P95_MS:9.0f} ms")
+        times = await _saves(client, headers, pages["questionnaire"])
+        print(f"{'save an answer':28} {_ms(times, 0.5):8.1f} {_ms(times, 0.95):8.1f} {TARGET_P95_MS:9.0f} ms")
         return pages
 
 
