@@ -125,9 +125,16 @@ def decision_htmls(report: Report) -> dict[str, str]:
     the PDF and the DOCX of a document are made from the same HTML."""
     decided = set(filed(report.doc).values())
     return {
-        name: document_html(report, mechanism)
-        for mechanism, name in FILING_DOCUMENTS.items()
-        if mechanism in decided
+        name: document_html(report, mechanism) for mechanism, name in FILING_DOCUMENTS.items() if mechanism in decided
+    }
+
+
+def report_htmls(report: Report) -> dict[str, str]:
+    """PDF file name -> HTML of every document `--format pdf` writes; `--format docx` converts the same HTML."""
+    return {
+        "pipia.pdf": render_html("report/pipia.html", report),
+        "checklist.pdf": render_html("report/checklist.html", report),
+        **decision_htmls(report),
     }
 
 

@@ -6,7 +6,8 @@ written element by element: h1-h4 as Word's Heading 1-4 (the navigation pane), t
 TOC field (its cached entries are the HTML's list; Word refreshes page numbers on opening or F9), tables
 with their header rows repeated (w:tblHeader) and column widths from the templates' percentages, badges as
 shaded runs. The SVG figures cannot go into Word: each figure carries an equivalent table (class
-`docx-only`, hidden in the PDF) that is written instead. Styles set Latin and East Asian fonts (w:eastAsia),
+`docx-only`, hidden in the PDF) that is written instead; what only explains the SVG (class `pdf-only`) is
+left out. Styles set Latin and East Asian fonts (w:eastAsia),
 the page is A4 with the PDF's margins and the footer counts pages with PAGE / NUMPAGES fields.
 
 Text is only ever written as text (python-docx escapes it); characters XML 1.0 forbids are shown as their
@@ -32,7 +33,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Emu, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
@@ -51,24 +52,74 @@ HEADER_FILL = "E8EEF6"
 KEY_FILL = "F1F5F9"
 # badge classes (report.css) -> (fill, text colour)
 TAGS = {
-    "tag-sensitive": ("B91C1C", "FFFFFF"), "status-gap": ("B91C1C", "FFFFFF"), "status-unknown": ("D97706", "FFFFFF"),
-    "status-waived": ("6B7280", "FFFFFF"), "status-met": ("15803D", "FFFFFF"), "status-task": ("1F3A5F", "FFFFFF"),
-    "band-critical": ("991B1B", "FFFFFF"), "band-high": ("EA580C", "FFFFFF"), "band-medium": ("FACC15", "111827"),
-    "band-low": ("BBF7D0", "111827"), "late": ("991B1B", "FFFFFF"), "todo": ("FEF3C7", "92400E"),
-    "sev-critical": (None, "7F1D1D"), "sev-high": (None, "B91C1C"), "sev-medium": (None, "B45309"),
+    "tag-sensitive": ("B91C1C", "FFFFFF"),
+    "status-gap": ("B91C1C", "FFFFFF"),
+    "status-unknown": ("D97706", "FFFFFF"),
+    "status-waived": ("6B7280", "FFFFFF"),
+    "status-met": ("15803D", "FFFFFF"),
+    "status-task": ("1F3A5F", "FFFFFF"),
+    "band-critical": ("991B1B", "FFFFFF"),
+    "band-high": ("EA580C", "FFFFFF"),
+    "band-medium": ("FACC15", "111827"),
+    "band-low": ("BBF7D0", "111827"),
+    "late": ("991B1B", "FFFFFF"),
+    "todo": ("FEF3C7", "92400E"),
+    "sev-critical": (None, "7F1D1D"),
+    "sev-high": (None, "B91C1C"),
+    "sev-medium": (None, "B45309"),
     "sev-low": (None, "4B5563"),
 }
 ROW_FILLS = {"sensitive": "FDEEEE"}
-BLOCKS = {"p", "div", "section", "nav", "figure", "figcaption", "table", "ul", "ol", "li", "dl", "dt", "dd",
-          "h1", "h2", "h3", "h4", "svg"}
+BLOCKS = {
+    "p",
+    "div",
+    "section",
+    "nav",
+    "figure",
+    "figcaption",
+    "table",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "svg",
+}
 SKIPPED = {"svg", "head", "style", "script"}
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # CT_Settings elements that come after w:updateFields (the schema's order; Word is strict about it)
-AFTER_UPDATE_FIELDS = {qn(f"w:{n}") for n in (
-    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "attachedSchema", "themeFontLang",
-    "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade", "captions",
-    "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
-    "decimalSymbol", "listSeparator")} | {"{http://schemas.openxmlformats.org/officeDocument/2006/math}mathPr"}
+AFTER_UPDATE_FIELDS = {
+    qn(f"w:{n}")
+    for n in (
+        "hdrShapeDefaults",
+        "footnotePr",
+        "endnotePr",
+        "compat",
+        "docVars",
+        "rsids",
+        "attachedSchema",
+        "themeFontLang",
+        "clrSchemeMapping",
+        "doNotIncludeSubdocsInStats",
+        "doNotAutoCompressPictures",
+        "forceUpgrade",
+        "captions",
+        "readModeInkLockDown",
+        "smartTagType",
+        "schemaLibrary",
+        "shapeDefaults",
+        "doNotEmbedSmartTags",
+        "decimalSymbol",
+        "listSeparator",
+    )
+} | {"{http://schemas.openxmlformats.org/officeDocument/2006/math}mathPr"}
+SPACE = " \t\n\r\f"  # HTML's white space (Python's also counts U+001C-U+001F, which must stay visible)
+HTML_SPACE = re.compile(f"[{SPACE}]+")
 WIDTH = re.compile(r"width:\s*([\d.]+)%")
 
 
@@ -109,7 +160,7 @@ class Para:
             self.runs.append((BREAK, fmt))
             return
         if not fmt.pre:
-            text = re.sub(r"\s+", " ", text)
+            text = HTML_SPACE.sub(" ", text)
             if text.startswith(" ") and (not self.runs or self.runs[-1][0] is BREAK or self.runs[-1][0].endswith(" ")):
                 text = text[1:]
         if text:
@@ -117,12 +168,12 @@ class Para:
 
     def trimmed(self) -> list[tuple[Any, Fmt]]:
         runs = list(self.runs or [])
-        while runs and (runs[-1][0] is BREAK or not runs[-1][0].strip()):
+        while runs and (runs[-1][0] is BREAK or not runs[-1][0].strip(SPACE)):
             runs.pop()
         while runs and runs[0][0] is BREAK:
             runs.pop(0)
         if runs and not runs[-1][1].pre:
-            runs[-1] = (runs[-1][0].rstrip(), runs[-1][1])
+            runs[-1] = (runs[-1][0].rstrip(SPACE), runs[-1][1])
         return runs
 
 
@@ -150,7 +201,8 @@ class Sink:
 
 
 def _tag(el: Element) -> str:
-    return el.tag if isinstance(el.tag, str) else ""
+    """The local name (tinyhtml5 puts <svg> in the SVG namespace); "" for comments."""
+    return el.tag.rpartition("}")[2] if isinstance(el.tag, str) else ""
 
 
 def _classes(el: Element) -> set[str]:
@@ -185,7 +237,7 @@ class Writer:
         self.inline_text(el.text, para, fmt)
         for child in el:
             tag = _tag(child)
-            if tag in SKIPPED:
+            if tag in SKIPPED or "pdf-only" in _classes(child):  # e.g. the colour key of an SVG figure
                 pass
             elif tag in BLOCKS:
                 self.end(para, sink)
@@ -242,9 +294,14 @@ class Writer:
                 self.break_next = True
             style = _heading(tag) or _paragraph_style(tag, cls)
             pre = "pre-line" in (el.get("style") or "")
-            self.contained(el, sink, replace(fmt, grey=fmt.grey or "muted" in cls, pre=fmt.pre or pre,
-                                             small=fmt.small or tag == "figcaption"),
-                           Para(style=style, align=WD_ALIGN_PARAGRAPH.CENTER if tag == "figcaption" else None))
+            self.contained(
+                el,
+                sink,
+                replace(
+                    fmt, grey=fmt.grey or "muted" in cls, pre=fmt.pre or pre, small=fmt.small or tag == "figcaption"
+                ),
+                Para(style=style, align=WD_ALIGN_PARAGRAPH.CENTER if tag == "figcaption" else None),
+            )
             if tag == "section" and "cover" in cls:
                 self.break_next = True
 
@@ -265,7 +322,7 @@ class Writer:
             return
         if "alt" in cls and "tag" not in cls:  # the English beneath the Chinese (display: block)
             para.add(BREAK, fmt)
-            fmt = replace(fmt, grey=True, small=True)
+            fmt = replace(fmt, grey=True)
         elif "alt" in cls:
             para.add(" / ", fmt)
         if tag in ("b", "strong"):
@@ -294,6 +351,8 @@ class Writer:
         widths = _widths(el, rows, cols, "kv" in _classes(el))
         width = self.text_width
         _fixed(table, width)
+        for column, share in zip(table.columns, widths, strict=True):  # the grid: LibreOffice lays out by it
+            column.width = Emu(int(width * share / 100))
         if "docx-only" in _classes(el) and self.caption:
             title = OxmlElement("w:tblCaption")
             title.set(qn("w:val"), inert(self.caption))
@@ -314,10 +373,10 @@ class Writer:
                 tc = tcs[c]
                 if span > 1:  # a colspan: one cell over the grid columns, the others removed
                     tc.grid_span = span
-                    for extra in tcs[c + 1:c + span]:
+                    for extra in tcs[c + 1 : c + span]:
                         row._tr.remove(extra)
                 cell = _Cell(tc, table)
-                cell.width = int(width * sum(widths[c:c + span]) / 100)
+                cell.width = Emu(int(width * sum(widths[c : c + span]) / 100))
                 header = _tag(cell_el) == "th"
                 cls = _classes(cell_el)
                 fill = HEADER_FILL if head else KEY_FILL if header else None
@@ -326,8 +385,12 @@ class Writer:
                 fill = tag[0] if tag and tag[0] else fill
                 if fill:
                     _shade(cell, fill)
-                self.contained(cell_el, Sink(cell), replace(fmt, bold=header, colour=tag[1] if tag else None), Para(
-                    style="Table Text", align=WD_ALIGN_PARAGRAPH.RIGHT if "num" in cls else None))
+                self.contained(
+                    cell_el,
+                    Sink(cell),
+                    replace(fmt, bold=header, colour=tag[1] if tag else None),
+                    Para(style="Table Text", align=WD_ALIGN_PARAGRAPH.RIGHT if "num" in cls else None),
+                )
                 c += span
 
     # table of contents
@@ -378,9 +441,10 @@ def _rows(table: Element) -> Iterator[tuple[bool, Element, list[Element]]]:
     """(in thead, tr, cells) of a table in document order."""
     for part in table:
         tag = _tag(part)
-        trs = [part] if tag == "tr" else [x for x in part if _tag(x) == "tr"] if tag in ("thead", "tbody", "tfoot") else []
-        for tr in trs:
-            yield tag == "thead", tr, [c for c in tr if _tag(c) in ("th", "td")]
+        grouped = tag in ("thead", "tbody", "tfoot")
+        rows = [part] if tag == "tr" else [x for x in part if _tag(x) == "tr"] if grouped else []
+        for row in rows:
+            yield tag == "thead", row, [c for c in row if _tag(c) in ("th", "td")]
 
 
 def _widths(el: Element, rows: list[tuple[bool, Element, list[Element]]], cols: int, kv: bool) -> list[float]:
@@ -594,8 +658,9 @@ def _footer(doc: Document, main: Main, title: str, cover: bool) -> None:
     run.font.color.rgb = RGBColor.from_string(GREY)
 
 
-def html_to_docx(html: str, main: Main, *, title: str, author: str, created: datetime,
-                 landscape: bool = False) -> bytes:
+def html_to_docx(
+    html: str, main: Main, *, title: str, author: str, created: datetime, landscape: bool = False
+) -> bytes:
     """The DOCX of one rendered report (`main`: the report's main language, for fonts and the footer)."""
     root = tinyhtml5.parse(html, namespace_html_elements=False)
     body = root.find("body")
@@ -619,8 +684,14 @@ def html_to_docx(html: str, main: Main, *, title: str, author: str, created: dat
 def report_docx(report: Report, html: str, landscape: bool = False) -> bytes:
     """One rendered report template as DOCX: dated like its PDF (the as-of date when reproducible)."""
     w = report.words
-    return html_to_docx(html, "en" if w.main == "en" else "zh", title=w.plain(report.title),
-                        author=report.doc.assessment.assessor, created=report.created, landscape=landscape)
+    return html_to_docx(
+        html,
+        "en" if w.main == "en" else "zh",
+        title=w.plain(report.title),
+        author=report.doc.assessment.assessor,
+        created=report.created,
+        landscape=landscape,
+    )
 
 
 def _settings(doc: Document) -> None:

@@ -50,16 +50,15 @@ def _pdf(job: RenderJob) -> dict[str, bytes]:
 
 
 def _docx(job: RenderJob) -> dict[str, bytes]:
+    from engine.render.documents import report_htmls
     from engine.render.docx import report_docx
-    from engine.render.documents import decision_htmls
-    from engine.render.pdf import render_html
     from engine.render.view import build
 
     report = build(job.doc, job.loaded, job.lang, job.reproducible, job.edition)
-    htmls = {"pipia.pdf": render_html("report/pipia.html", report),
-             "checklist.pdf": render_html("report/checklist.html", report), **decision_htmls(report)}
-    return {name.removesuffix(".pdf") + ".docx": report_docx(report, html, landscape=name == "checklist.pdf")
-            for name, html in htmls.items()}
+    return {
+        name.removesuffix(".pdf") + ".docx": report_docx(report, html, landscape=name == "checklist.pdf")
+        for name, html in report_htmls(report).items()
+    }
 
 
 def _csv(job: RenderJob) -> dict[str, bytes]:

@@ -24,10 +24,9 @@ from pypdf import PdfReader
 
 from engine.assess import assess
 from engine.inputs import load_assessment
-from engine.render.documents import decision_htmls
+from engine.render.documents import report_htmls
 from engine.render.docx import html_to_docx, inert
 from engine.render.formats import RenderJob, ReportLang, render
-from engine.render.pdf import render_html
 from engine.render.view import build
 from engine.render.words import messages
 from tests.conftest import EXAMPLES
@@ -44,10 +43,7 @@ class Case:
 
     def html(self, pdf: str) -> str:
         """The HTML a PDF was made from (its figures are SVG in the PDF: not readable back as figures)."""
-        report = build(self.r.doc, self.r.loaded, self.lang, False)
-        htmls = {"pipia.pdf": render_html("report/pipia.html", report),
-                 "checklist.pdf": render_html("report/checklist.html", report), **decision_htmls(report)}
-        return htmls[pdf]
+        return report_htmls(build(self.r.doc, self.r.loaded, self.lang, False))[pdf]
 
 
 @pytest.fixture(scope="module", params=[(n, lang) for n in NAMES for lang in LANGS], ids=lambda p: f"{p[0]}-{p[1]}")
@@ -88,8 +84,11 @@ def pdf_headings(data: bytes) -> list[tuple[str, int]]:
 
 
 def docx_headings(doc: DocxDocument) -> list[tuple[str, int]]:
-    return [(_norm(p.text), int(p.style.name[-1])) for p in doc.paragraphs
-            if p.style is not None and re.fullmatch(r"Heading [1-4]", p.style.name)]
+    return [
+        (_norm(p.text), int(p.style.name[-1]))
+        for p in doc.paragraphs
+        if p.style is not None and re.fullmatch(r"Heading [1-4]", p.style.name)
+    ]
 
 
 def outline(headings: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -201,7 +200,8 @@ def test_word_structure(case: Case) -> None:
 def _docx_text(data: bytes) -> str:
     """Every text a reader could see: body, tables, headers, footers, properties."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        parts = [z.read(n).decode() for n in z.namelist() if re.fullmatch(r"(word/(document|header\d*|footer\d*)|docProps/\w+)\.xml", n)]
+        shown = re.compile(r"(word/(document|header\d*|footer\d*)|docProps/\w+)\.xml")
+        parts = [z.read(n).decode() for n in z.namelist() if shown.fullmatch(n)]
     return "".join(re.findall(r">([^<]*)<", "".join(parts)))
 
 
@@ -236,7 +236,8 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
     data = r.files["pipia.docx"]
     doc = Document(io.BytesIO(data))
     text = "\n".join(p.text for p in doc.paragraphs) + "".join(
-        c.text for t in doc.tables for row in t.rows for c in row.cells)
+        c.text for t in doc.tables for row in t.rows for c in row.cells
+    )
     assert "<script>alert(1)</script>[U+202E]恶意公司&amp;" + "X" * 300 in text
     assert "<b>加粗</b>" + "长" * 500 in text
     assert "测试员 <b>Tester</b>" in text
@@ -249,8 +250,24 @@ def test_characters_xml_forbids_are_shown_not_written() -> None:
     from datetime import UTC, datetime
 
     assert inert("a\x01b\x0bc\ud800") == "a[U+0001]b[U+000B]c[U+D800]"
-    data = html_to_docx("<html><body><h1>标题\x02</h1><p>a\x1fb</p></body></html>", "zh", title="t\x03",
-                        author="x", created=datetime(2026, 1, 1, tzinfo=UTC))
+    data = html_to_docx(
+        "<html><body><h1>标题\x02</h1><p>a\x1fb</p></body></html>",
+        "zh",
+        title="t\x03",
+        author="x",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+    )
     doc = Document(io.BytesIO(data))
     assert [p.text for p in doc.paragraphs] == ["标题[U+0002]", "a[U+001F]b"]
     assert doc.core_properties.title == "t[U+0003]"
+
+
+def test_reproducible_docx_is_byte_identical(small_folder: Path) -> None:
+    loaded = load_assessment(small_folder)
+    doc = assess(loaded)
+    first, second = (render(RenderJob(doc, loaded, "zh", True), ["docx"]) for _ in range(2))
+    assert first == second and set(first) == {"pipia.docx", "checklist.docx"}
+    with zipfile.ZipFile(io.BytesIO(first["pipia.docx"])) as z:
+        assert {i.date_time[:3] for i in z.infolist()} == {(2026, 6, 30)}
+        core = z.read("docProps/core.xml").decode()
+    assert "2026-06-30T00:00:00Z" in core and "python-docx" not in core
