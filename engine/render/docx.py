@@ -140,6 +140,7 @@ class Fmt:
     colour: str | None = None
     pre: bool = False  # white-space: pre-line (narrative texts keep their line breaks)
     depth: int = 0  # list nesting
+    badge: bool = False  # inside a badge (span.tag)
 
 
 BREAK = object()  # a line break inside a paragraph
@@ -320,11 +321,11 @@ class Writer:
         if tag == "br":
             para.add(BREAK, fmt)
             return
-        if "alt" in cls and "tag" not in cls:  # the English beneath the Chinese (display: block)
+        if "alt" in cls and fmt.badge:  # in a badge the English follows on the line (report.css `.tag .alt`)
+            para.add(" / ", fmt)
+        elif "alt" in cls:  # the English beneath the Chinese (display: block)
             para.add(BREAK, fmt)
             fmt = replace(fmt, grey=True)
-        elif "alt" in cls:
-            para.add(" / ", fmt)
         if tag in ("b", "strong"):
             fmt = replace(fmt, bold=True)
         if "code" in cls:
@@ -334,7 +335,7 @@ class Writer:
         for c in cls:
             if c in TAGS:
                 fill, colour = TAGS[c]
-                fmt = replace(fmt, fill=fill, colour=colour, small=True)
+                fmt = replace(fmt, fill=fill, colour=colour, small=True, badge=True)
         self.flow(el, sink, para, fmt)
 
     # tables

@@ -271,3 +271,15 @@ def test_reproducible_docx_is_byte_identical(small_folder: Path) -> None:
         assert {i.date_time[:3] for i in z.infolist()} == {(2026, 6, 30)}
         core = z.read("docProps/core.xml").decode()
     assert "2026-06-30T00:00:00Z" in core and "python-docx" not in core
+
+
+def test_bilingual_text_beneath_and_badges_on_one_line() -> None:
+    """The English of a label goes beneath the Chinese; inside a badge it follows on the line, as in the PDF."""
+    from datetime import UTC, datetime
+
+    badge = '<span class="tag band-low">低风险<span class="alt">low</span></span>'
+    html = f'<body><p>低<span class="alt">low</span> {badge}</p></body>'
+    doc = Document(
+        io.BytesIO(html_to_docx(html, "zh", title="t", author="a", created=datetime(2026, 1, 1, tzinfo=UTC)))
+    )
+    assert [p.text for p in doc.paragraphs] == ["低\nlow 低风险 / low"]
