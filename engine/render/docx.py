@@ -529,7 +529,7 @@ def _styles(doc: Document, main: Main) -> None:
     if lang is None:
         lang = OxmlElement("w:lang")
         normal.element.get_or_add_rPr().append(lang)
-    lang.set(qn("w:val"), "zh-CN" if zh else "en-US")
+    lang.set(qn("w:val"), "en-US")  # the language of Latin-script runs: zh-CN there breaks English words anywhere
     lang.set(qn("w:eastAsia"), "zh-CN")
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     if defaults is not None and (rpr := defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))) is not None:
