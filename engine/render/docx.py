@@ -152,7 +152,6 @@ class Para:
 
     style: str | None = None
     align: Any = None
-    grey: bool = False
     runs: list[tuple[Any, Fmt]] | None = None
 
     def add(self, text: Any, fmt: Fmt) -> None:
@@ -266,7 +265,7 @@ class Writer:
                 if i:
                     p.add_run().add_break()
                 if line:
-                    _run(p, inert(line), replace(fmt, grey=fmt.grey or para.grey))
+                    _run(p, inert(line), fmt)
         para.runs = None
 
     def block(self, el: Element, sink: Sink, fmt: Fmt) -> None:
