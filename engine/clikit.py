@@ -70,7 +70,10 @@ class ReportLang(StrEnum):
 
 # options shared by `assess` and `batch`
 FormatsOption = Annotated[
-    str, typer.Option("--format", "-f", help="输出格式，逗号分隔（json,pdf,csv,xlsx）/ Comma-separated output formats.")
+    str,
+    typer.Option(
+        "--format", "-f", help="输出格式，逗号分隔（json,pdf,csv,xlsx,docx）/ Comma-separated output formats."
+    ),
 ]
 FailOnOption = Annotated[
     FailOn,

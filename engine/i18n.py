@@ -260,6 +260,8 @@ MESSAGES: dict[str, Text] = {
         en="{n} Dask workers died one after another while assessing this folder (the last was {worker}), "
         "e.g. a crash in the rules engine or out of memory",
     ),
+    # docx: the editable Word reports (engine/render/docx.py)
+    "docx.footer": Text(zh="第 {page} 页 / 共 {pages} 页", en="Page {page} of {pages}"),
     # diff
     "d.new_gaps": Text(zh="新增差距", en="New gaps"),
     "d.closed_gaps": Text(zh="已关闭的差距", en="Closed gaps"),

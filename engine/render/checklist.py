@@ -113,7 +113,7 @@ def to_xlsx(report: Report, reproducible: bool) -> bytes:
     wb.properties.created = wb.properties.modified = report.created.replace(tzinfo=None)
     buf = io.BytesIO()
     wb.save(buf)
-    return _fixed_zip_dates(buf.getvalue(), report.created) if reproducible else buf.getvalue()
+    return fixed_zip_dates(buf.getvalue(), report.created) if reproducible else buf.getvalue()
 
 
 def _validations(ws: Worksheet, words: Words, last_row: int) -> None:
@@ -142,8 +142,9 @@ def _print_setup(ws: Worksheet) -> None:
     ws.print_title_rows = "1:1"
 
 
-def _fixed_zip_dates(data: bytes, when: datetime) -> bytes:
-    """openpyxl stamps the zip entries and dcterms:modified with the current time; fix both."""
+def fixed_zip_dates(data: bytes, when: datetime) -> bytes:
+    """openpyxl and python-docx stamp the zip entries (openpyxl also dcterms:modified) with the current time; fix
+    both (engine/render/docx.py writes every DOCX through it)."""
     out = io.BytesIO()
     stamp = (when.year, when.month, when.day, 0, 0, 0)
     modified = f"<dcterms:modified xsi:type=\"dcterms:W3CDTF\">{when:%Y-%m-%dT%H:%M:%SZ}</dcterms:modified>"

@@ -80,6 +80,8 @@ class Node:
     title: list[str]
     sub: list[str]
     kind: str = "internal"  # internal | domestic | overseas
+    label: str = ""  # the title and notes unwrapped: the DOCX shows the flows as a table (macros.html flow_svg)
+    notes: tuple[str, ...] = ()
     x: int = 0
     y: int = 0
 
@@ -98,6 +100,8 @@ class Node:
 class Edge:
     path: str
     overseas: bool
+    source: Node
+    target: Node
 
 
 @dataclass
@@ -129,7 +133,7 @@ class FlowBuilder:
     def node(self, key: str, column: int, title: str, sub: list[str], kind: str = "internal") -> str:
         if key not in self._nodes:
             lines = [line for s in sub for line in wrap(s, SUB_SIZE)]
-            self._nodes[key] = Node(key, column, wrap(title, TITLE_SIZE), lines, kind)
+            self._nodes[key] = Node(key, column, wrap(title, TITLE_SIZE), lines, kind, title, tuple(sub))
         return key
 
     def link(self, source: str, target: str, overseas: bool = False) -> None:
@@ -161,5 +165,5 @@ class FlowBuilder:
                 g1 = (x1 + COLUMNS_X[a.column + 1]) // 2 - lanes
                 g2 = (COLUMNS_X[b.column - 1] + BOX_W + x2) // 2 + lanes
                 path = f"M{x1},{y1} H{g1} V{lane} H{g2} V{y2} H{x2 - 6}"
-            edges.append(Edge(path, overseas))
+            edges.append(Edge(path, overseas, a, b))
         return Diagram(list(self._nodes.values()), edges, bottom + lanes * LANE + GAP)

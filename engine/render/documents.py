@@ -8,7 +8,8 @@
 
 Both render from the same report view as the PIPIA plus the transfers they are about; a narrative text
 not given shows "to be completed" and the cover counts them (the same list `validate --for-filing` prints).
-They go to the regulator, so findings.json is not attached to them.
+They go to the regulator, so findings.json is not attached to them. `--format docx` writes the same documents
+as editable Word files from the same HTML (engine/render/docx.py).
 """
 
 from __future__ import annotations
@@ -119,11 +120,24 @@ def document_html(report: Report, mechanism: str) -> str:
     return render_html(TEMPLATES[mechanism], report, n=filing(report, mechanism))
 
 
-def decision_documents(report: Report) -> dict[str, bytes]:
-    """File name -> PDF of each document the transfers' decisions call for (none for domestic processing)."""
+def decision_htmls(report: Report) -> dict[str, str]:
+    """PDF file name -> HTML of each document the transfers' decisions call for (none for domestic processing);
+    the PDF and the DOCX of a document are made from the same HTML."""
     decided = set(filed(report.doc).values())
     return {
-        name: html_to_pdf(document_html(report, mechanism), {}, report.created)
-        for mechanism, name in FILING_DOCUMENTS.items()
-        if mechanism in decided
+        name: document_html(report, mechanism) for mechanism, name in FILING_DOCUMENTS.items() if mechanism in decided
     }
+
+
+def report_htmls(report: Report) -> dict[str, str]:
+    """PDF file name -> HTML of every document `--format pdf` writes; `--format docx` converts the same HTML."""
+    return {
+        "pipia.pdf": render_html("report/pipia.html", report),
+        "checklist.pdf": render_html("report/checklist.html", report),
+        **decision_htmls(report),
+    }
+
+
+def decision_documents(report: Report) -> dict[str, bytes]:
+    """File name -> PDF of each document the transfers' decisions call for."""
+    return {name: html_to_pdf(html, {}, report.created) for name, html in decision_htmls(report).items()}

@@ -3,7 +3,8 @@
 A renderer returns file name -> bytes; the CLI renders every requested format in memory first and
 only then writes the files (atomically), so a failing renderer leaves no partial output set.
 `pdf` writes the PIPIA report, the remediation checklist and the documents the transfers' decisions call
-for (engine/render/documents.py); `csv` and `xlsx` the checklist.
+for (engine/render/documents.py); `docx` the same documents as editable Word files, from the same HTML
+(engine/render/docx.py); `csv` and `xlsx` the checklist.
 Report modules are imported on use: WeasyPrint is slow to import and JSON-only runs do not need it.
 """
 
@@ -48,6 +49,18 @@ def _pdf(job: RenderJob) -> dict[str, bytes]:
             **decision_documents(report)}  # what the transfers' decisions call for (engine/render/documents.py)
 
 
+def _docx(job: RenderJob) -> dict[str, bytes]:
+    from engine.render.documents import report_htmls
+    from engine.render.docx import report_docx
+    from engine.render.view import build
+
+    report = build(job.doc, job.loaded, job.lang, job.reproducible, job.edition)
+    return {
+        name.removesuffix(".pdf") + ".docx": report_docx(report, html, landscape=name == "checklist.pdf")
+        for name, html in report_htmls(report).items()
+    }
+
+
 def _csv(job: RenderJob) -> dict[str, bytes]:
     from engine.render.checklist import to_csv
     from engine.render.view import build
@@ -62,7 +75,7 @@ def _xlsx(job: RenderJob) -> dict[str, bytes]:
     return {"checklist.xlsx": to_xlsx(build(job.doc, job.loaded, job.lang, job.reproducible), job.reproducible)}
 
 
-RENDERERS: dict[str, Renderer] = {"json": _json, "pdf": _pdf, "csv": _csv, "xlsx": _xlsx}
+RENDERERS: dict[str, Renderer] = {"json": _json, "pdf": _pdf, "csv": _csv, "xlsx": _xlsx, "docx": _docx}
 
 
 def render(job: RenderJob, formats: list[str]) -> dict[str, bytes]:
