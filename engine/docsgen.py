@@ -100,7 +100,7 @@ def generate(books: Rulebooks, coverage: list[InstrumentCoverage], out: Path) ->
         body = [f"# {code}: {inst['title_zh']} / {inst['title_en']}", ""]
         body += [obligation_page(ob, books) for ob in sorted(obs, key=lambda o: o.id)]
         pages[f"{code}.md"] = "\n".join(body)
-    evidenced = books.evidenced_by()
+    evidenced = books.evidenced_by
     pages["questions.md"] = _table(
         "Questions",
         ("id", "scope", "question", "evidences"),

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +76,10 @@ class Rulebooks:
             strata[level[fid] - 1].append(fid)
         return strata
 
+    @cached_property
     def evidenced_by(self) -> dict[str, list[str]]:
-        """Question id -> obligations whose conditions use its answer (computed, never written)."""
+        """Question id -> obligations whose conditions use its answer (computed, never written; once per
+        process: the web questionnaire asks it for every question it shows)."""
         out: dict[str, list[str]] = {q: [] for q in self.questions}
         for oid in sorted(self.obligations):
             used = facts_used(self.cond(oid, "applies")) | facts_used(self.cond(oid, "met"))

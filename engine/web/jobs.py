@@ -16,12 +16,11 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from engine import usecases
-from engine.render.formats import RENDERERS
 from engine.web import registry
 from engine.web.db import Assessment, Organisation, ReportJob, Version, VersionFile, now, org_audit, session_scope
 from engine.web.versions import FINDINGS, files, frozen_findings
 
-REPORT_FORMATS = tuple(f for f in ("pdf", "docx") if f in RENDERERS)  # docx once the renderer exists
+REPORT_FORMATS = ("pdf", "docx")  # every document of the decision, as PDF and as editable DOCX
 INTERRUPTED = "interrupted by a server restart"
 log = logging.getLogger(__name__)
 

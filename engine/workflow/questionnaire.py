@@ -195,7 +195,7 @@ def reasons(qid: str, lang: str, facts: Mapping[str, Any] | None = None) -> Iter
     from engine.rulebook import rulebooks
 
     books = rulebooks()
-    for oid in books.evidenced_by().get(qid, []):
+    for oid in books.evidenced_by.get(qid, []):
         if facts is not None and evaluate(books.cond(oid, "applies"), facts) is False:
             continue
         ob = books.obligations[oid]
