@@ -27,6 +27,7 @@ from pathlib import Path
 import httpx
 
 from benchmarks._cluster import free_port
+from benchmarks._serve import session_cookie, wait_until_serving
 from benchmarks.report import synthetic
 from engine.web.app import SESSION_COOKIE
 
@@ -39,15 +40,6 @@ SECONDS = float(os.environ.get("HEGUI_BENCH_SERVE_SECONDS", "60"))
 TARGET_P95_MS = 150.0
 
 
-def _cookie(response: httpx.Response, current: str) -> str:
-    """The session cookie by hand: it is Secure, and a client sends those only over https."""
-    for header in response.headers.get_list("set-cookie"):
-        name, _, rest = header.partition("=")
-        if name == SESSION_COOKIE:
-            return rest.split(";", 1)[0]
-    return current
-
-
 def _csrf(html: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', html)
     if not found:
@@ -57,12 +49,12 @@ def _csrf(html: str) -> str:
 
 async def _sign_in(client: httpx.AsyncClient) -> dict[str, str]:
     page = await client.get("/login")
-    cookie = _cookie(page, "")
+    cookie = session_cookie(page, "")
     form = {"username": "bench", "password": PASSWORD, "csrf": _csrf(page.text)}
     done = await client.post("/login", data=form, headers={"cookie": f"{SESSION_COOKIE}={cookie}"})
     if done.status_code != 303:
         raise RuntimeError(f"login answered {done.status_code}")
-    return {"cookie": f"{SESSION_COOKIE}={_cookie(done, cookie)}"}
+    return {"cookie": f"{SESSION_COOKIE}={session_cookie(done, cookie)}"}
 
 
 def _ms(values: list[float], q: float) -> float:
@@ -167,15 +159,7 @@ def run() -> None:
         server = subprocess.Popen([HEGUI, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(f"{base}/login", timeout=5)
-                    break
-                except httpx.TransportError:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError("hegui serve did not start") from None
-                    time.sleep(0.2)
+            wait_until_serving(server, f"{base}/login")
             print(f"{ACTIVITIES} activities; server pid {server.pid}")
             pages = asyncio.run(_latency(base))
             served, errors, times = asyncio.run(_load(base, pages))

@@ -392,11 +392,13 @@ def routes(kit: Kit) -> list[Route]:
         assessed, problems = kit.assessed_or_problems(stored, session)
         groups, answered, total = question_groups(assessed.loaded, who.lang) if assessed else ([], 0, 0)
         changed = request.session.pop("changed", None) if request.method == "GET" else None
-        if request.method == "GET" or assessed is None:
+
+        def show(code: int, problems: list[Any], changed: list[Any]) -> Response:
             return kit.page(
                 request,
                 "edit-questions.html",
                 who,
+                code,
                 org=org,
                 role=role,
                 a=stored,
@@ -404,9 +406,12 @@ def routes(kit: Kit) -> list[Route]:
                 answered=answered,
                 total=total,
                 problems=problems,
-                changed=changed or [],
+                changed=changed,
                 parts=parts_of(session, stored) if assessed else [],
             )
+
+        if request.method == "GET" or assessed is None:
+            return show(200, problems, changed or [])
         form = await kit.form_checked(request, max_fields=200)
         scope, subject = str(form.get("scope", "")), str(form.get("subject", ""))
         group = next((g for g in groups if g["scope"] == scope and g["subject"] == subject), None)
@@ -433,21 +438,7 @@ def routes(kit: Kit) -> list[Route]:
                     note_changes(request, assessed, folder)
         if not any(v.error for v in group["fields"]) and not save_problems:
             return RedirectResponse(f"/o/{org.slug}/a/{stored.key}/questions#{group['anchor']}", 303)
-        return kit.page(
-            request,
-            "edit-questions.html",
-            who,
-            400,
-            org=org,
-            role=role,
-            a=stored,
-            groups=groups,
-            answered=answered,
-            total=total,
-            problems=save_problems,
-            changed=[],
-            parts=parts_of(session, stored),
-        )
+        return show(400, save_problems, [])
 
     # ------------------------------------------------------------------ organisation, activities, datasets, transfers
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,26 +11,13 @@ from pathlib import Path
 
 import httpx
 
+from benchmarks._cluster import free_port
+from benchmarks._serve import session_cookie
 from engine.web.app import SESSION_COOKIE
 from tests.conftest import EXAMPLES
 from tests.web.conftest import PASSWORD, csrf_of
 
 HEGUI = str(Path(sys.executable).parent / "hegui")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def session_cookie(response: httpx.Response, current: str) -> str:
-    """The Secure session cookie by hand: a client only sends it over https, the test server is http."""
-    for header in response.headers.get_list("set-cookie"):
-        name, _, rest = header.partition("=")
-        if name == SESSION_COOKIE:
-            return rest.split(";", 1)[0]
-    return current
 
 
 def test_a_login_round_trip_against_the_real_server(tmp_path: Path) -> None:

@@ -14,16 +14,16 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 
+from benchmarks._cluster import free_port
+from benchmarks._serve import wait_until_serving
 from tests.web.conftest import PASSWORD
-from tests.web.test_server import HEGUI, free_port
+from tests.web.test_server import HEGUI
 
 CHROMIUM = "/usr/bin/chromium"
 USER = "ann"
@@ -51,14 +51,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     )
     base = f"http://localhost:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/login", timeout=5)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None and time.monotonic() < deadline, "hegui serve did not start"
-                time.sleep(0.2)
+        wait_until_serving(process, f"http://127.0.0.1:{port}/login")
         yield Server(base, tmp)
     finally:
         os.kill(process.pid, signal.SIGINT)
