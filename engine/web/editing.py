@@ -219,15 +219,17 @@ def relative(problems: list[Problem], folder: Path) -> list[str]:
     return out
 
 
-def keep(session: Session, org: Organisation, folder: Path, actor: str, action: str) -> list[str]:
-    """Validate the edited folder as `hegui validate` does and store it; its problems when it does not
-    validate (then nothing is stored)."""
+def keep(
+    session: Session, org: Organisation, folder: Path, actor: str, action: str
+) -> tuple[list[str], usecases.Assessed | None]:
+    """Validate the edited folder as `hegui validate` does and store it, returning the findings on it; or
+    its problems when it does not validate (then nothing is stored)."""
     try:
-        files, loaded = registry.read_folder(folder)
+        files, assessed = registry.read_folder(folder)
     except InputError as exc:
-        return relative(exc.problems, folder)
-    registry.store(session, org, files, loaded, actor, action)
-    return []
+        return relative(exc.problems, folder), None
+    registry.store(session, org, files, assessed.loaded, actor, action)
+    return [], assessed
 
 
 def sniff(data: bytes) -> str | None:
@@ -285,7 +287,7 @@ def routes(kit: Kit) -> list[Route]:
             problems: list[str] = []
             if not any(v.error for _, views in groups for v in views):
                 editor.save("assessment")
-                problems = keep(session, org, folder, who.user.username, "web.create")
+                problems, _ = keep(session, org, folder, who.user.username, "web.create")
                 if not problems:
                     key = str(editor.section("assessment").get("id"))
                     return RedirectResponse(f"/o/{org.slug}/a/{key}/questions", 303)
@@ -360,10 +362,10 @@ def routes(kit: Kit) -> list[Route]:
             )
         return list(groups.values()), answered, total
 
-    def note_changes(request: Request, before: usecases.Assessed | None, folder: Path) -> None:
+    def note_changes(request: Request, before: usecases.Assessed | None, after: usecases.Assessed | None) -> None:
         """Keep the findings whose status a save changed (as `hegui diff` lists them) for the next page."""
-        if before is not None:
-            result = usecases.diff(before.doc, usecases.validate(folder).doc)
+        if before is not None and after is not None:
+            result = usecases.diff(before.doc, after.doc)
             request.session["changed"] = [[c.id, c.old, c.new] for c in result.status_changes][:30]
 
     def parts_of(session: Session, stored: Assessment) -> list[tuple[str, str, str]]:
@@ -433,9 +435,8 @@ def routes(kit: Kit) -> list[Route]:
         if not any(v.error for v in group["fields"]) and answers:
             with draft(session, stored) as folder:
                 write_answers(folder / ASSESSMENT_FILE, answers)
-                save_problems = keep(session, org, folder, who.user.username, "web.answer")
-                if not save_problems:
-                    note_changes(request, assessed, folder)
+                save_problems, after = keep(session, org, folder, who.user.username, "web.answer")
+                note_changes(request, assessed, after)
         if not any(v.error for v in group["fields"]) and not save_problems:
             return RedirectResponse(f"/o/{org.slug}/a/{stored.key}/questions#{group['anchor']}", 303)
         return show(400, save_problems, [])
@@ -489,9 +490,9 @@ def routes(kit: Kit) -> list[Route]:
                 if ident == "+":
                     insert(editor.items(kind, create=True), None, item)
                 editor.save(kind)
-                problems = keep(session, org, folder, who.user.username, f"web.edit.{kind}")
+                problems, after = keep(session, org, folder, who.user.username, f"web.edit.{kind}")
                 if not problems:
-                    note_changes(request, before, folder)
+                    note_changes(request, before, after)
                     return RedirectResponse(f"/o/{org.slug}/a/{stored.key}/questions", 303)
         return kit.page(
             request,
@@ -522,9 +523,8 @@ def routes(kit: Kit) -> list[Route]:
                 raise HTTPException(404)
             before, _ = kit.assessed_or_problems(stored, session)
             editor.remove(kind, at)  # and every reference to it, as the terminal questionnaire does
-            problems = keep(session, org, folder, who.user.username, f"web.remove.{kind}")
-            if not problems:
-                note_changes(request, before, folder)
+            problems, after = keep(session, org, folder, who.user.username, f"web.remove.{kind}")
+            note_changes(request, before, after)
         if problems:
             return kit.page(
                 request,
@@ -615,7 +615,7 @@ def routes(kit: Kit) -> list[Route]:
             if new:
                 insert(editor.items("plan", create=True), None, item)
             editor.save("plan")
-            problems = keep(session, org, folder, who.user.username, "web.remediation")
+            problems, _ = keep(session, org, folder, who.user.username, "web.remediation")
         if problems:
             return work_page(request, session, who, 400, plan=views, problems=problems)
         audit(session, who.user.username, "web.remediation.finding", f"{org.slug}/{stored.key}/{finding.id}")

@@ -25,12 +25,13 @@ from engine.overwrite import check_output
 from engine.web.db import Assessment, AssessmentFile, Organisation, audit, editable, newest_state, now, organisation
 
 
-def read_folder(folder: Path) -> tuple[dict[str, bytes], LoadedAssessment]:
-    """The input files of a valid assessment folder, byte for byte, and what the engine loaded from them.
+def read_folder(folder: Path) -> tuple[dict[str, bytes], usecases.Assessed]:
+    """The input files of a valid assessment folder, byte for byte, and the engine's findings on them.
 
     The folder is validated where it is (problems name the user's files), then read; the bytes must hash
     to what was validated, so a file changed in between is refused rather than stored unchecked."""
-    loaded = usecases.validate(folder).loaded
+    assessed = usecases.validate(folder)
+    loaded = assessed.loaded
     files: dict[str, bytes] = {}
     digest = hashlib.sha256()
     for name in INPUT_FILES:
@@ -41,7 +42,7 @@ def read_folder(folder: Path) -> tuple[dict[str, bytes], LoadedAssessment]:
             digest.update(files[name])
     if digest.hexdigest() != loaded.input_hash:
         raise InputError.one(str(folder), both("web.changed_while_reading"))
-    return files, loaded
+    return files, assessed
 
 
 @contextmanager
@@ -58,8 +59,8 @@ def materialised(files: dict[str, bytes], label: str) -> Iterator[Path]:
 def import_folder(session: Session, org_slug: str, folder: Path, actor: str) -> tuple[Assessment, bool]:
     """Store a valid folder under its assessment id; returns it and whether it was new (else replaced)."""
     org = _organisation(session, org_slug)
-    files, loaded = read_folder(folder)
-    return store(session, org, files, loaded, actor)
+    files, assessed = read_folder(folder)
+    return store(session, org, files, assessed.loaded, actor)
 
 
 def store(
