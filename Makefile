@@ -25,7 +25,7 @@ demo: WITH_POSTGRES = 0
 demo: setup
 	@for d in assessments/examples/*/; do \
 	  n=$$(basename $$d); \
-	  $(BIN)/hegui assess $$d --out out/$$n --format json,pdf,csv,xlsx --fail-on none || exit $$?; \
+	  $(BIN)/hegui assess $$d --out out/$$n --format json,pdf,csv,xlsx,docx --fail-on none || exit $$?; \
 	done
 
 test: WITH_POSTGRES = 1
