@@ -393,3 +393,15 @@ def test_formula_in_inventory_is_refused_with_its_cell(tmp_path: Path) -> None:
     result = run_cli("import-inventory", source, "--out", tmp_path / "d.yaml")
     assert result.exit_code == 2, result.output
     assert_problem(result.stderr, re.escape(f"{source}!清单!D2"), "公式", "formula")
+
+
+def test_workbooks_are_parsed_with_defusedxml_even_where_lxml_is_installed_and_asked_for() -> None:
+    """lxml is installed (python-docx needs it) and openpyxl would take it, which neither refuses entities
+    nor reads line breaks as defusedxml does; hegui takes defusedxml whatever the environment says."""
+    import subprocess
+    import sys
+
+    probe = "import engine.xlsxsafe, openpyxl.xml as x, lxml; print(x.LXML, x.DEFUSEDXML)"
+    env = {"OPENPYXL_LXML": "True", "OPENPYXL_DEFUSEDXML": "False", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]
