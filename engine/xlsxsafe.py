@@ -5,8 +5,8 @@ An xlsx is a zip of XML parts, so a small file can hold a zip bomb, a million ro
 external or nested entities, or XML that openpyxl cannot parse. Before openpyxl reads anything the
 file size, the unpacked size (the sum of all parts' declared sizes: Python's zipfile never inflates a
 part beyond its declared size) and each part's compression ratio are checked; then openpyxl reads in
-read-only mode (sheets streamed, never held whole) with defusedxml (a dependency: openpyxl uses it
-when installed) refusing DOCTYPEs and entities; rows stop at MAX_ROWS and MAX_COLUMNS with a located
+read-only mode (sheets streamed, never held whole) with defusedxml (a dependency; engine/__init__.py
+makes openpyxl take it over lxml) refusing DOCTYPEs and entities; rows stop at MAX_ROWS and MAX_COLUMNS with a located
 error. Every failure is an InputError naming the file and, where known, the sheet and cell.
 
 The limits, and why (docs/workflow.md and docs/discovery.md state them too):
