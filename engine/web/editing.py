@@ -450,6 +450,22 @@ def routes(kit: Kit) -> list[Route]:
         ident = request.path_params["ident"]
         if kind not in (*SECTIONS, *qn.ITEM_KINDS) or (kind in SECTIONS) != (ident == "-"):
             raise HTTPException(404)
+
+        def show(code: int, views: list[Any], problems: list[str]) -> Response:
+            return kit.page(
+                request,
+                "edit-fields.html",
+                who,
+                code,
+                org=org,
+                role=role,
+                a=stored,
+                kind=kind,
+                ident=ident,
+                views=views,
+                problems=problems,
+            )
+
         with draft(session, stored) as folder:
             editor = qn.Editor(folder)
             items = [] if kind in SECTIONS else list(editor.items(kind, create=ident == "+"))
@@ -469,18 +485,7 @@ def routes(kit: Kit) -> list[Route]:
                 views = [
                     v for v in views_of(kind, item, kind, path, editor.refs()) if v.name.split(".")[-1] not in fixed
                 ]
-                return kit.page(
-                    request,
-                    "edit-fields.html",
-                    who,
-                    org=org,
-                    role=role,
-                    a=stored,
-                    kind=kind,
-                    ident=ident,
-                    views=views,
-                    problems=[],
-                )
+                return show(200, views, [])
             form = await kit.form_checked(request, max_fields=200)
             before, _ = kit.assessed_or_problems(stored, session)
             taken = [str(x.get("id")) for x in items if isinstance(x, Mapping) and x is not item]
@@ -494,19 +499,7 @@ def routes(kit: Kit) -> list[Route]:
                 if not problems:
                     note_changes(request, before, after)
                     return RedirectResponse(f"/o/{org.slug}/a/{stored.key}/questions", 303)
-        return kit.page(
-            request,
-            "edit-fields.html",
-            who,
-            400,
-            org=org,
-            role=role,
-            a=stored,
-            kind=kind,
-            ident=ident,
-            views=views,
-            problems=problems,
-        )
+        return show(400, views, problems)
 
     @kit.signed_in
     async def remove(request: Request, session: Session, who: Any) -> Response:
