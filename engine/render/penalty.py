@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from engine.finding import CitationOut, Finding
 from engine.resources import data_dir
@@ -36,6 +36,8 @@ When = Literal[
     "trade_under",
     "trade_over",
     "causes_loss",
+    "especially_severe",
+    "named_consequences",
 ]
 Measure = Literal[
     "correct",
@@ -61,6 +63,10 @@ Measure = Literal[
     "compensation",
     "civil",
     "post_ban",
+    "stop_use",
+    "stop_selling",
+    "remove_impact",
+    "public_notice",
 ]
 # the laws a provision sends the penalty to ("punished under …"), as the text names them
 Referral = Literal[
@@ -114,11 +120,21 @@ class Tier(_Model):
     persons: PersonsFine | None = None
     refers: list[Referral] = Field(default_factory=list)  # punished under these laws (the text names them)
     no_fine: bool = False  # the provision itself states no fine amount (said so, never guessed)
+    as_in: list[str] = Field(default_factory=list)  # punished as these provisions provide ("依照前款规定处罚")
     confidence: Literal["official", "secondary"] = "official"  # secondary: no official text was found
 
 
 class PenaltyData(_Model):
     provisions: dict[str, list[Tier]]
+
+    @model_validator(mode="after")
+    def _as_in_resolves(self) -> PenaltyData:
+        """A provision punished "as another provides" names one listed here, and that one states its own."""
+        for key, own in self.provisions.items():
+            for ref in (r for t in own for r in t.as_in):
+                if ref not in self.provisions or any(t.as_in for t in self.provisions[ref]):
+                    raise ValueError(f"{key}: as_in {ref} is not a provision with tiers of its own")
+        return self
 
 
 @cache
@@ -128,10 +144,12 @@ def penalty_data() -> PenaltyData:
 
 def tiers(cite: CitationOut) -> list[Tier]:
     """The provision's tiers; an item without its own entry has its paragraph's (CIIO-REG art. 39 para. 1
-    states one penalty for the breaches its items list)."""
+    states one penalty for the breaches its items list); a provision punished as another provides is
+    followed by that one's tiers, so its exposure shows the amounts."""
     provisions = penalty_data().provisions
     label = cite.label("en")
-    return provisions.get(label) or provisions.get(label.partition(" item ")[0], [])
+    own = provisions.get(label) or provisions.get(label.partition(" item ")[0], [])
+    return [*own, *(t for o in own for ref in o.as_in for t in provisions[ref])]
 
 
 def yuan(n: int, lang: str) -> str:
@@ -184,11 +202,21 @@ BAN_ROLE = {
 }
 
 
-def tier_text(tier: Tier, measure: dict[str, Text], when: Text, refer: dict[str, Text] | None = None) -> Text:
-    """One circumstance of a provision as a sentence: the laws it refers to, the measures, the fines on the
-    organisation and persons, and that it states none where it does not."""
+def tier_text(
+    tier: Tier,
+    measure: dict[str, Text],
+    when: Text,
+    refer: dict[str, Text] | None = None,
+    provision: dict[str, Text] | None = None,
+) -> Text:
+    """One circumstance of a provision as a sentence: the provisions it punishes under, the laws it refers
+    to, the measures, the fines on the organisation and persons, and that it states none where it does not."""
     zh: list[str] = []
     en: list[str] = []
+    if tier.as_in:
+        cites = [(provision or {})[p] for p in tier.as_in]
+        zh.append("依照" + "、".join(t.zh for t in cites) + "的规定处罚")
+        en.append("punished as " + " and ".join(t.en for t in cites) + " provide" + ("s" if len(cites) == 1 else ""))
     if tier.refers:
         laws = [(refer or {})[r] for r in tier.refers]
         zh.append("依照" + "、".join(t.zh for t in laws) + "处理")

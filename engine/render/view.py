@@ -216,9 +216,14 @@ class Report:
         return exposures(self.doc.findings)
 
     def penalty_lines(self, e: PenaltyExposure) -> list[Text]:
+        def provision(key: str) -> Text:
+            c = citation.Citation.parse(key)
+            return Text(zh=c.zh(), en=str(c))
+
         return [tier_text(t, {m: self.words.text(f"penalty.measure.{m}") for m in t.measures},
                           self.words.text(f"penalty.when.{t.when}"),
-                          {r: self.words.text(f"penalty.refer.{r}") for r in t.refers}) for t in e.tiers]
+                          {r: self.words.text(f"penalty.refer.{r}") for r in t.refers},
+                          {p: provision(p) for p in t.as_in}) for t in e.tiers]
 
     def top_fine(self, e: PenaltyExposure) -> Text | None:
         """The sentence on the largest fine on the organisation the provision allows, each language its own."""

@@ -9,7 +9,8 @@ import pytest
 
 from engine import citation
 from engine.finding import CitationOut
-from engine.render.penalty import Fine, exposures, fine_text, penalty_data, tier_text, tiers
+from engine.render.penalty import Fine, PenaltyData, exposures, fine_text, penalty_data, tier_text, tiers
+from engine.render.words import Words
 from engine.rulebook import rulebooks
 from engine.text import Text
 from tests.conftest import SHARED_TEXTS
@@ -39,6 +40,10 @@ STATUTE_WORDS = {
     "compensation": "承担赔偿责任",
     "civil": "承担民事责任",
     "post_ban": "5年内不得从事网络安全管理和网络运营关键岗位的工作；受到刑事处罚的人员，终身不得",
+    "stop_use": "责令(限期改正、)?停止使用",
+    "stop_selling": "责令停止销售或者提供",
+    "remove_impact": "消除对国家安全的影响",
+    "public_notice": "予以通报",
 }
 # The circumstance of a tier as the statute words it (pattern), where it is not simply "on a breach".
 WHEN_WORDS = {
@@ -52,7 +57,12 @@ WHEN_WORDS = {
     "trade_under": "交易金额不足一万元",
     "trade_over": "交易金额一万元以上",
     "causes_loss": "造成损[失害]",
+    "especially_severe": "造成特别严重影响、特别严重后果",
+    "named_consequences": "造成本法第[一二三四五六七八九十]+条第[一二三四五六七八九十]+款规定的后果",
 }
+# How a provision says it is punished as others are (its `as_in`): the preceding paragraph(s), or "that
+# paragraph" after naming it.
+AS_IN_WORDS = ("依照前款规定处罚", "依照前两款规定处罚", "依照该款规定处罚")
 # The laws a provision refers to, as it names them.
 REFER_WORDS = {
     "PIPL": "《中华人民共和国个人信息保护法》",
@@ -137,6 +147,25 @@ def test_every_amount_and_measure_is_in_the_cited_text(key: str) -> None:
             assert "对直接负责的主管人员处" in text and "其他直接责任人员处" not in text, key
         if tier.no_fine:  # said to state no amount: it really states none
             assert "罚款" not in text and not tier.organisation and not tier.persons, key
+        if tier.as_in:
+            _check_as_in(key, tier.as_in, text)
+
+
+def _check_as_in(key: str, refs: list[str], text: str) -> None:
+    """"As the preceding paragraph(s)" names exactly the paragraphs before it in the same article; "that
+    paragraph" one the text names by article and paragraph."""
+    own = citation.Citation.parse(key)
+    cites = [citation.Citation.parse(r) for r in refs]
+    words = [w for w in AS_IN_WORDS if w in text]
+    assert len(words) == 1, (key, words)
+    if words[0] == "依照该款规定处罚":
+        (ref,) = cites
+        assert f"第{citation.zh_number(ref.article or 0)}条第{citation.zh_number(ref.paragraph or 0)}款" in text, key
+        return
+    count = 1 if words[0] == "依照前款规定处罚" else 2
+    assert own.paragraph is not None, key
+    expected = [(own.instrument, own.article, own.paragraph - n) for n in range(count, 0, -1)]
+    assert [(c.instrument, c.article, c.paragraph) for c in cites] == expected, key
 
 
 def test_the_check_fails_on_a_wrong_amount() -> None:
@@ -154,12 +183,11 @@ def test_every_provision_is_cited_by_an_obligation_and_parses() -> None:
         assert key in cited or any(c.startswith(f"{key} item ") for c in cited), f"{key}: no obligation cites it"
 
 
-def test_every_cited_penalty_of_the_instruments_has_an_entry() -> None:
-    """Issue 11: SZDR, ALGO-REC, MINORS-ONLINE, CIIO-REG and the CAC measures say what they provide (amounts,
-    measures, the laws they refer to, or that they state no amount) instead of a bare citation."""
-    instruments = ("SZDR", "ALGO-REC", "MINORS-ONLINE", "CIIO-REG", "SA-MEASURES", "CERT-MEASURES", "INCIDENT-MEASURES")
-    cited = {p for ob in rulebooks().obligations.values() for p in ob.penalties if p.split(" art. ")[0] in instruments}
-    assert len(cited) > 30
+def test_every_cited_penalty_has_an_entry() -> None:
+    """Issue 11: every penalty provision an obligation cites says what it provides (amounts, measures, the
+    laws or provisions it punishes under, or that it states no amount) instead of a bare citation."""
+    cited = {p for ob in rulebooks().obligations.values() for p in ob.penalties}
+    assert len(cited) > 80
     for key in cited:
         cite = citation.Citation.parse(key)
         out = CitationOut(
@@ -208,3 +236,33 @@ def test_exposures_group_gaps_under_each_provision(ecommerce_zh) -> None:  # typ
     assert {c.label("en") for f in unmet for c in f.penalties} == {e.citation.label("en") for e in rows}
     assert rows[0].citation.label("en") == "PIPL art. 66 para. 2"  # the heaviest fine first
     assert all(f.status in ("gap", "waived") for e in rows for f in e.findings)
+
+
+def test_every_circumstance_measure_and_law_has_words_in_both_languages() -> None:
+    """The report words each tier by message keys; one missing would stop the render."""
+    words = Words("bilingual")
+    data = penalty_data().provisions.values()
+    keys = {f"penalty.when.{t.when}" for ts in data for t in ts}
+    keys |= {f"penalty.measure.{m}" for ts in data for t in ts for m in t.measures}
+    keys |= {f"penalty.refer.{r}" for ts in data for t in ts for r in t.refers}
+    for key in sorted(keys):
+        text = words.text(key)
+        assert text.zh and text.en and text.zh != text.en, key
+
+
+def test_a_provision_punished_as_others_shows_their_amounts() -> None:
+    """CSL2025 art. 69 para. 3 punishes as paras 1 and 2 do: its exposure carries their tiers, after its own."""
+    cite = CitationOut(instrument="CSL2025", article=69, paragraph=3, item=None, text_zh="")
+    own, *theirs = tiers(cite)
+    assert own.as_in == ["CSL2025 art. 69 para. 1", "CSL2025 art. 69 para. 2"]
+    assert [t.organisation.max for t in theirs if t.organisation] == [500000, 2000000, 10000000]
+    names = {p: Text(zh=f"《{p}》", en=p) for p in own.as_in}
+    text = tier_text(own, {}, Text(zh="违法时", en="On a breach"), {}, names)
+    assert text.en == "On a breach: punished as CSL2025 art. 69 para. 1 and CSL2025 art. 69 para. 2 provide."
+    assert text.zh == "违法时：依照《CSL2025 art. 69 para. 1》、《CSL2025 art. 69 para. 2》的规定处罚。"
+
+
+def test_as_in_must_name_a_provision_with_its_own_tiers() -> None:
+    raw = {"provisions": {"DSL art. 51": [{"when": "base", "as_in": ["DSL art. 99"]}]}}
+    with pytest.raises(ValueError, match=r"DSL art\. 99"):
+        PenaltyData.model_validate(raw)
