@@ -371,22 +371,29 @@ def compile_python(node: Node) -> Callable[[Mapping[str, Any]], Truth]:
 
 def explain(node: Node, facts: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
     """The comparisons that decided the result: (fact, value or None, comparison text)."""
-    result = evaluate(node, facts)
+    return explained(node, facts)[1]
+
+
+def explained(node: Node, facts: Mapping[str, Any]) -> tuple[Truth, list[tuple[str, Any, str]]]:
+    """`evaluate` and `explain` in one walk: each subtree is evaluated once (a finding's trace reads
+    both), where explaining by evaluating every subtree again at each level costs quadratic time."""
     if isinstance(node, Cmp | Has):
-        return [(node.fact, facts.get(node.fact), node.text())]
+        return evaluate(node, facts), [(node.fact, facts.get(node.fact), node.text())]
     if isinstance(node, Not):
-        return explain(node.child, facts)
+        inner, entries = explained(node.child, facts)
+        return (None if inner is None else not inner), entries
     if isinstance(node, Always):
-        return []
-    out: list[tuple[str, Any, str]] = []
-    for child in node.children:
-        r = evaluate(child, facts)
-        if r is result:  # the children that agree with the outcome decided it
-            out.extend(explain(child, facts))
+        return node.value, []
+    kids = [explained(c, facts) for c in node.children]
+    results = [r for r, _ in kids]
+    decisive = isinstance(node, Any_)  # as in `evaluate`
+    result = decisive if decisive in results else None if None in results else not decisive
     seen: set[tuple[str, str]] = set()
     unique = []
-    for item in out:
-        if (item[0], item[2]) not in seen:
-            seen.add((item[0], item[2]))
-            unique.append(item)
-    return unique
+    for r, entries in kids:
+        if r is result:  # the children that agree with the outcome decided it
+            for item in entries:
+                if (item[0], item[2]) not in seen:
+                    seen.add((item[0], item[2]))
+                    unique.append(item)
+    return result, unique
