@@ -122,12 +122,13 @@ def _transfer_pass(
     day: date,
     exempt: frozenset[str] = frozenset(),
     id_numbers_sensitive: bool | None = None,
+    derived_only: bool = False,
 ) -> tuple[list[Context], Mapping[str, set[str]]]:
     """The organisation and transfer contexts run through the engine on their own (activities play no
-    part in a transfer's decision): the transfers' contexts and the firings."""
+    part in a transfer's decision): the transfers' contexts and the firings (see CompiledRulebooks.run)."""
     built = build_contexts(loaded.assessment, loaded.datasets, taxonomy(), exempt, id_numbers_sensitive)
     probe = [c for c in built if c.scope != "activity"]
-    fired = engine.run(probe, day)
+    fired = engine.run(probe, day, derived_only)
     return [c for c in probe if c.scope == "transfer"], fired
 
 
@@ -136,7 +137,7 @@ def threshold_exempt(engine: CompiledRulebooks, loaded: LoadedAssessment, day: d
     (the exemptions do not depend on the cumulative counts they are then left out of)."""
     if not loaded.assessment.transfers:
         return frozenset()
-    transfers, _ = _transfer_pass(engine, loaded, day)
+    transfers, _ = _transfer_pass(engine, loaded, day, derived_only=True)  # the exemption is a derived fact
     fact = manifest().threshold_exempt
     return frozenset(c.id for c in transfers if c.facts.get(fact) is True)
 
@@ -229,6 +230,12 @@ def reference_status(books: Rulebooks, oid: str, facts: Mapping[str, Any]) -> st
     return _status_of(applies, evaluate(books.cond(oid, "met"), facts) if applies else None)
 
 
+@cache
+def _status_names(oid: str) -> tuple[str, ...]:
+    """The names the engine reports an obligation's statuses under (see compiler._status_rules)."""
+    return tuple(f"{oid}|status|{s}" for s in STATUSES)
+
+
 def _status_of(applies: Truth, met: Truth) -> str:
     """Kleene: not applicable once `applies` is false; unknown while it or (when it holds) `met` is open."""
     if applies is False:
@@ -295,7 +302,9 @@ class Evaluator:
     def status(self, ob: Obligation, ctx: Context, applies: Truth, met: Truth) -> str:
         """met, gap, not_applicable or unknown, as the engine fired it, checked against the plain
         evaluator's `applies` and `met` (`met` evaluated only when `applies` holds)."""
-        fired = [s for s in STATUSES if ctx.key in self.fired.get(f"{ob.id}|status|{s}", ())]
+        fired = [
+            s for s, name in zip(STATUSES, _status_names(ob.id), strict=True) if ctx.key in self.fired.get(name, ())
+        ]
         if len(fired) > 1:
             raise EngineError(f"{ob.id} fired {fired} for {ctx.key}")
         result = fired[0] if fired else "unknown"

@@ -374,26 +374,56 @@ def explain(node: Node, facts: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
     return explained(node, facts)[1]
 
 
-def explained(node: Node, facts: Mapping[str, Any]) -> tuple[Truth, list[tuple[str, Any, str]]]:
-    """`evaluate` and `explain` in one walk: each subtree is evaluated once (a finding's trace reads
-    both), where explaining by evaluating every subtree again at each level costs quadratic time."""
-    if isinstance(node, Cmp | Has):
-        return evaluate(node, facts), [(node.fact, facts.get(node.fact), node.text())]
+Explained = tuple[Truth, list[tuple[str, Any, str]]]
+_EXPLAINERS: dict[int, tuple[Node, Callable[[Mapping[str, Any]], Explained]]] = {}
+
+
+def explained(node: Node, facts: Mapping[str, Any]) -> Explained:
+    """`evaluate` and `explain` in one walk of closures compiled once per condition: a finding's trace
+    reads both, and explaining by evaluating every subtree again at each level costs quadratic time."""
+    entry = _EXPLAINERS.get(id(node))
+    if entry is None or entry[0] is not node:
+        if len(_EXPLAINERS) > 50_000:  # conditions built on the fly (tests, lint) must not pile up
+            _EXPLAINERS.clear()
+        entry = _EXPLAINERS[id(node)] = (node, _explainer(node))
+    return entry[1](facts)
+
+
+def _explainer(node: Node) -> Callable[[Mapping[str, Any]], Explained]:
+    if isinstance(node, Cmp):
+        fact, fn, value, test = node.fact, _PY_OP[node.op], node.value, node.text()
+        return lambda f: ((None if (v := f.get(fact)) is None else fn(v, value)), [(fact, v, test)])
+    if isinstance(node, Has):
+        fact, item, neg, test = node.fact, node.value, node.negated, node.text()
+        return lambda f: ((None if (v := f.get(fact)) is None else (item in v) != neg), [(fact, v, test)])
     if isinstance(node, Not):
-        inner, entries = explained(node.child, facts)
-        return (None if inner is None else not inner), entries
+        inner = _explainer(node.child)
+
+        def negated(f: Mapping[str, Any]) -> Explained:
+            r, entries = inner(f)
+            return (None if r is None else not r), entries
+
+        return negated
     if isinstance(node, Always):
-        return node.value, []
-    kids = [explained(c, facts) for c in node.children]
-    results = [r for r, _ in kids]
-    decisive = isinstance(node, Any_)  # as in `evaluate`
-    result = decisive if decisive in results else None if None in results else not decisive
-    seen: set[tuple[str, str]] = set()
-    unique = []
-    for r, entries in kids:
-        if r is result:  # the children that agree with the outcome decided it
+        const = node.value
+        return lambda f: (const, [])
+    kids = [_explainer(c) for c in node.children]
+    decisive = isinstance(node, Any_)  # True decides an `or`, False decides an `and`, as in `evaluate`
+
+    def combine(f: Mapping[str, Any]) -> Explained:
+        done = [kid(f) for kid in kids]
+        results = [r for r, _ in done]
+        result = decisive if decisive in results else None if None in results else not decisive
+        agreeing = [entries for r, entries in done if r is result]  # the children that decided it
+        if len(agreeing) == 1:
+            return result, agreeing[0]
+        seen: set[tuple[str, str]] = set()
+        unique = []
+        for entries in agreeing:
             for item in entries:
                 if (item[0], item[2]) not in seen:
                     seen.add((item[0], item[2]))
                     unique.append(item)
-    return result, unique
+        return result, unique
+
+    return combine
