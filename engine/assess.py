@@ -13,7 +13,7 @@ from engine import __version__, citation
 from engine.assessment import PURPOSE_INSTRUMENT
 from engine.cache import memo
 from engine.compiler import STATUSES, CompiledRulebooks, EngineError, Plan, plan_rulesets
-from engine.condition import Node, evaluate, explain
+from engine.condition import Node, Truth, evaluate, explained
 from engine.errors import InputError
 from engine.facts import Context, build_contexts, carries_id_numbers, counted_transfers
 from engine.finding import (
@@ -122,12 +122,13 @@ def _transfer_pass(
     day: date,
     exempt: frozenset[str] = frozenset(),
     id_numbers_sensitive: bool | None = None,
+    derived_only: bool = False,
 ) -> tuple[list[Context], Mapping[str, set[str]]]:
     """The organisation and transfer contexts run through the engine on their own (activities play no
-    part in a transfer's decision): the transfers' contexts and the firings."""
+    part in a transfer's decision): the transfers' contexts and the firings (see CompiledRulebooks.run)."""
     built = build_contexts(loaded.assessment, loaded.datasets, taxonomy(), exempt, id_numbers_sensitive)
     probe = [c for c in built if c.scope != "activity"]
-    fired = engine.run(probe, day)
+    fired = engine.run(probe, day, derived_only)
     return [c for c in probe if c.scope == "transfer"], fired
 
 
@@ -136,7 +137,7 @@ def threshold_exempt(engine: CompiledRulebooks, loaded: LoadedAssessment, day: d
     (the exemptions do not depend on the cumulative counts they are then left out of)."""
     if not loaded.assessment.transfers:
         return frozenset()
-    transfers, _ = _transfer_pass(engine, loaded, day)
+    transfers, _ = _transfer_pass(engine, loaded, day, derived_only=True)  # the exemption is a derived fact
     fact = manifest().threshold_exempt
     return frozenset(c.id for c in transfers if c.facts.get(fact) is True)
 
@@ -199,30 +200,46 @@ def cites(
     days = None if day is None else (day,) if isinstance(day, date) else tuple(day)
     out = []
     for t in texts:
-        c = citation.Citation.parse(t)
-        if days is not None and not any(citation.in_force(c.instrument, d) for d in days):
+        cited = _citation_out(t)
+        if days is not None and not any(citation.in_force(cited.instrument, d) for d in days):
             continue
-        if reached is not None and not reached(c.instrument):
+        if reached is not None and not reached(cited.instrument):
             continue
-        out.append(
-            CitationOut(
-                instrument=c.instrument,
-                article=c.article,
-                paragraph=c.paragraph,
-                item=c.item,
-                text_zh=c.zh(),
-                confidence="secondary" if citation.is_secondary(c.instrument) else "official",
-            )
-        )
+        out.append(cited)
     return out
+
+
+@cache
+def _citation_out(text: str) -> CitationOut:
+    """A citation's output form, built once per process: rulebooks cite the same few hundred texts in
+    every finding (the models are never changed once built, so findings share them)."""
+    c = citation.Citation.parse(text)
+    return CitationOut(
+        instrument=c.instrument,
+        article=c.article,
+        paragraph=c.paragraph,
+        item=c.item,
+        text_zh=c.zh(),
+        confidence="secondary" if citation.is_secondary(c.instrument) else "official",
+    )
 
 
 def reference_status(books: Rulebooks, oid: str, facts: Mapping[str, Any]) -> str:
     """The obligation's status by the plain three-valued evaluator (the engine must agree)."""
     applies = evaluate(books.cond(oid, "applies"), facts)
+    return _status_of(applies, evaluate(books.cond(oid, "met"), facts) if applies else None)
+
+
+@cache
+def _status_names(oid: str) -> tuple[str, ...]:
+    """The names the engine reports an obligation's statuses under (see compiler._status_rules)."""
+    return tuple(f"{oid}|status|{s}" for s in STATUSES)
+
+
+def _status_of(applies: Truth, met: Truth) -> str:
+    """Kleene: not applicable once `applies` is false; unknown while it or (when it holds) `met` is open."""
     if applies is False:
         return "not_applicable"
-    met = evaluate(books.cond(oid, "met"), facts) if applies else None
     if applies is None or met is None:
         return "unknown"
     return "met" if met else "gap"
@@ -251,49 +268,62 @@ class Evaluator:
         self.books, self.fired, self.day, self.exempt = books, fired, day, exempt
         self.id_reading = id_reading or {}
         self.incident_days = incident_days
+        self._derived_traces: dict[tuple[str, str], list[TraceEntry]] = {}
 
-    def truth(self, rule_id: str, which: str, ctx: Context) -> bool | None:
+    def truth(self, rule_id: str, which: str, ctx: Context, reference: Truth) -> Truth:
+        """The condition as the engine fired it, checked against the plain evaluator's `reference`."""
         t = ctx.key in self.fired.get(f"{rule_id}|{which}|T", ())
         f = ctx.key in self.fired.get(f"{rule_id}|{which}|F", ())
         if t and f:
             raise EngineError(f"{rule_id} {which} both true and false for {ctx.key}")
         result = True if t else False if f else None
-        node = self.books.cond(rule_id, which)
-        if evaluate(node, ctx.facts) is not result:  # the plain evaluator must agree with the engine
+        if reference is not result:  # the plain evaluator must agree with the engine
             raise EngineError(f"durable-rules and the reference evaluator disagree on {rule_id} {which} for {ctx.key}")
         return result
 
     def trace(self, node: Node, ctx: Context) -> list[TraceEntry]:
-        out = []
-        for fact, value, test in explain(node, ctx.facts):
-            because = self.trace(self.books.cond(fact, "when"), ctx) if fact in self.books.derived else []
-            out.append(TraceEntry(fact=fact, value=value, test=test, because=because))
-        return out
+        return self._entries(explained(node, ctx.facts)[1], ctx)
 
-    def status(self, ob: Obligation, ctx: Context) -> str:
-        """met, gap, not_applicable or unknown, as the engine fired it (checked against the reference)."""
-        fired = [s for s in STATUSES if ctx.key in self.fired.get(f"{ob.id}|status|{s}", ())]
+    def _entries(self, explanation: list[tuple[str, Any, str]], ctx: Context) -> list[TraceEntry]:
+        return [
+            TraceEntry(fact=fact, value=value, test=test, because=self._because(fact, ctx))
+            for fact, value, test in explanation
+        ]
+
+    def _because(self, fact: str, ctx: Context) -> list[TraceEntry]:
+        """Why a derived fact holds in a context, traced once per run: many findings cite the same one."""
+        if fact not in self.books.derived:
+            return []
+        known = self._derived_traces.get((fact, ctx.key))
+        if known is None:
+            known = self._derived_traces[(fact, ctx.key)] = self.trace(self.books.cond(fact, "when"), ctx)
+        return known
+
+    def status(self, ob: Obligation, ctx: Context, applies: Truth, met: Truth) -> str:
+        """met, gap, not_applicable or unknown, as the engine fired it, checked against the plain
+        evaluator's `applies` and `met` (`met` evaluated only when `applies` holds)."""
+        fired = [
+            s for s, name in zip(STATUSES, _status_names(ob.id), strict=True) if ctx.key in self.fired.get(name, ())
+        ]
         if len(fired) > 1:
             raise EngineError(f"{ob.id} fired {fired} for {ctx.key}")
         result = fired[0] if fired else "unknown"
-        expected = reference_status(self.books, ob.id, ctx.facts)
+        expected = _status_of(applies, met)
         if result != expected:  # the plain evaluator must agree with the engine
             raise EngineError(f"durable-rules says {result}, the reference evaluator {expected}: {ob.id} for {ctx.key}")
         return result
 
     def finding(self, ob: Obligation, ctx: Context) -> Finding | None:
-        outcome = self.status(ob, ctx)
+        applies, applies_explained = explained(self.books.cond(ob.id, "applies"), ctx.facts)
+        met, met_explained = explained(self.books.cond(ob.id, "met"), ctx.facts) if applies else (None, [])
+        outcome = self.status(ob, ctx, applies, met)
         if outcome == "not_applicable":
             return None
         status: Status = outcome  # type: ignore[assignment]
-        applies = evaluate(self.books.cond(ob.id, "applies"), ctx.facts)
         # a reach or role gate that holds is true of every finding of the organisation: not repeated in each
-        applies_trace = [
-            e
-            for e in self.trace(self.books.cond(ob.id, "applies"), ctx)
-            if not (e.fact in self.books.gates and e.value is True)
-        ]
-        met_trace = self.trace(self.books.cond(ob.id, "met"), ctx) if applies else []
+        gates = self.books.gates
+        applies_trace = self._entries([e for e in applies_explained if not (e[0] in gates and e[1] is True)], ctx)
+        met_trace = self._entries(met_explained, ctx)
         unknown = sorted({e.fact for e in _flatten(applies_trace + met_trace) if e.value is None})
 
         def reached(code: str) -> bool:  # an obligation that applies cites at least one such instrument
@@ -331,8 +361,9 @@ class Evaluator:
         for i, outcome in enumerate(decision.outcomes):
             if outcome.in_force and not outcome.in_force.contains(self.day):
                 continue
-            result = self.truth(decision.id, f"outcome{i}", ctx)
-            trace = self.trace(self.books.cond(decision.id, f"outcome{i}"), ctx)
+            reference, explanation = explained(self.books.cond(decision.id, f"outcome{i}"), ctx.facts)
+            result = self.truth(decision.id, f"outcome{i}", ctx, reference)
+            trace = self._entries(explanation, ctx)
             if result is None:
                 missing = [self._name(e.fact) for e in _flatten(trace) if e.value is None]
                 facts = Text(zh="；".join(m.zh for m in missing), en="; ".join(m.en for m in missing))

@@ -113,6 +113,7 @@ def instruments() -> dict[str, Any]:
     return _index()
 
 
+@cache  # asked for every citation of every finding
 def in_force_window(code: str) -> tuple[date, date | None]:
     inst = _index()[code]
     until = inst["in_force_until"]

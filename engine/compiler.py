@@ -6,8 +6,10 @@ evaluated in strata (a derived fact only uses inputs and earlier strata), each s
 added to the contexts, then obligations and decisions run in the last stratum.
 
 durable-rules limits (see docs/architecture.md): at most 64 alpha branches per fact per ruleset, so
-rules are packed into small rulesets; one session per ruleset and run, always deleted; a "begin" fact
-asserted when nothing else fired, so `delete_state` never meets a session without actions.
+rules are packed into small rulesets. Each ruleset keeps one session that every run reuses: a run
+asserts its facts, takes the firings and retracts the facts again. Creating a session (durable-rules
+zeroes its state tables) cost more than all the matching of a run, and deleting one that never fired
+crashes durable-rules, which a reused session never meets.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ from engine.rulebook import Rulebooks, holds_on
 # durable-rules fails (error 303) when one fact matches more than 64 alpha branches in a ruleset; rules are
 # packed into rulesets so that the distinct tests of each (an upper bound of those branches) stay below this.
 ALPHA_BUDGET = 56
-BEGIN = "begin"
 
 
 class EngineError(RuntimeError):
@@ -163,6 +164,7 @@ class _Ruleset:
     scope: str
     keys: tuple[tuple[str, str, str], ...]  # projection() of the facts its conditions test
     _handle: int | None = None
+    sid: str = ""  # its session, reused run after run; a new one after a run that failed midway
 
     @property
     def handle(self) -> int:
@@ -210,7 +212,6 @@ def plan_rulesets(books: Rulebooks, alpha_budget: int = ALPHA_BUDGET) -> Plan:
                 ids = [f"r{len(names) + i}" for i in range(len(chunk))]
                 names.update((rid, r.names) for rid, (r, _) in zip(ids, chunk, strict=True))
                 definition = {rid: p for rid, (_, p) in zip(ids, chunk, strict=True)}
-                definition[BEGIN] = {"all": [{"m": {"kind": BEGIN}}]}
                 used = sorted(set().union(*(facts_used(r.node) for r, _ in chunk)))
                 rulesets.append((f"{scope}_{c}", json.dumps(definition), scope, projection(used)))
         strata.append(rulesets)
@@ -241,16 +242,18 @@ class CompiledRulebooks:
     def rule_count(self) -> int:
         return len(self.names)
 
-    def run(self, contexts: list[Context], day: date | None = None) -> dict[str, set[str]]:
+    def run(self, contexts: list[Context], day: date | None = None, derived_only: bool = False) -> dict[str, set[str]]:
         """Evaluate every stratum; returns fired rule name -> context keys, and fills derived facts.
         On `day`, a derived fact whose instruments are not in force is false (the rule it names did not
-        exist then), whatever its condition says; without a day, every derived fact is computed."""
+        exist then), whatever its condition says; without a day, every derived fact is computed.
+        `derived_only` stops before the obligations and decisions (the largest stratum), for a caller
+        that reads derived facts alone."""
         fired: dict[str, set[str]] = defaultdict(set)
         by_scope: dict[str, list[Context]] = defaultdict(list)
         for ctx in contexts:
             by_scope[ctx.scope].append(ctx)
         last = len(self.strata) - 1
-        for index, stratum in enumerate(self.strata):
+        for index, stratum in enumerate(self.strata[:last] if derived_only else self.strata):
             firings: list[tuple[str, str]] = []
             for ruleset in stratum:
                 if scoped := by_scope.get(ruleset.scope):
@@ -276,28 +279,39 @@ class CompiledRulebooks:
                         ctx.facts[fid] = False
 
     @staticmethod
-    def _assert(handle: int, fact: dict[str, Any]) -> int:
+    def _assert(handle: int, fact: str, what: str) -> tuple[int, int]:
+        """Assert (or retract) one fact: durable-rules' return code and the session's state handle."""
+        call = dre.assert_fact if what == "asserting" else dre.retract_fact
         try:
-            code, state = dre.assert_fact(handle, json.dumps(fact))[:2]
+            code, state = call(handle, fact)[:2]
         except dre.error as exc:
-            raise EngineError(f"durable-rules failed asserting {fact['id']}: {exc}") from exc
+            raise EngineError(f"durable-rules failed {what} {fact[:120]}: {exc}") from exc
         if code not in (0, 1, 3):  # 1: matched no rule here (not stored), which is fine
-            raise EngineError(f"durable-rules returned code {code} asserting {fact['id']}")
-        return int(state)
+            raise EngineError(f"durable-rules returned code {code} {what} {fact[:120]}")
+        return code, state
 
     def _session(self, ruleset: _Ruleset, contexts: list[Context], firings: list[tuple[str, str]]) -> None:
+        """The contexts through the ruleset's session: asserted one at a time (in a batch, one fact that
+        matches no rule would cancel every action), every firing taken, then the stored facts retracted,
+        which leaves the session as it was for the next run (retracting fires nothing: no rule has `$not`)."""
         handle = ruleset.handle
-        sid = f"s{next(self._sessions)}"
-        before = len(firings)
+        if not ruleset.sid:
+            ruleset.sid = f"s{next(self._sessions)}"
+        stored: list[str] = []
         try:
-            # one fact per call: in a batch, one fact that matches no rule would cancel every action
             for ctx in contexts:
-                state = self._assert(handle, durable_fact(ctx, sid, ruleset.keys))
+                fact = json.dumps(durable_fact(ctx, ruleset.sid, ruleset.keys))
+                code, state = self._assert(handle, fact, "asserting")
+                if code != 1:
+                    stored.append(fact)
             self._drain(handle, state, firings)
-        finally:
-            if len(firings) == before:  # delete_state crashes on a session in which no action fired
-                self._drain(handle, self._assert(handle, {"sid": sid, "id": BEGIN, "kind": BEGIN}), firings)
-            dre.delete_state(handle, sid)
+            for fact in stored:
+                _, state = self._assert(handle, fact, "retracting")
+                if dre.start_action_for_state(handle, state):
+                    raise EngineError(f"durable-rules fired on retracting {fact[:120]}")
+        except BaseException:
+            ruleset.sid = ""  # facts may be left in it: the next run starts a session of its own
+            raise
 
     @staticmethod
     def _drain(handle: int, state: int, firings: list[tuple[str, str]]) -> None:
@@ -305,9 +319,7 @@ class CompiledRulebooks:
         res = dre.start_action_for_state(handle, state)
         message = res[1] if res else None
         while message:
-            firing = _firing(message)
-            if firing[0] != BEGIN:
-                firings.append(firing)
+            firings.append(_firing(message))
             message = dre.complete_and_start_action(handle, state)
 
 

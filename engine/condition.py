@@ -371,22 +371,59 @@ def compile_python(node: Node) -> Callable[[Mapping[str, Any]], Truth]:
 
 def explain(node: Node, facts: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
     """The comparisons that decided the result: (fact, value or None, comparison text)."""
-    result = evaluate(node, facts)
-    if isinstance(node, Cmp | Has):
-        return [(node.fact, facts.get(node.fact), node.text())]
+    return explained(node, facts)[1]
+
+
+Explained = tuple[Truth, list[tuple[str, Any, str]]]
+_EXPLAINERS: dict[int, tuple[Node, Callable[[Mapping[str, Any]], Explained]]] = {}
+
+
+def explained(node: Node, facts: Mapping[str, Any]) -> Explained:
+    """`evaluate` and `explain` in one walk of closures compiled once per condition: a finding's trace
+    reads both, and explaining by evaluating every subtree again at each level costs quadratic time."""
+    entry = _EXPLAINERS.get(id(node))
+    if entry is None or entry[0] is not node:
+        if len(_EXPLAINERS) > 50_000:  # conditions built on the fly (tests, lint) must not pile up
+            _EXPLAINERS.clear()
+        entry = _EXPLAINERS[id(node)] = (node, _explainer(node))
+    return entry[1](facts)
+
+
+def _explainer(node: Node) -> Callable[[Mapping[str, Any]], Explained]:
+    if isinstance(node, Cmp):
+        fact, fn, value, test = node.fact, _PY_OP[node.op], node.value, node.text()
+        return lambda f: ((None if (v := f.get(fact)) is None else fn(v, value)), [(fact, v, test)])
+    if isinstance(node, Has):
+        fact, item, neg, test = node.fact, node.value, node.negated, node.text()
+        return lambda f: ((None if (v := f.get(fact)) is None else (item in v) != neg), [(fact, v, test)])
     if isinstance(node, Not):
-        return explain(node.child, facts)
+        inner = _explainer(node.child)
+
+        def negated(f: Mapping[str, Any]) -> Explained:
+            r, entries = inner(f)
+            return (None if r is None else not r), entries
+
+        return negated
     if isinstance(node, Always):
-        return []
-    out: list[tuple[str, Any, str]] = []
-    for child in node.children:
-        r = evaluate(child, facts)
-        if r is result:  # the children that agree with the outcome decided it
-            out.extend(explain(child, facts))
-    seen: set[tuple[str, str]] = set()
-    unique = []
-    for item in out:
-        if (item[0], item[2]) not in seen:
-            seen.add((item[0], item[2]))
-            unique.append(item)
-    return unique
+        const = node.value
+        return lambda f: (const, [])
+    kids = [_explainer(c) for c in node.children]
+    decisive = isinstance(node, Any_)  # True decides an `or`, False decides an `and`, as in `evaluate`
+
+    def combine(f: Mapping[str, Any]) -> Explained:
+        done = [kid(f) for kid in kids]
+        results = [r for r, _ in done]
+        result = decisive if decisive in results else None if None in results else not decisive
+        agreeing = [entries for r, entries in done if r is result]  # the children that decided it
+        if len(agreeing) == 1:
+            return result, agreeing[0]
+        seen: set[tuple[str, str]] = set()
+        unique = []
+        for entries in agreeing:
+            for item in entries:
+                if (item[0], item[2]) not in seen:
+                    seen.add((item[0], item[2]))
+                    unique.append(item)
+        return result, unique
+
+    return combine

@@ -147,13 +147,19 @@ def _construct(
     return value
 
 
+_STR = "tag:yaml.org,2002:str"  # what SafeConstructor builds as the node's text, unchanged
+
+
 def _scalar(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     """A plain value; one YAML resolves but Python cannot build (2026-13-01) is the user's error."""
-    try:
-        value = loader.construct_object(node, deep=True)
-    except (ValueError, OverflowError) as exc:
-        key = "yaml.bad_date" if node.tag.endswith(":timestamp") else "yaml.bad_value"
-        raise _Refused(both(key, value=clip(node.value), why=clip(exc, 80)), node.start_mark) from None
+    if node.tag == _STR and isinstance(node, yaml.ScalarNode):  # most values: the text as written
+        value = node.value
+    else:
+        try:
+            value = loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError) as exc:
+            key = "yaml.bad_date" if node.tag.endswith(":timestamp") else "yaml.bad_value"
+            raise _Refused(both(key, value=clip(node.value), why=clip(exc, 80)), node.start_mark) from None
     if isinstance(value, str) and (found := CONTROL.search(value)):  # written as an escape such as "\e"
         raise _Refused(control_text(found.group()).both(), node.start_mark)
     return value
