@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -219,7 +220,8 @@ def plan_rulesets(books: Rulebooks, alpha_budget: int = ALPHA_BUDGET) -> Plan:
 
 
 class CompiledRulebooks:
-    """The rulebooks as durable-rules rulesets; build once per process (never share across threads).
+    """The rulebooks as durable-rules rulesets; build once per process. A run holds a lock, since every
+    run reuses the rulesets' sessions: two threads at once would mix their facts in them.
 
     Rules are grouped by stratum and by scope, so each session receives only the contexts of its
     scope, each projected onto the facts its rules test: fewer and smaller facts to parse.
@@ -237,6 +239,7 @@ class CompiledRulebooks:
                 [_Ruleset(f"{tag}_{s}_{suffix}", text, scope, keys) for suffix, text, scope, keys in stratum]
             )
         self._sessions = itertools.count()
+        self._lock = threading.Lock()
 
     @property
     def rule_count(self) -> int:
@@ -257,7 +260,8 @@ class CompiledRulebooks:
             firings: list[tuple[str, str]] = []
             for ruleset in stratum:
                 if scoped := by_scope.get(ruleset.scope):
-                    self._session(ruleset, scoped, firings)
+                    with self._lock:
+                        self._session(ruleset, scoped, firings)
             layer = fired if index == last else defaultdict(set)
             for rid, fact_id in firings:
                 for name in self.names[rid]:

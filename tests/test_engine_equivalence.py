@@ -8,6 +8,7 @@ derived-fact traces) against a run in another order. Not timed: speed is in benc
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -142,3 +143,17 @@ def test_finding_traces_equal_the_definition(folders: list[Path]) -> None:
             assert (f.trace.applies, f.trace.met) == (applies, met), f.id
             checked += 1
     assert checked > 1000
+
+
+def test_threads_sharing_the_engine_get_their_own_findings(folders: list[Path]) -> None:
+    """Every run reuses the rulesets' sessions; runs from several threads at once must not mix their facts."""
+
+    def findings(folder: Path) -> bytes:
+        assessed = usecases.assess(usecases.load(folder))
+        return usecases.render(assessed, ["json"], assessed.doc.assessment.language)["findings.json"]
+
+    alone = {folder: findings(folder) for folder in folders}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda folder: (folder, findings(folder)), folders * 2))
+    assert len({alone[f] for f in folders}) > 1  # distinct assessments, so a mix-up would show
+    assert all(alone[folder] == data for folder, data in together)
