@@ -644,6 +644,19 @@ MESSAGES: dict[str, Text] = {
     ),
     "web.plan_settled": Text(zh="已删除 {deleted} 项、改挂 {moved} 项整改安排", en="{deleted} deleted, {moved} moved"),
     "web.plan_nothing": Text(zh="没有选择任何处理", en="Nothing was chosen"),
+    "web.rename": Text(zh="更改编号", en="Change the id"),
+    "web.rename_id": Text(zh="新编号", en="New id"),
+    "web.rename_help": Text(
+        zh="引用此编号的地方一并更新：处理活动和数据出境所列的数据集、数据出境所属的处理活动、整改计划和豁免中的发现编号，"
+        "以及发现的评论和证明材料。",
+        en="Everything that names this id changes with it: the datasets listed by activities and transfers, a"
+        " transfer's activity, finding ids in the remediation plan and in waivers, and the findings' comments"
+        " and evidence.",
+    ),
+    "web.rename_same": Text(zh="新编号与原编号相同", en="The new id is the same as the old one"),
+    "web.rename_clash": Text(
+        zh="编号 {id!r} 已被使用，不能再用于{kind}", en="the id {id!r} is taken: a {kind} cannot have it too"
+    ),
     "web.plan_changed": Text(
         zh="整改计划在页面显示后已被修改，请查看当前内容后重试",
         en="The plan changed after this page was shown; look at it again and retry",

@@ -36,7 +36,10 @@ LEAST_ROLE |= {
 LEAST_ROLE |= {"datasets": "assessor", "datasets_preview": "assessor", "datasets_apply": "assessor"}
 # webdata: the remediation plan page (engine/web/plan.py): read by a viewer, settled by an assessor
 LEAST_ROLE |= {"plan_page": "viewer", "plan_settle": "assessor"}
+# webdata: changing an id with its references (engine/web/rename.py): the form and the change need an assessor
+LEAST_ROLE |= {"rename_form": "assessor", "rename": "assessor"}
 OK = {
+    "rename": 303,
     "plan_settle": 303,
     "datasets_apply": 303,
     "upload": 303,
@@ -74,12 +77,13 @@ def request(client: TestClient, route: str, org: str, key: str) -> int:
         "members": f"/o/{org}/members",
         "datasets": f"/o/{org}/a/{key}/datasets",
         "plan_page": f"/o/{org}/a/{key}/plan",
+        "rename_form": f"/o/{org}/a/{key}/edit/activity/face-login/rename",
     }[route]
     return client.get(path).status_code
 
 
 EDIT_POSTS = ("create", "answer", "edit", "plan", "comment", "evidence", "remove")
-EDIT_POSTS += ("datasets_preview", "datasets_apply", "plan_settle")  # webdata
+EDIT_POSTS += ("datasets_preview", "datasets_apply", "plan_settle", "rename")  # webdata
 TRANSFER = {
     "transfer.recipient": "R",
     "transfer.destination": "US",
@@ -124,6 +128,11 @@ def edit_post(client: TestClient, route: str, org: str, key: str) -> int:
         page = client.get(f"{base}/edit/organisation/-")
         data = form_of(page.text) if page.status_code == 200 else {}
         return client.post(f"{base}/edit/organisation/-", data={**data, "csrf": token}).status_code
+    if route == "rename":  # a transfer added for the purpose (an assessor can), then given a new id
+        ident = f"t{next(NEW_IDS)}"
+        client.post(f"{base}/edit/transfer/+", data={"csrf": token, "transfer.id": ident, **TRANSFER})
+        data = {"csrf": token, "id": f"{ident}-renamed"}
+        return client.post(f"{base}/edit/transfer/{ident}/rename", data=data).status_code
     if route == "remove":  # a transfer added for the purpose (an assessor can), then removed
         ident = f"t{next(NEW_IDS)}"
         client.post(f"{base}/edit/transfer/+", data={"csrf": token, "transfer.id": ident, **TRANSFER})
