@@ -657,6 +657,10 @@ MESSAGES: dict[str, Text] = {
     "web.rename_clash": Text(
         zh="编号 {id!r} 已被使用，不能再用于{kind}", en="the id {id!r} is taken: a {kind} cannot have it too"
     ),
+    "web.plan_fix": Text(
+        zh="整改计划中有安排指向已不存在的发现：在整改计划页删除或改挂",
+        en="A remediation plan entry names nothing: delete or move it on the plan page",
+    ),
     "web.plan_changed": Text(
         zh="整改计划在页面显示后已被修改，请查看当前内容后重试",
         en="The plan changed after this page was shown; look at it again and retry",

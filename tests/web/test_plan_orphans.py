@@ -63,7 +63,8 @@ def test_an_orphaned_entry_blocks_saves_until_it_is_deleted(seeded: Seeded) -> N
     before = files(seeded.engine, seeded.own, seeded.assessment)
     assert answer(client, seeded) != 303  # the problem this page settles: no save goes through
     assert files(seeded.engine, seeded.own, seeded.assessment) == before
-    assert "no-such-thing" in client.get(f"/o/{seeded.own}/a/{seeded.assessment}/questions").text
+    questions = client.get(f"/o/{seeded.own}/a/{seeded.assessment}/questions").text
+    assert "no-such-thing" in questions and f'href="/o/{seeded.own}/a/{seeded.assessment}/plan"' in questions
     page = client.get(f"/o/{seeded.own}/a/{seeded.assessment}/plan").text
     assert "no-such-thing" in page and ("无对应发现" in page or "names nothing" in page)
     assert page.count('class="orphan"') == 1  # the entry of an existing finding is not one
@@ -107,6 +108,7 @@ def test_removing_an_activity_with_planned_actions_is_refused_until_they_are_del
     assert client.post(f"{base}/f/{FINDING}/plan", data={"csrf": token, "plan.owner": "IT"}).status_code == 303
     refused = client.post(f"{base}/edit/activity/face-login/remove", data={"csrf": token})
     assert refused.status_code == 400 and FINDING in refused.text and "remediation.yaml" in refused.text
+    assert f'href="{base}/plan"' in refused.text  # where to settle it
     code, body = settle(client, seeded, {"o.0": "delete", "a.0": FINDING})
     assert code == 303, body
     assert client.post(f"{base}/edit/activity/face-login/remove", data={"csrf": token}).status_code == 303
