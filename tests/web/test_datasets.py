@@ -228,3 +228,16 @@ def test_a_confirmed_import_that_does_not_validate_stores_nothing(seeded: Seeded
     base, token = page_of(client, seeded)
     data = {"csrf": token, "filename": "inventory.csv", "payload": payload, "location": "CN"}
     assert client.post(f"{base}/apply", data=data).status_code == 400  # nothing ticked: nothing to do
+
+
+def test_an_approved_version_takes_no_import(seeded: Seeded) -> None:
+    from tests.web.test_review import approve_directly
+
+    client = signed_in(seeded.engine, "assessor")
+    _, page = preview(client, seeded, "inventory.csv", CSV.encode())
+    approve_directly(seeded.engine, seeded.own, seeded.assessment)
+    before = files(seeded.engine, seeded.own, seeded.assessment)
+    base, _ = page_of(client, seeded)
+    refused = client.post(f"{base}/apply", data=confirm_form(page))
+    assert refused.status_code == 400 and ("approved" in refused.text or "已批准" in refused.text)
+    assert files(seeded.engine, seeded.own, seeded.assessment) == before
