@@ -563,6 +563,108 @@ MESSAGES: dict[str, Text] = {
         zh="保存年限 {years} 短于法定的至少 {min} 年（《个人信息保护法》第五十六条第二款）",
         en="a retention of {years} years is shorter than the {min} years PIPL art. 56 para. 2 requires",
     ),
+    # webdata: datasets imported in the browser (engine/web/datasets.py), orphaned plan entries (engine/web/plan.py)
+    "web.ds_title": Text(zh="数据集", en="Datasets"),
+    "web.ds_intro": Text(
+        zh="上传数据集清单（CSV、XLSX、Fides 数据集 YAML，与 hegui import-inventory 相同）或 hegui scan 生成的"
+        " datasets.yaml（逐项接受或拒绝建议的类别）。先预览，确认后才写入草稿。",
+        en="Upload a dataset inventory (CSV, XLSX or Fides dataset YAML, as hegui import-inventory reads them) or a"
+        " datasets.yaml written by hegui scan (accept or reject each proposed category). Nothing is written to the"
+        " draft until you confirm the preview.",
+    ),
+    "web.ds_current": Text(zh="草稿中的数据集", en="Datasets in the draft"),
+    "web.ds_none": Text(zh="草稿中还没有数据集", en="The draft has no datasets yet"),
+    "web.ds_file": Text(zh="清单文件", en="Inventory file"),
+    "web.ds_location": Text(zh="默认存储地（ISO 国家代码）", en="Default storage location (ISO country code)"),
+    "web.ds_preview_button": Text(zh="预览", en="Preview"),
+    "web.ds_preview": Text(zh="预览：{file}", en="Preview: {file}"),
+    "web.ds_kind_csv": Text(zh="CSV 清单", en="CSV inventory"),
+    "web.ds_kind_xlsx": Text(zh="XLSX 清单", en="XLSX inventory"),
+    "web.ds_kind_fides": Text(zh="Fides 数据集", en="Fides dataset"),
+    "web.ds_kind_proposals": Text(zh="扫描建议（datasets.yaml）", en="Scan proposals (datasets.yaml)"),
+    "web.ds_warnings": Text(zh="导入提示（请核对）", en="Importer warnings (please review)"),
+    "web.ds_status_added": Text(zh="新增", en="added"),
+    "web.ds_status_changed": Text(zh="替换同编号的数据集", en="replaces the dataset with this id"),
+    "web.ds_status_same": Text(zh="与草稿相同，不变", en="same as in the draft, unchanged"),
+    "web.ds_status_in_csv": Text(
+        zh="此编号在 datasets.csv 中，请在该表格中修改", en="this id is in datasets.csv: edit it in that spreadsheet"
+    ),
+    "web.ds_include": Text(zh="导入此数据集", en="Import this dataset"),
+    "web.ds_before": Text(zh="原类别：{cats}", en="categories before: {cats}"),
+    "web.ds_field": Text(zh="字段", en="Field"),
+    "web.ds_category": Text(zh="个人信息类别", en="PI category"),
+    "web.ds_proposal": Text(zh="建议", en="Proposal"),
+    "web.ds_accept": Text(zh="接受", en="accept"),
+    "web.ds_reject": Text(zh="拒绝（不设类别）", en="reject (no category)"),
+    "web.ds_no_category": Text(zh="无", en="none"),
+    "web.ds_system": Text(zh="系统", en="System"),
+    "web.ds_counts": Text(zh="{records} 条记录，{individuals} 个人", en="{records} records, {individuals} individuals"),
+    "web.ds_confirm": Text(zh="确认导入所选数据集", en="Import the chosen datasets"),
+    "web.ds_done": Text(
+        zh="已从 {file} 导入：新增 {added} 个，替换 {changed} 个数据集。请在处理活动中引用新数据集。",
+        en="Imported from {file}: {added} added, {changed} replaced. Name the new datasets in the activities"
+        " that use them.",
+    ),
+    "web.ds_link": Text(
+        zh="导入数据集（CSV、XLSX、Fides、扫描建议）", en="Import datasets (CSV, XLSX, Fides, scan proposals)"
+    ),
+    "web.ds_suffix": Text(
+        zh="只接受 .csv、.xlsx、.yaml 或 .yml 文件", en="only .csv, .xlsx, .yaml or .yml files can be imported"
+    ),
+    "web.ds_content": Text(
+        zh="文件内容不是 {kind}（按内容判断，而非文件名）",
+        en="the file's content is not {kind} (judged by content, not name)",
+    ),
+    "web.ds_no_file": Text(zh="请选择要上传的文件", en="Choose a file to upload"),
+    "web.ds_nothing": Text(zh="没有选择要导入的数据集", en="No dataset was chosen to import"),
+    "web.plan_title": Text(zh="整改计划", en="Remediation plan"),
+    "web.plan_link": Text(zh="整改计划（remediation.yaml）", en="Remediation plan (remediation.yaml)"),
+    "web.plan_none": Text(zh="还没有整改安排", en="No remediation action is planned yet"),
+    "web.plan_action": Text(zh="事项", en="Action"),
+    "web.plan_owner": Text(zh="责任人", en="Owner"),
+    "web.plan_due": Text(zh="完成日期", en="Due"),
+    "web.plan_status": Text(zh="状态", en="Status"),
+    "web.plan_orphans": Text(zh="无对应发现的整改安排", en="Plan entries whose finding no longer exists"),
+    "web.plan_orphans_help": Text(
+        zh="这些安排指向的发现、义务或出境事项在本评估中已不存在（处理活动或数据出境被删除、改名，或规则库更新）。"
+        "在处理之前，草稿的任何修改都无法保存。可删除，或改挂到建议的发现上以保留责任人、日期和状态。",
+        en="These entries name a finding, obligation or transfer task this assessment no longer has (an activity"
+        " or transfer was removed or renamed, or the rulebooks were updated). Until they are settled no change"
+        " to the draft can be saved. Delete them, or move them to the suggested finding to keep their owner,"
+        " due date and status.",
+    ),
+    "web.plan_orphan": Text(zh="无对应发现", en="names nothing"),
+    "web.plan_keep": Text(zh="暂不处理", en="leave as is"),
+    "web.plan_delete": Text(zh="删除", en="delete"),
+    "web.plan_move": Text(zh="改挂到 {action}", en="move to {action}"),
+    "web.plan_settle": Text(zh="处理所选", en="Apply"),
+    "web.plan_unchecked": Text(
+        zh="评估当前无法计算发现，无法判断哪些安排已无对应发现；请先改正以下问题",
+        en="The findings cannot be computed now, so orphaned entries cannot be told apart; fix these first",
+    ),
+    "web.plan_settled": Text(zh="已删除 {deleted} 项、改挂 {moved} 项整改安排", en="{deleted} deleted, {moved} moved"),
+    "web.plan_nothing": Text(zh="没有选择任何处理", en="Nothing was chosen"),
+    "web.rename": Text(zh="更改编号", en="Change the id"),
+    "web.rename_id": Text(zh="新编号", en="New id"),
+    "web.rename_help": Text(
+        zh="引用此编号的地方一并更新：处理活动和数据出境所列的数据集、数据出境所属的处理活动、整改计划和豁免中的发现编号，"
+        "以及发现的评论和证明材料。",
+        en="Everything that names this id changes with it: the datasets listed by activities and transfers, a"
+        " transfer's activity, finding ids in the remediation plan and in waivers, and the findings' comments"
+        " and evidence.",
+    ),
+    "web.rename_same": Text(zh="新编号与原编号相同", en="The new id is the same as the old one"),
+    "web.rename_clash": Text(
+        zh="编号 {id!r} 已被使用，不能再用于{kind}", en="the id {id!r} is taken: a {kind} cannot have it too"
+    ),
+    "web.plan_fix": Text(
+        zh="整改计划中有安排指向已不存在的发现：在整改计划页删除或改挂",
+        en="A remediation plan entry names nothing: delete or move it on the plan page",
+    ),
+    "web.plan_changed": Text(
+        zh="整改计划在页面显示后已被修改，请查看当前内容后重试",
+        en="The plan changed after this page was shown; look at it again and retry",
+    ),
     # Typer's built-in options, by parameter name (engine/cli.py)
     "cli.builtin.help": Text(zh="显示此帮助并退出", en="Show this message and exit."),
     "cli.builtin.install_completion": Text(

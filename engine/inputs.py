@@ -147,6 +147,15 @@ def _datasets_yaml(path: Path, raw: bytes) -> list[tuple[Dataset, Where]]:
     return out
 
 
+def read_datasets_yaml(path: Path, raw: bytes) -> list[tuple[Dataset, Where]]:
+    """A datasets.yaml on its own (a scan's proposals uploaded to the web workspace), read as a folder's
+    is: the model and the taxonomy, every problem located."""
+    found = _datasets_yaml(path, raw)
+    if problems := [p for ds, where in found for p in _check_categories(ds, str(path), where)]:
+        raise InputError(problems)
+    return found
+
+
 def _datasets_csv(path: Path, raw: bytes) -> list[tuple[Dataset, Where]]:
     """One row per field; dataset columns repeat and agree between rows (parser shared with imports)."""
     from engine import tabular  # imports openpyxl: only for folders that have a datasets.csv

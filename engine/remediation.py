@@ -169,14 +169,20 @@ def attach(
     return out_findings, out_transfers
 
 
+def plannable(findings: list[Finding], transfers: list[TransferOut]) -> tuple[set[str], set[str]]:
+    """What a plan entry may name: finding ids and transfer task refs (exact), and obligation ids; the web
+    workspace lists the entries that name neither (after a rulebook update, or a removed activity)."""
+    exact = {f.id for f in findings} | {task_ref(t.id, task.id or "") for t in transfers for task in t.tasks}
+    return exact, {f.obligation for f in findings}
+
+
 def _entries(
     plan: LoadedPlan | None, findings: list[Finding], transfers: list[TransferOut]
 ) -> tuple[dict[str, PlanEntry], dict[str, PlanEntry]]:
     """Plan entries by finding id or task ref (specific) and by obligation id (general)."""
     if plan is None:
         return {}, {}
-    exact = {f.id for f in findings} | {task_ref(t.id, task.id or "") for t in transfers for task in t.tasks}
-    obligations = {f.obligation for f in findings}
+    exact, obligations = plannable(findings, transfers)
     specific: dict[str, PlanEntry] = {}
     general: dict[str, PlanEntry] = {}
     seen: dict[str, int] = {}

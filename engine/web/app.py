@@ -37,7 +37,7 @@ from engine.errors import InputError, Problem
 from engine.i18n import tr, value_text
 from engine.inputs import ASSESSMENT_FILE, INPUT_FILES
 from engine.resources import data_dir
-from engine.web import accounts, editing, registry, review
+from engine.web import accounts, datasets, editing, plan, registry, rename, review
 from engine.web.db import Assessment, Membership, Organisation, Setting, User, organisation, session_scope
 from engine.web.jobs import Reports
 from engine.web.versions import MIN_RETENTION_YEARS
@@ -381,6 +381,8 @@ def create_app(engine: Engine, retention_years: int = MIN_RETENTION_YEARS) -> St
     ]
     kit = review.Kit(engine, page, member, form_checked, signed_in, stored_or_404, reports, retention_years)
     routes += review.routes(kit)
+    edit_kit = editing.Kit(page, member, form_checked, signed_in, stored_or_404, assessed_or_problems)
+    routes += datasets.routes(edit_kit) + plan.routes(edit_kit) + rename.routes(edit_kit)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
 import re
 
@@ -31,7 +32,16 @@ LEAST_ROLE |= {
     "download": "viewer",
     "remove": "assessor",
 }
+# webdata: importing datasets (engine/web/datasets.py): the page, the preview and the confirm need an assessor
+LEAST_ROLE |= {"datasets": "assessor", "datasets_preview": "assessor", "datasets_apply": "assessor"}
+# webdata: the remediation plan page (engine/web/plan.py): read by a viewer, settled by an assessor
+LEAST_ROLE |= {"plan_page": "viewer", "plan_settle": "assessor"}
+# webdata: changing an id with its references (engine/web/rename.py): the form and the change need an assessor
+LEAST_ROLE |= {"rename_form": "assessor", "rename": "assessor"}
 OK = {
+    "rename": 303,
+    "plan_settle": 303,
+    "datasets_apply": 303,
     "upload": 303,
     "create": 303,
     "remove": 303,
@@ -65,11 +75,15 @@ def request(client: TestClient, route: str, org: str, key: str) -> int:
         "assessment": f"/o/{org}/a/{key}",
         "finding": f"/o/{org}/a/{key}/f/{FINDING}",
         "members": f"/o/{org}/members",
+        "datasets": f"/o/{org}/a/{key}/datasets",
+        "plan_page": f"/o/{org}/a/{key}/plan",
+        "rename_form": f"/o/{org}/a/{key}/edit/activity/face-login/rename",
     }[route]
     return client.get(path).status_code
 
 
 EDIT_POSTS = ("create", "answer", "edit", "plan", "comment", "evidence", "remove")
+EDIT_POSTS += ("datasets_preview", "datasets_apply", "plan_settle", "rename")  # webdata
 TRANSFER = {
     "transfer.recipient": "R",
     "transfer.destination": "US",
@@ -114,11 +128,26 @@ def edit_post(client: TestClient, route: str, org: str, key: str) -> int:
         page = client.get(f"{base}/edit/organisation/-")
         data = form_of(page.text) if page.status_code == 200 else {}
         return client.post(f"{base}/edit/organisation/-", data={**data, "csrf": token}).status_code
+    if route == "rename":  # a transfer added for the purpose (an assessor can), then given a new id
+        ident = f"t{next(NEW_IDS)}"
+        client.post(f"{base}/edit/transfer/+", data={"csrf": token, "transfer.id": ident, **TRANSFER})
+        data = {"csrf": token, "id": f"{ident}-renamed"}
+        return client.post(f"{base}/edit/transfer/{ident}/rename", data=data).status_code
     if route == "remove":  # a transfer added for the purpose (an assessor can), then removed
         ident = f"t{next(NEW_IDS)}"
         client.post(f"{base}/edit/transfer/+", data={"csrf": token, "transfer.id": ident, **TRANSFER})
         return client.post(f"{base}/edit/transfer/{ident}/remove", data={"csrf": token}).status_code
+    if route.startswith("datasets_"):  # a CSV with a dataset new each time: previewed, or confirmed
+        csv = f"dataset,system,storage_location,records,individuals,field,category\nd{next(NEW_IDS)},S,CN,1,1,m,phone\n"
+        if route == "datasets_preview":
+            files = {"file": ("inventory.csv", csv.encode(), "text/csv")}
+            return client.post(f"{base}/datasets/preview", data={"csrf": token}, files=files).status_code
+        data = {"csrf": token, "filename": "inventory.csv", "payload": base64.b64encode(csv.encode()).decode()}
+        return client.post(f"{base}/datasets/apply", data={**data, "location": "CN", "d.0": "on"}).status_code
     finding = f"{base}/f/{FINDING}"
+    if route == "plan_settle":  # an action planned for the purpose (an assessor can), then deleted
+        client.post(f"{finding}/plan", data={"csrf": token, "plan.owner": "IT"})
+        return client.post(f"{base}/plan/settle", data={"csrf": token, "o.0": "delete", "a.0": FINDING}).status_code
     if route == "plan":
         return client.post(f"{finding}/plan", data={"csrf": token, "plan.owner": "IT"}).status_code
     if route == "comment":
@@ -195,6 +224,8 @@ def test_another_organisations_evidence_is_not_found_through_ones_own_assessment
     assert client.get(f"/o/{seeded.own}/a/{seeded.assessment}/evidence/{theirs}").status_code == 404
     assert client.get(f"/o/{seeded.own}/a/{seeded.assessment}/f/no-such-finding/work").status_code == 404
     assert client.get(f"/o/{seeded.own}/a/{seeded.assessment}/edit/activity/no-such").status_code == 404
+
+
 # webreview: the review, portfolio and audit routes. Both organisations' assessments are approved (reports
 # queued, not rendered), so every route has an object to act on; the allowed roles get the route's answer
 # (a refusal by state is 409, after the role check), the others 403, strangers 404.
