@@ -4,14 +4,20 @@ minimum, applied at approval, audited) and report jobs picked up again when the 
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
 from starlette.testclient import TestClient
 
-from engine.web import registry, versions
+from benchmarks._cluster import free_port
+from engine.web import accounts, registry, versions
 from engine.web.app import create_app
 from engine.web.db import (
     AuditEvent,
@@ -20,12 +26,16 @@ from engine.web.db import (
     VersionFile,
     add_months,
     now,
+    open_engine,
     organisation,
     session_scope,
+    upgrade,
 )
 from engine.web.jobs import MAX_ATTEMPTS
+from tests.conftest import EXAMPLES
 from tests.web.conftest import PASSWORD, Seeded, csrf_of, signed_in
 from tests.web.test_review import approve_directly, post
+from tests.web.test_server import HEGUI
 
 
 def client_for(engine: Engine, username: str, retention_years: int) -> TestClient:
@@ -222,3 +232,34 @@ def test_jobs_left_by_a_stop_are_picked_up_when_the_app_starts(seeded: Seeded) -
     reviewer.app.state.reports.wait()  # type: ignore[attr-defined]
     # a second start finds nothing left to do
     assert create_app(seeded.engine).state.reports.resume() == []
+
+
+def test_a_real_hegui_serve_picks_up_a_job_left_queued(tmp_path: Path) -> None:
+    """`hegui serve` started over a database with a job a stop left queued renders it (uvicorn runs the
+    app's lifespan start)."""
+    db = f"sqlite:///{tmp_path / 'workspace.db'}"
+    engine = open_engine(db)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        accounts.add_user(session, "assessor", PASSWORD, "acme", "assessor")
+        accounts.add_user(session, "reviewer", PASSWORD, "acme", "reviewer")
+        key = registry.import_folder(session, "acme", EXAMPLES / "offshore-saas", "test")[0].key
+    approve_directly(engine, "acme", key)  # its report job stays queued: no server ran it
+    port = free_port()
+    env = {**os.environ, "HEGUI_DB": db}
+    server = subprocess.Popen([HEGUI, "serve", "--port", str(port)], env=env, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 300
+        while (state := job_states(engine)) != ["done"]:
+            assert server.poll() is None and time.monotonic() < deadline, state
+            time.sleep(0.5)
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, err = server.communicate(timeout=60)
+        engine.dispose()
+    assert b"Traceback" not in err, err
+
+
+def job_states(engine: Engine) -> list[str]:
+    with session_scope(engine) as session:
+        return list(session.scalars(select(ReportJob.state)))
