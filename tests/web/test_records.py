@@ -37,6 +37,21 @@ from tests.web.conftest import PASSWORD, Seeded, csrf_of, signed_in
 from tests.web.test_review import approve_directly, post
 from tests.web.test_server import HEGUI
 
+NEVER_APPROVED = {  # a new assessment through the create form, sorted before the seeded one by key
+    "assessment.id": "aaa-new",
+    "assessment.title": "t",
+    "assessment.as_of": "2026-12-01",
+    "assessor.name": "a",
+    "organisation.name": "o",
+    "organisation.ciio": "false",
+    "organisation.individuals_total": "1",
+    "activity.id": "x",
+    "activity.name": "x",
+    "activity.purpose": "x",
+    "activity.legal_basis": "consent",
+    "activity.data_subjects": "customers",
+}
+
 
 def client_for(engine: Engine, username: str, retention_years: int) -> TestClient:
     """A signed-in client of an app whose server minimum retention is `retention_years`."""
@@ -134,11 +149,16 @@ def test_the_default_comes_from_the_organisations_interval_and_overdue_is_said_i
     monkeypatch.setattr(versions, "now", at(mine.review_due + timedelta(days=3)))
     page = viewer.get(f"/o/{seeded.own}/portfolio").text
     assert "已逾期 3 天" in page and "按本组织复核周期" in page
+    assessor = signed_in(seeded.engine, "assessor")
+    assert post(assessor, f"/o/{seeded.own}/new", **NEVER_APPROVED) == 303
+    by_review = viewer.get(f"/o/{seeded.own}/portfolio?sort=review").text
+    assert by_review.index(f">{seeded.assessment}<") < by_review.index(">aaa-new<")  # never approved: last
+    assert "未设定 <small>(尚无已批准版本)</small>" in by_review
     assert viewer.post("/lang", data={"csrf": csrf_of(page), "lang": "en", "next": "/"}).status_code == 303
     english = viewer.get(f"/o/{seeded.own}/portfolio").text
     assert "overdue by 3 days" in english and "PIPL sets no interval" in english
     # a draft of the next version does not move the date: the approved one still has to be reviewed
-    assert post(signed_in(seeded.engine, "assessor"), f"/o/{seeded.own}/a/{seeded.assessment}/next") == 303
+    assert post(assessor, f"/o/{seeded.own}/a/{seeded.assessment}/next") == 303
     assert "overdue by 3 days" in viewer.get(f"/o/{seeded.own}/portfolio").text
 
 
