@@ -830,6 +830,62 @@ MESSAGES: dict[str, Text] = {
     "citation.no_item": Text(
         zh="{cite} 不存在：该款只有 {count} 项", en="{cite} does not exist: that paragraph has {count} item(s)"
     ),
+    # webrecords: next review dates, per-organisation retention, report jobs picked up after a restart
+    "web.rc_date_format": Text(zh="不是日期（应为 YYYY-MM-DD）：{value}", en="Not a date (YYYY-MM-DD): {value}"),
+    "web.rc_date_past": Text(
+        zh="下次复核日期须晚于批准日期（{date}）", en="The next review must come after the approval date ({date})"
+    ),
+    "web.rc_date_beyond": Text(
+        zh="下次复核日期不得晚于保存期限（{date}），以便复核时评估仍在保存",
+        en="The next review must fall on or before the retention date ({date}), while the assessment is still kept",
+    ),
+    "web.rc_not_whole": Text(zh="不是整数：{value}", en="Not a whole number: {value}"),
+    "web.rc_out_of_range": Text(zh="须在 {low} 到 {high} 之间", en="Must be between {low} and {high}"),
+    "web.rc_job_gave_up": Text(
+        zh="服务器停止 {attempts} 次中断了此任务，不再自动重试；请重新生成报告",
+        en="cut off by a server stop {attempts} times, so not restarted again: generate the reports again",
+    ),
+    "web.rc_settings": Text(zh="记录政策", en="Records policy"),
+    "web.rc_retention_label": Text(zh="已批准版本的保存年限（年）", en="Retention of approved versions (years)"),
+    "web.rc_retention_help": Text(
+        zh="留空：使用服务器设定的 {server} 年。至少 {min} 年（《个人信息保护法》第五十六条第二款：个人信息保护影响"
+        "评估报告和处理情况记录应当至少保存三年），且不少于服务器设定的 {server} 年。仅适用于今后的批准；"
+        "已批准的版本保留批准时确定的保存期限。",
+        en="Empty: the server's {server} years. At least {min} years (PIPL art. 56 para. 2: impact assessment "
+        "reports and processing records are kept at least three years) and never less than the server's {server}. "
+        "Applies to approvals from now on; approved versions keep the retention date they were given.",
+    ),
+    "web.rc_review_label": Text(zh="复核周期（月）", en="Review interval (months)"),
+    "web.rc_review_help": Text(
+        zh="批准时默认的下次复核日期为批准日期加上此周期（1 至 {max} 个月）。这是本组织自己的政策："
+        "《个人信息保护法》未规定个人信息保护影响评估的复核周期。审核人可在批准时另定日期。",
+        en="An approval's default next review date is the approval date plus this interval (1 to {max} months). "
+        "This is the organisation's own policy: PIPL fixes no interval for reviewing an impact assessment. "
+        "The reviewer can set another date at approval.",
+    ),
+    "web.rc_effective": Text(zh="现在批准的版本保存 {years} 年", en="Versions approved now are kept {years} years"),
+    "web.rc_save": Text(zh="保存", en="Save"),
+    "web.rc_saved": Text(zh="已保存（已记入审计记录）", en="Saved (recorded in the audit trail)"),
+    "web.rc_unchanged": Text(zh="没有变化，未保存", en="Nothing changed, nothing saved"),
+    "web.rc_review_due_label": Text(zh="下次复核日期（可选）", en="Next review date (optional)"),
+    "web.rc_review_due_help": Text(
+        zh="留空：批准日期加上本组织的复核周期（{months} 个月，本组织政策）。须晚于批准日期，且不晚于保存期限"
+        "（批准后 {years} 年）。",
+        en="Empty: the approval date plus the organisation's review interval ({months} months, its own policy). "
+        "After the approval date and no later than the retention date ({years} years after approval).",
+    ),
+    "web.rc_next_review": Text(zh="下次复核：{date}", en="Next review: {date}"),
+    "web.rc_basis_reviewer": Text(zh="审核人设定", en="set by the reviewer"),
+    "web.rc_basis_policy": Text(zh="按本组织复核周期", en="from the organisation's review interval"),
+    "web.rc_overdue": Text(zh="已逾期 {days} 天", en="overdue by {days} days"),
+    "web.rc_soon": Text(zh="{days} 天后到期", en="due in {days} days"),
+    "web.rc_planned": Text(zh="{days} 天后", en="in {days} days"),
+    "web.rc_never_approved": Text(zh="尚无已批准版本", en="no approved version yet"),
+    "web.rc_policy_line": Text(
+        zh="复核周期：{months} 个月（本组织政策；《个人信息保护法》未规定影响评估的复核周期）",
+        en="Review interval: {months} months (the organisation's policy; PIPL sets no interval for reviewing "
+        "an impact assessment)",
+    ),
     # coverage: paragraph-level coverage
     "coverage.articles_encoded": Text(zh="已编码 / 义务条文", en="encoded / obligation articles"),
     "coverage.paragraphs_encoded": Text(zh="已编码 / 义务款", en="encoded / obligation paragraphs"),

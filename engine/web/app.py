@@ -386,6 +386,7 @@ def create_app(engine: Engine, retention_years: int = MIN_RETENTION_YEARS) -> St
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        reports.resume()  # report jobs the last stop left unfinished (one server process per database)
         yield
         reports.shutdown()  # a report being rendered finishes before the server exits
 

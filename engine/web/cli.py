@@ -70,11 +70,9 @@ def serve(
     import uvicorn
 
     from engine.web.app import create_app
-    from engine.web.jobs import recover
 
     engine = _database(db)
-    recover(engine)  # one server process: a job still queued or running was cut off by the last stop
-    app = create_app(engine, retention_years)
+    app = create_app(engine, retention_years)  # its start picks up report jobs the last stop cut off
     out_console().print(both("web.serving", url=f"http://{host}:{port}/"), markup=False, soft_wrap=True)
     uvicorn.run(app, host=host, port=port, server_header=False, log_level="warning")
 

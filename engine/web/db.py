@@ -7,14 +7,16 @@ uses it. SQLite (a file in the data directory) is the default; PostgreSQL comes 
 
 from __future__ import annotations
 
+import calendar
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     Engine,
     ForeignKey,
@@ -262,6 +264,9 @@ class Version(Base):
     retain_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     comment: Mapped[str] = mapped_column(Text, default="")  # the reviewer's reason for sending it back
     findings_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # webrecords: when the approved version is to be reviewed again, and who set it (reviewer | policy)
+    review_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    review_basis: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class VersionFile(Base):
@@ -290,6 +295,7 @@ class ReportJob(Base):
     requested_by: Mapped[str] = mapped_column(String(64))
     created: Mapped[datetime] = mapped_column(DateTime, default=now)
     finished: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # webrecords: renders started
 
 
 class OrgAuditEvent(Base):
@@ -364,3 +370,31 @@ def editable(session: Session, assessment: Assessment) -> bool:
 
     Every editor (upload, registry import, questionnaire pages) calls this before it writes."""
     return newest_state(session, assessment.id) == "draft"
+
+
+# webrecords: an organisation's records policy (retention, review interval)
+
+DEFAULT_REVIEW_MONTHS = 12
+
+
+class OrgPolicy(Base):
+    """An organisation's own records policy, set by its admins; no row means the defaults.
+
+    retention_years: how long its approved versions are kept (None: the server's --retention-years);
+    review_months: the default time from approval to the next review (the organisation's policy: PIPL
+    fixes no review interval for an impact assessment)."""
+
+    __tablename__ = "org_policy"
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True)
+    retention_years: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    review_months: Mapped[int] = mapped_column(Integer, default=DEFAULT_REVIEW_MONTHS)
+    updated: Mapped[datetime] = mapped_column(DateTime, default=now)
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
+def add_months(at: datetime, months: int) -> datetime:
+    """`at` plus whole months, the day kept or clamped to the month's last (31 Jan + 1 → 28/29 Feb; 29 Feb
+    + 3 years → 28 Feb): retention dates and review dates count calendar months and years."""
+    month0 = at.month - 1 + months
+    year, month = at.year + month0 // 12, month0 % 12 + 1
+    return at.replace(year=year, month=month, day=min(at.day, calendar.monthrange(year, month)[1]))

@@ -3,7 +3,10 @@
 Rendering the PDFs of an approved version takes seconds, so approval (or "generate reports") only queues a
 ReportJob; a thread of the server process renders it through the use-case layer from the version's frozen
 inputs and findings.json, and stores the files as the version's frozen reports. Pages show the progress.
-A job a server restart interrupted is marked failed when the next server starts (it can be queued again).
+Jobs a stop left queued or running are picked up again when the next server starts (rendering is
+reproducible and stores only missing files, so a second run is harmless); one cut off MAX_ATTEMPTS times
+is failed with the reason instead, so a job that kills the server cannot do it forever (it can be queued
+again by hand).
 """
 
 from __future__ import annotations
@@ -12,16 +15,17 @@ import hashlib
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from engine import usecases
+from engine.i18n import both
 from engine.web import registry
 from engine.web.db import Assessment, Organisation, ReportJob, Version, VersionFile, now, org_audit, session_scope
 from engine.web.versions import FINDINGS, files, frozen_findings
 
 REPORT_FORMATS = ("pdf", "docx")  # every document of the decision, as PDF and as editable DOCX
-INTERRUPTED = "interrupted by a server restart"
+MAX_ATTEMPTS = 2  # renders started for one job: a job cut off this often is not restarted again
 log = logging.getLogger(__name__)
 
 
@@ -44,6 +48,13 @@ class Reports:
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=True)
+
+    def resume(self) -> list[int]:
+        """Run the jobs a previous server left unfinished (the app calls this as it starts); their ids."""
+        queued = recover(self.engine)
+        for job_id in queued:
+            self.start(job_id)
+        return queued
 
     def run(self, job_id: int) -> None:
         """Render one job's reports; any error fails the job (its message kept), never the server."""
@@ -68,7 +79,7 @@ class Reports:
             job = session.get(ReportJob, job_id)
             if job is None or job.state != "queued":
                 return
-            job.state, job.progress = "running", 5
+            job.state, job.progress, job.attempts = "running", 5, job.attempts + 1
             version = session.get(Version, job.version_id)
             assert version is not None
             assessment = session.get(Assessment, version.assessment_id)
@@ -96,16 +107,27 @@ class Reports:
             _audit(session, job, "reports.done", ", ".join(sorted(rendered)))
 
 
-def recover(engine: Engine) -> int:
-    """Mark jobs a previous server left queued or running as failed (`hegui serve` calls it on start,
-    before any worker runs); returns how many."""
+def recover(engine: Engine) -> list[int]:
+    """Jobs a previous server left queued or running, back in the queue (a running one was cut off), or
+    failed with the reason once started MAX_ATTEMPTS times; returns the queued ids, oldest first.
+
+    This assumes one server process per database (as `hegui serve` runs): it is called before this
+    server's worker takes anything, so every job still running belongs to a server that stopped."""
     with session_scope(engine) as session:
-        result = session.execute(
-            update(ReportJob)
-            .where(ReportJob.state.in_(("queued", "running")))
-            .values(state="failed", detail=INTERRUPTED, finished=now())
-        )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        left = session.scalars(
+            select(ReportJob).where(ReportJob.state.in_(("queued", "running"))).order_by(ReportJob.id)
+        ).all()
+        queued = []
+        for job in left:
+            if job.attempts >= MAX_ATTEMPTS:
+                job.state, job.finished = "failed", now()
+                job.detail = both("web.rc_job_gave_up", attempts=job.attempts)
+                _audit(session, job, "reports.failed")
+                continue
+            job.state, job.progress = "queued", 0
+            _audit(session, job, "reports.resume")
+            queued.append(job.id)
+        return queued
 
 
 def _audit(session: Session, job: ReportJob, action: str, files: str = "") -> None:

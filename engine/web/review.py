@@ -82,14 +82,16 @@ def routes(kit: Kit) -> list[Route]:
         task = BackgroundTask(kit.reports.start, job) if job is not None else None
         return RedirectResponse(path, 303, background=task)
 
-    @kit.signed_in
-    async def versions_page(request: Request, session: Session, who: Any) -> Response:
-        org, role, stored = kit.stored_or_404(request, session, who)
+    def versions_view(
+        request: Request, session: Session, who: Any, org: Organisation, role: str, stored: Assessment, **form: Any
+    ) -> Response:
+        """The versions page; a refused approval comes back to it (400) with the error at its field."""
         found = versions.versions(session, stored)
         return kit.page(
             request,
             "review-versions.html",
             who,
+            400 if form.get("error") else 200,
             org=org,
             role=role,
             a=stored,
@@ -97,7 +99,15 @@ def routes(kit: Kit) -> list[Route]:
             working=found[0] if found else None,
             approver=role in APPROVERS,
             retained=versions.retained_until(session, stored),
+            policy=versions.policy(session, org),
+            retention=versions.retention_for(session, org, kit.retention_years),
+            form=form,
         )
+
+    @kit.signed_in
+    async def versions_page(request: Request, session: Session, who: Any) -> Response:
+        org, role, stored = kit.stored_or_404(request, session, who)
+        return versions_view(request, session, who, org, role, stored)
 
     @kit.signed_in
     async def version_page(request: Request, session: Session, who: Any) -> Response:
@@ -156,11 +166,16 @@ def routes(kit: Kit) -> list[Route]:
     @kit.signed_in
     async def approve(request: Request, session: Session, who: Any) -> Response:
         org, stored = approver(request, session, who)
-        await kit.form_checked(request)
+        form = await kit.form_checked(request)
+        due = str(form.get("review_due", ""))
         try:
-            v, job = versions.approve(session, org, stored, who.user.username, kit.retention_years)
+            v, job = versions.approve(session, org, stored, who.user.username, kit.retention_years, due)
         except versions.Refused as exc:
             return refused(request, who, org, stored, exc.key, **exc.values)
+        except versions.Invalid as exc:
+            role = kit.member(session, who, org.slug, "viewer")[1]
+            error = invalid_text(exc, who.lang)
+            return versions_view(request, session, who, org, role, stored, review_due=due, error=error)
         except InputError as exc:
             problems = [str(p) for p in exc.problems]
             message = tr("web.rv_invalid", who.lang)
@@ -238,7 +253,61 @@ def routes(kit: Kit) -> list[Route]:
         sort = request.query_params.get("sort", "key")
         sort = sort if sort in SORTS else "key"
         rows = sorted(versions.portfolio(session, org), key=lambda r: order(r, sort))
-        return kit.page(request, "portfolio.html", who, org=org, role=role, rows=rows, sort=sort, sorts=SORTS)
+        return kit.page(
+            request,
+            "portfolio.html",
+            who,
+            org=org,
+            role=role,
+            rows=rows,
+            sort=sort,
+            sorts=SORTS,
+            policy=versions.policy(session, org),
+        )
+
+    @kit.signed_in
+    async def settings(request: Request, session: Session, who: Any) -> Response:
+        """The organisation's records policy (admins): retention and the review interval, each change audited."""
+        org, role = kit.member(session, who, request.path_params["org"], "admin")
+        current = versions.policy(session, org)
+        values = {
+            "retention_years": "" if current.retention_years is None else str(current.retention_years),
+            "review_months": str(current.review_months),
+        }
+        error, field, saved = "", "", False
+        if request.method == "POST":
+            form = await kit.form_checked(request)
+            values = {name: str(form.get(name, "")) for name in values}
+            try:
+                saved = bool(
+                    versions.set_policy(
+                        session,
+                        org,
+                        who.user.username,
+                        values["retention_years"],
+                        values["review_months"],
+                        kit.retention_years,
+                    )
+                )
+            except versions.Invalid as exc:
+                error, field = invalid_text(exc, who.lang), exc.field
+        return kit.page(
+            request,
+            "org-settings.html",
+            who,
+            400 if error else 200,
+            org=org,
+            role=role,
+            values=values,
+            error=error,
+            field=field,
+            saved=saved,
+            posted=request.method == "POST",
+            server_years=kit.retention_years,
+            legal_years=versions.MIN_RETENTION_YEARS,
+            max_months=versions.MAX_REVIEW_MONTHS,
+            effective=versions.retention_for(session, org, kit.retention_years),
+        )
 
     @kit.signed_in
     async def audit_page(request: Request, session: Session, who: Any) -> Response:
@@ -263,6 +332,7 @@ def routes(kit: Kit) -> list[Route]:
     return [
         Route("/o/{org}/portfolio", portfolio),
         Route("/o/{org}/audit", audit_page),
+        Route("/o/{org}/settings", settings, methods=["GET", "POST"]),
         Route(f"{prefix}/versions", versions_page),
         Route(f"{prefix}/submit", submit, methods=["POST"]),
         Route(f"{prefix}/approve", approve, methods=["POST"]),
@@ -280,6 +350,11 @@ def state_text(value: Any, lang: str) -> Any:
     return tr(f"web.rv_state_{value}", lang) if value in STATES else value
 
 
+def invalid_text(exc: versions.Invalid, lang: str) -> str:
+    """A refused form value in the reader's language."""
+    return tr(f"web.rc_{exc.key}", lang, **exc.values)
+
+
 def order(row: versions.Row, sort: str) -> tuple[Any, ...]:
     """The portfolio's sort key: most gaps first for a severity, 'not set' review dates last."""
     if sort in ("critical", "high", "medium", "low"):
@@ -290,5 +365,6 @@ def order(row: versions.Row, sort: str) -> tuple[Any, ...]:
     if sort == "title":
         return (row.assessment.title, row.assessment.key)
     if sort == "review":
-        return (row.next_review is None, row.next_review or "", row.assessment.key)
+        due = row.next_review.due.isoformat() if row.next_review else ""
+        return (row.next_review is None, due, row.assessment.key)
     return (row.assessment.key,)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,17 +23,23 @@ from engine.finding import FindingsDocument
 from engine.i18n import both
 from engine.web import registry
 from engine.web.db import (
+    DEFAULT_REVIEW_MONTHS,
     Assessment,
     AssessmentFile,
     Organisation,
+    OrgPolicy,
     ReportJob,
     Version,
     VersionFile,
+    add_months,
     now,
     org_audit,
 )
 
 MIN_RETENTION_YEARS = 3  # PIPL art. 56 para. 2
+MAX_RETENTION_YEARS = 100  # a typo guard, not a rule
+MAX_REVIEW_MONTHS = 36  # the default review date always falls within the shortest retention (3 years)
+SOON_DAYS = 30  # the portfolio says "due soon" this many days ahead
 FINDINGS = "findings.json"
 
 
@@ -43,6 +49,14 @@ class Refused(Exception):
     def __init__(self, key: str, **values: object) -> None:
         super().__init__(key)
         self.key, self.values = key, values
+
+
+class Invalid(Exception):
+    """A form value the records rules refuse: `field` names the control, `key` its message (web.rc_<key>)."""
+
+    def __init__(self, field: str, key: str, **values: object) -> None:
+        super().__init__(f"{field}: {key}")
+        self.field, self.key, self.values = field, key, values
 
 
 def retention_years(value: int) -> int:
@@ -145,15 +159,21 @@ def send_back(session: Session, org: Organisation, assessment: Assessment, actor
 
 
 def approve(
-    session: Session, org: Organisation, assessment: Assessment, actor: str, years: int
+    session: Session, org: Organisation, assessment: Assessment, actor: str, years: int, review_due: str = ""
 ) -> tuple[Version, ReportJob]:
     """In review → approved by someone other than the submitter: inputs and findings.json frozen, the
-    previous approved version superseded, reports queued."""
+    previous approved version superseded, reports queued. It is kept for the organisation's retention
+    (never less than the server's `years`) and is due for review on `review_due` (the reviewer's date,
+    ISO) or, when empty, after the organisation's review interval (Invalid names a refused date)."""
     v = working(session, assessment)
     if v.state != "review":
         raise Refused("not_in_review", state=v.state)
     if v.submitted_by == actor:
         raise Refused("own_submission")
+    at = now()
+    kept = retention_for(session, org, years)
+    retain_until = add_months(at, 12 * kept)
+    due, basis = review_date(review_due, at.date(), retain_until.date(), policy(session, org).review_months)
     inputs = registry.files_of(session, assessment)
     result = assessed(inputs, assessment.key)
     rendered = usecases.render(result, ["json"], result.loaded.assessment.assessment.language, reproducible=True)
@@ -165,11 +185,14 @@ def approve(
     if previous is not None and previous.state == "approved":
         previous.state = "superseded"
         org_audit(session, org, actor, "version.supersede", f"{assessment.key} v{previous.number}")
-    at = now()
     v.state, v.approved_by, v.approved_at = "approved", actor, at
-    v.retain_until = _add_years(at, retention_years(years))
+    v.retain_until, v.review_due, v.review_basis = retain_until, due, basis
     v.findings_sha256 = hashlib.sha256(findings).hexdigest()
-    org_audit(session, org, actor, "version.approve", f"{assessment.key} v{v.number} {FINDINGS} {v.findings_sha256}")
+    detail = (
+        f"{assessment.key} v{v.number} {FINDINGS} {v.findings_sha256}; kept until {retain_until:%Y-%m-%d} "
+        f"({kept} years); next review {due:%Y-%m-%d} ({basis})"
+    )
+    org_audit(session, org, actor, "version.approve", detail)
     return v, queue_reports(session, org, assessment, v, actor)
 
 
@@ -222,6 +245,21 @@ def delete(session: Session, org: Organisation, assessment: Assessment, actor: s
 
 
 @dataclass(frozen=True)
+class Review:
+    """When the approved version `number` is to be reviewed again, and how that stands today."""
+
+    due: date
+    basis: str  # reviewer (set at approval) | policy (the organisation's review interval)
+    number: int
+    days: int  # days from today to the date: negative once overdue
+
+    @property
+    def standing(self) -> str:
+        """overdue | soon | planned: shown in words, not colour alone."""
+        return "overdue" if self.days < 0 else "soon" if self.days <= SOON_DAYS else "planned"
+
+
+@dataclass(frozen=True)
 class Row:
     """One line of the portfolio."""
 
@@ -229,37 +267,109 @@ class Row:
     version: Version | None
     gaps: dict[str, int]
     mechanisms: list[str]
-    next_review: str | None
+    next_review: Review | None  # from the newest approved version; None before the first approval
     problem: bool  # the working files do not assess (shown, not hidden)
 
 
-def portfolio(session: Session, org: Organisation) -> list[Row]:
-    """Every assessment with its newest version, gaps by severity and transfer mechanisms.
+def next_review(session: Session, assessment: Assessment, today: date) -> Review | None:
+    """The next review of an assessment: its newest approved version's date (a later draft is the
+    re-assessment under way, so the date still stands until that draft is approved)."""
+    v = last_approved(session, assessment)
+    if v is None or v.review_due is None:
+        return None
+    return Review(v.review_due, v.review_basis or "policy", v.number, (v.review_due - today).days)
 
-    Neither the inputs nor the rulebooks carry a review date or interval today, so next_review is None."""
+
+def portfolio(session: Session, org: Organisation) -> list[Row]:
+    """Every assessment with its newest version, gaps by severity, transfer mechanisms and next review."""
     rows = []
+    today = now().date()
     for a in registry.assessments(session, org):
         found = versions(session, a)
         v = found[0] if found else None
+        review = next_review(session, a, today)
         try:
             doc = frozen_findings(session, v) if v is not None else None
             doc = doc or assessed(registry.files_of(session, a), a.key).doc
         except InputError:
-            rows.append(Row(a, v, {}, [], None, True))
+            rows.append(Row(a, v, {}, [], review, True))
             continue
         mechanisms = sorted({str(t.mechanism) for t in doc.transfers})
-        rows.append(Row(a, v, dict(doc.summary.gaps_by_severity), mechanisms, None, False))
+        rows.append(Row(a, v, dict(doc.summary.gaps_by_severity), mechanisms, review, False))
     return rows
+
+
+def policy(session: Session, org: Organisation) -> OrgPolicy:
+    """The organisation's records policy (the defaults, unsaved, when its admins never set one)."""
+    found = session.get(OrgPolicy, org.id)
+    return found or OrgPolicy(organisation_id=org.id, retention_years=None, review_months=DEFAULT_REVIEW_MONTHS)
+
+
+def retention_for(session: Session, org: Organisation, server_years: int) -> int:
+    """The years an approval made now is kept: the organisation's setting, never less than the server's."""
+    own = policy(session, org).retention_years
+    return max(retention_years(server_years), own or 0)
+
+
+def review_date(text: str, approved: date, retain_until: date, months: int) -> tuple[date, str]:
+    """The next review date of an approval on `approved`: the reviewer's `text` (ISO date, after the
+    approval and within the retention, so the assessment reviewed is still kept), else `months` later."""
+    text = text.strip()
+    if not text:
+        return add_months(datetime.combine(approved, datetime.min.time()), months).date(), "policy"
+    try:
+        due = date.fromisoformat(text)
+    except ValueError:
+        raise Invalid("review_due", "date_format", value=text) from None
+    if due <= approved:
+        raise Invalid("review_due", "date_past", date=f"{approved:%Y-%m-%d}")
+    if due > retain_until:
+        raise Invalid("review_due", "date_beyond", date=f"{retain_until:%Y-%m-%d}")
+    return due, "reviewer"
+
+
+def whole(field: str, text: str, low: int, high: int, blank: bool) -> int | None:
+    """A whole number from a form field within [low, high] (None for an empty field when `blank`)."""
+    text = text.strip()
+    if not text and blank:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise Invalid(field, "not_whole", value=text) from None
+    if not low <= value <= high:
+        raise Invalid(field, "out_of_range", low=low, high=high)
+    return value
+
+
+def set_policy(
+    session: Session, org: Organisation, actor: str, retention: str, review: str, server_years: int
+) -> list[str]:
+    """Change the organisation's records policy from the settings form (admins); returns what changed,
+    each change audited. Retention is never below three years (PIPL art. 56 para. 2) nor below the
+    server's --retention-years; it applies to approvals from now on (existing ones keep their date)."""
+    floor = retention_years(server_years)
+    years = whole("retention_years", retention, floor, MAX_RETENTION_YEARS, blank=True)
+    months = whole("review_months", review, 1, MAX_REVIEW_MONTHS, blank=False)
+    current = policy(session, org)
+    changes = [
+        f"{name}: {old if old is not None else '-'} -> {new if new is not None else '-'}"
+        for name, old, new in (
+            ("retention_years", current.retention_years, years),
+            ("review_months", current.review_months, months),
+        )
+        if old != new
+    ]
+    if changes:
+        assert months is not None
+        current.retention_years, current.review_months = years, months
+        current.updated, current.updated_by = now(), actor
+        session.add(current)  # a no-op when it was stored already
+        org_audit(session, org, actor, "org.policy", "; ".join(changes))
+    return changes
 
 
 def _freeze(session: Session, v: Version, kind: str, name: str, data: bytes) -> None:
     session.add(
         VersionFile(version_id=v.id, kind=kind, name=name, content=data, sha256=hashlib.sha256(data).hexdigest())
     )
-
-
-def _add_years(at: datetime, years: int) -> datetime:
-    try:
-        return at.replace(year=at.year + years)
-    except ValueError:  # 29 February
-        return at.replace(year=at.year + years, day=28)

@@ -242,6 +242,9 @@ REVIEW_ROUTES: dict[str, tuple[str, str, tuple[str, ...], tuple[int, ...]]] = {
     "next": ("POST", "/a/KEY/next", ("admin", "assessor"), (303, 409)),  # the first makes v2, then v2 is a draft
     "reports": ("POST", "/a/KEY/v/1/reports", ("admin", "assessor", "reviewer"), (303,)),  # the queued job stands
     "delete": ("POST", "/a/KEY/delete", ("admin",), (409,)),  # under retention
+    # webrecords: the organisation's records policy; the empty form is refused by value, after the role check
+    "settings": ("GET", "/settings", ("admin",), (200,)),
+    "settings_save": ("POST", "/settings", ("admin",), (400,)),
 }
 
 

@@ -25,14 +25,13 @@ from engine.web.db import (
     AssessmentFile,
     AuditEvent,
     Frozen,
-    ReportJob,
     Version,
     VersionFile,
     now,
     organisation,
     session_scope,
 )
-from engine.web.jobs import INTERRUPTED, REPORT_FORMATS, recover
+from engine.web.jobs import REPORT_FORMATS
 from tests.conftest import EXAMPLES
 from tests.web.conftest import Seeded, csrf_of, signed_in
 from tests.web.test_pages import HOSTILE, upload
@@ -275,26 +274,6 @@ def test_retention_is_at_least_three_years_and_configurable_longer(seeded: Seede
         v = session.scalars(select(Version)).one()
         assert v.approved_at is not None and v.retain_until is not None
         assert v.retain_until.year == v.approved_at.year + 5
-
-
-def test_jobs_cut_off_by_a_restart_are_failed_and_can_be_queued_again(seeded: Seeded) -> None:
-    approve_directly(seeded.engine, seeded.own, seeded.assessment)  # queues a job nobody started
-    with session_scope(seeded.engine) as session:
-        job = session.scalars(select(ReportJob)).one()
-        job.state, job.progress = "running", 40
-    assert recover(seeded.engine) == 1
-    base = f"/o/{seeded.own}/a/{seeded.assessment}"
-    viewer = signed_in(seeded.engine, "viewer")
-    page = viewer.get(f"{base}/v/1").text
-    assert "报告生成失败" in page and INTERRUPTED in page and f"{base}/v/1/reports" not in page  # viewers cannot
-    reviewer = signed_in(seeded.engine, "reviewer")
-    assert f"{base}/v/1/reports" in reviewer.get(f"{base}/v/1").text
-    assert post(reviewer, f"{base}/v/1/reports") == 303
-    reviewer.app.state.reports.wait()  # type: ignore[attr-defined]
-    with session_scope(seeded.engine) as session:
-        states = [j.state for j in session.scalars(select(ReportJob).order_by(ReportJob.id))]
-        reports = session.scalars(select(VersionFile.name).where(VersionFile.kind == "report")).all()
-    assert states == ["failed", "done"] and "pipia.pdf" in reports
 
 
 def test_the_portfolio_lists_status_gaps_and_mechanisms_sortably(seeded: Seeded) -> None:
