@@ -83,6 +83,7 @@ def form_of(html: str) -> dict[str, str]:
     """The values a browser would send back from an edit form unchanged (text inputs, checked boxes)."""
     data = dict(re.findall(r'<input id="[^"]*" name="([^"]+)" value="([^"]*)"', html))
     data |= dict(re.findall(r'name="([^"]+)" value="([^"]*)" checked', html))
+    data |= dict(re.findall(r'<input type="hidden" name="(state)" value="([^"]*)"', html))  # the draft's state
     return data
 
 
@@ -108,7 +109,8 @@ def edit_post(client: TestClient, route: str, org: str, key: str) -> int:
         }
         return client.post(f"/o/{org}/new", data={"csrf": token, **data}).status_code
     if route == "answer":
-        data = {"scope": "org", "subject": "org", "internal_pi_policies": "true"}
+        state = form_of(client.get(f"{base}/questions").text).get("state", "")
+        data = {"scope": "org", "subject": "org", "internal_pi_policies": "true", "state": state}
         return client.post(f"{base}/questions", data={"csrf": token, **data}).status_code
     if route == "edit":
         page = client.get(f"{base}/edit/organisation/-")
@@ -116,7 +118,8 @@ def edit_post(client: TestClient, route: str, org: str, key: str) -> int:
         return client.post(f"{base}/edit/organisation/-", data={**data, "csrf": token}).status_code
     if route == "remove":  # a transfer added for the purpose (an assessor can), then removed
         ident = f"t{next(NEW_IDS)}"
-        client.post(f"{base}/edit/transfer/+", data={"csrf": token, "transfer.id": ident, **TRANSFER})
+        state = form_of(client.get(f"{base}/edit/transfer/+").text).get("state", "")
+        client.post(f"{base}/edit/transfer/+", data={"csrf": token, "state": state, "transfer.id": ident, **TRANSFER})
         return client.post(f"{base}/edit/transfer/{ident}/remove", data={"csrf": token}).status_code
     finding = f"{base}/f/{FINDING}"
     if route == "plan":
