@@ -140,8 +140,11 @@ class Drafts:
             return found
 
     def put(self, found: editing.Draft) -> editing.Draft:
+        """Keep `found`, or return the entry already kept for that state (with what pages derived from it)."""
+        key = (found.key, found.day, found.token)
         with self.lock:
-            self.kept[(found.key, found.day, found.token)] = found
+            found = self.kept.setdefault(key, found)
+            self.kept.move_to_end(key)
             while len(self.kept) > ASSESSED_KEPT:
                 self.kept.popitem(last=False)
         return found
