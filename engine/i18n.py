@@ -437,6 +437,30 @@ MESSAGES: dict[str, Text] = {
         zh="删除后，其他条目对它的引用也一并删除（与终端问卷相同）。",
         en="Removing it also removes every reference to it from other entries (as the terminal questionnaire does).",
     ),
+    # webspeed: the assessment page's findings in pages, edit conflicts, clearing an answer
+    "web.findings_counts": Text(zh="结论按状态统计", en="Findings by status"),
+    "web.findings_shown": Text(
+        zh="显示第 {first}–{last} 条，共 {total} 条（差距在前）",
+        en="Showing {first}–{last} of {total} (gaps first)",
+    ),
+    "web.findings_all": Text(zh="在一页中列出全部结论", en="List every finding on one page"),
+    "web.findings_paged": Text(zh="分页列出结论", en="List the findings in pages"),
+    "web.previous": Text(zh="上一页", en="previous"),
+    "web.next": Text(zh="下一页", en="next"),
+    "web.conflict": Text(
+        zh="自您打开此页面以来，其他人已修改了这份评估；您的回答未保存。以下是当前内容，请核对后重新填写并保存。",
+        en="Someone else changed this assessment since you opened the page; your answers were not saved. "
+        "Here is the current state: check it, enter your answers again and save.",
+    ),
+    "web.not_answered": Text(zh="不作答", en="not answered"),
+    "web.one_group_a_page": Text(
+        zh="本问卷共 {count} 题，每页显示一组；请从上面的分组列表中选择。",
+        en="This questionnaire has {count} questions, so it shows one group at a time: choose one in the list above.",
+    ),
+    "web.clear_help": Text(
+        zh="选择“不作答”（或清空文本）即删除已保存的回答，相关结论回到“未知”。",
+        en="Choose “not answered” (or empty a text) to remove a saved answer; its findings go back to unknown.",
+    ),
     # init: scaffold and prompts
     "init.header": Text(
         zh="hegui 评估输入（由 hegui init 生成）：这里只有必填字段，把每个 null 换成实际值。",

@@ -9,14 +9,17 @@ and every object is looked up through the organisation in the URL.
 
 from __future__ import annotations
 
-import hashlib
+import asyncio
 import secrets
+import threading
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from functools import cache
+from typing import Any, ParamSpec, TypeVar
 
 from jinja2 import Environment, FileSystemLoader
 from sqlalchemy import Engine, select
@@ -45,7 +48,10 @@ from engine.web.versions import retention_years as retention
 from engine.workflow.explain import cite_labels, fact_label
 
 SESSION_COOKIE = "__Host-hegui"
-ASSESSED_KEPT = 32  # assessments whose findings a server process keeps (assessed_or_problems)
+ASSESSED_KEPT = 32  # input states whose findings a server process keeps (Drafts)
+# signed-in requests handled at once: each holds a database connection while it waits for the engine thread,
+# so fewer than SQLAlchemy's default pool (5 + 10 overflow); the others wait before opening a session
+IN_FLIGHT = 8
 SESSION_AGE = timedelta(hours=8)
 LANGS = ("zh", "en")
 MAX_UPLOAD = 2 * 1024 * 1024  # per file; engine/yamlsafe.py refuses larger inputs anyway
@@ -86,6 +92,74 @@ class SecurityHeaders:
 
 
 Outcome = tuple[usecases.Assessed | None, list[Problem]]  # the findings, or the inputs' problems
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class EngineThread:
+    """The one thread of this process that runs the engine and the pages' other CPU work, so that the event
+    loop keeps serving while a 50-activity assessment is assessed, and durable-rules (never to be shared
+    across threads, engine/compiler.py: its engine is one per process) is driven by one thread from here."""
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hegui-engine")
+        self.ident = self.pool.submit(threading.get_ident).result()
+
+    def call(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run `fn` there and wait (blocking); run it in place when already there (no deadlock)."""
+        if threading.get_ident() == self.ident:
+            return fn(*args, **kwargs)
+        return self.pool.submit(fn, *args, **kwargs).result()
+
+    async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run `fn` there while the event loop serves other requests."""
+        return await asyncio.wrap_future(self.pool.submit(fn, *args, **kwargs))
+
+
+@cache
+def engine_thread() -> EngineThread:
+    """The process's engine thread, started by the first app (every app of the process shares it)."""
+    return EngineThread()
+
+
+class Drafts:
+    """The engine's findings on the last ASSESSED_KEPT input states (editing.Draft), by the assessment key, the
+    day (an undated assessment is assessed as of today) and the files' content (editing.token_of): every page
+    reads them, and a 50-activity assessment costs the engine half a second. A save puts the findings it
+    computed to validate the new files here, so the page after it does not assess them again."""
+
+    def __init__(self) -> None:
+        self.kept: OrderedDict[tuple[str, date, str], editing.Draft] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str, files: dict[str, bytes]) -> editing.Draft | None:
+        with self.lock:
+            found = self.kept.get((key, date.today(), editing.token_of(files)))
+            if found is not None:
+                self.kept.move_to_end((key, found.day, found.token))
+            return found
+
+    def put(self, found: editing.Draft) -> editing.Draft:
+        """Keep `found`, or return the entry already kept for that state (with what pages derived from it)."""
+        key = (found.key, found.day, found.token)
+        with self.lock:
+            found = self.kept.setdefault(key, found)
+            self.kept.move_to_end(key)
+            while len(self.kept) > ASSESSED_KEPT:
+                self.kept.popitem(last=False)
+        return found
+
+    def compute(self, key: str, files: dict[str, bytes]) -> editing.Draft:
+        """The draft of these files, assessed now unless kept (runs on the engine thread)."""
+        found = self.get(key, files)
+        if found is not None:
+            return found
+        with registry.materialised(files, key) as folder:
+            try:
+                outcome: Outcome = (usecases.assess(usecases.load(folder)), [])
+            except InputError as exc:
+                outcome = (None, [_relative(p, str(folder)) for p in exc.problems])
+        return self.put(editing.Draft(key, date.today(), files, *outcome))
 
 
 @dataclass(frozen=True)
@@ -111,6 +185,8 @@ def create_app(engine: Engine, retention_years: int = MIN_RETENTION_YEARS) -> St
     `retention_years` (at least three, PIPL art. 56 para. 2)."""
     retention_years = retention(retention_years)
     reports = Reports(engine)
+    worker = engine_thread()
+    drafts = Drafts()
     templates = Jinja2Templates(
         env=Environment(loader=FileSystemLoader(data_dir("templates") / "web"), autoescape=True)
     )
@@ -173,13 +249,16 @@ def create_app(engine: Engine, retention_years: int = MIN_RETENTION_YEARS) -> St
 
     Handler = Callable[[Request, Session, Visitor], Awaitable[Response]]
 
+    in_flight = asyncio.Semaphore(IN_FLIGHT)
+
     def signed_in(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
-            with session_scope(engine) as session:
-                who = visitor(request, session)
-                if who.user is None:
-                    return RedirectResponse("/login", 303)
-                return await handler(request, session, who)
+            async with in_flight:  # waiting here holds no database connection
+                with session_scope(engine) as session:
+                    who = visitor(request, session)
+                    if who.user is None:
+                        return RedirectResponse("/login", 303)
+                    return await handler(request, session, who)
 
         return endpoint
 
@@ -232,9 +311,12 @@ def create_app(engine: Engine, retention_years: int = MIN_RETENTION_YEARS) -> St
     @signed_in
     async def assessment_page(request: Request, session: Session, who: Visitor) -> Response:
         org, role, stored = stored_or_404(request, session, who)
-        assessed, problems = assessed_or_problems(stored, session)
-        doc = assessed.doc if assessed else None
-        return page(request, "assessment.html", who, org=org, role=role, a=stored, doc=doc, problems=problems)
+        found = await current(stored, session)
+        doc = found.assessed.doc if found.assessed else None
+        listed = editing.findings_page(doc, request.query_params) if doc else None
+        context: dict[str, Any] = {"org": org, "role": role, "a": stored, "doc": doc, "listed": listed}
+        context["problems"] = found.problems
+        return await worker.run(page, request, "assessment.html", who, **context)
 
     def stored_or_404(request: Request, session: Session, who: Visitor) -> tuple[Organisation, str, Assessment]:
         """The organisation, the visitor's role in it and the assessment the path names; 404 when the
@@ -245,27 +327,18 @@ def create_app(engine: Engine, retention_years: int = MIN_RETENTION_YEARS) -> St
             raise HTTPException(404)
         return org, role, stored
 
-    assessed_cache: OrderedDict[tuple[object, ...], Outcome] = OrderedDict()
-
     def assessed_or_problems(stored: Assessment, session: Session) -> Outcome:
-        """The engine's findings for stored inputs, or their problems (file names without the temporary path).
-        Kept by the files' content hashes and the day (an undated assessment is assessed as of today): every
-        page reads them, and a 50-activity assessment costs the engine a second; any save changes the key."""
+        """The engine's findings for the stored inputs, or their problems (file names without the temporary
+        path); computed on the engine thread while this one waits, unless kept (Drafts)."""
+        found = worker.call(drafts.compute, stored.key, registry.files_of(session, stored))
+        return found.assessed, found.problems
+
+    async def current(stored: Assessment, session: Session) -> editing.Draft:
+        """The stored draft with its findings, assessed on the engine thread unless kept; the event loop
+        serves other requests meanwhile."""
         files = registry.files_of(session, stored)
-        hashes = tuple((name, hashlib.sha256(data).digest()) for name, data in sorted(files.items()))
-        key = (stored.key, date.today(), hashes)
-        if key in assessed_cache:
-            assessed_cache.move_to_end(key)
-            return assessed_cache[key]
-        with registry.materialised(files, stored.key) as folder:
-            try:
-                outcome: Outcome = (usecases.assess(usecases.load(folder)), [])
-            except InputError as exc:
-                outcome = (None, [_relative(p, str(folder)) for p in exc.problems])
-        assessed_cache[key] = outcome
-        if len(assessed_cache) > ASSESSED_KEPT:
-            assessed_cache.popitem(last=False)
-        return outcome
+        found = drafts.get(stored.key, files)
+        return found if found is not None else await worker.run(drafts.compute, stored.key, files)
 
     @signed_in
     async def finding_page(request: Request, session: Session, who: Visitor) -> Response:
@@ -365,6 +438,9 @@ def create_app(engine: Engine, retention_years: int = MIN_RETENTION_YEARS) -> St
             who = visitor(request, session)
         return page(request, "error.html", who, status, status=status)
 
+    editing_kit = editing.Kit(
+        page, member, form_checked, signed_in, stored_or_404, assessed_or_problems, current, drafts.put, worker.run
+    )
     routes = [
         Route("/", home),
         Route("/login", login_page, methods=["GET", "POST"]),
@@ -377,12 +453,11 @@ def create_app(engine: Engine, retention_years: int = MIN_RETENTION_YEARS) -> St
         Route("/o/{org}/a/{key}", assessment_page),
         Route("/o/{org}/a/{key}/f/{finding}", finding_page),
         Route("/static/web.css", stylesheet),
-        *editing.routes(editing.Kit(page, member, form_checked, signed_in, stored_or_404, assessed_or_problems)),
+        *editing.routes(editing_kit),
     ]
     kit = review.Kit(engine, page, member, form_checked, signed_in, stored_or_404, reports, retention_years)
     routes += review.routes(kit)
-    edit_kit = editing.Kit(page, member, form_checked, signed_in, stored_or_404, assessed_or_problems)
-    routes += datasets.routes(edit_kit) + plan.routes(edit_kit) + rename.routes(edit_kit)
+    routes += datasets.routes(editing_kit) + plan.routes(editing_kit) + rename.routes(editing_kit)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

@@ -4,7 +4,7 @@ Nothing here reads a format of its own. CSV, XLSX and Fides files go through `he
 importer (engine/discovery/imports.py), a datasets.yaml written by `hegui scan` (or any datasets.yaml)
 through the input layer's reader (engine/inputs.py), and the chosen datasets are written into the
 draft's datasets.yaml with the questionnaire's round-trip editor and stored only when the whole
-folder validates (editing.keep), as every other change in the browser.
+folder validates (editing.save), as every other change in the browser.
 
 Two steps, no state on the server: the upload shows a preview (each dataset added, changed or
 unchanged, its fields and PI categories, the importer's notes and warnings with file and place); the
@@ -37,7 +37,7 @@ from engine.i18n import both, message
 from engine.inputs import DATASETS_CSV, read_datasets_yaml
 from engine.taxonomy import taxonomy
 from engine.web.db import Assessment, Organisation, audit
-from engine.web.editing import EDIT_ROLE, Kit, draft, keep, relative, safe_filename
+from engine.web.editing import EDIT_ROLE, Kit, draft, relative, safe_filename, save
 from engine.workflow import questionnaire as qn
 from engine.workflow.answers import insert
 from engine.yamlsafe import parse
@@ -312,7 +312,7 @@ def routes(kit: Kit) -> list[Route]:
             with draft(session, stored) as folder:
                 merge(folder, picked)
                 try:
-                    problems, _ = keep(session, org, folder, who.user.username, f"web.datasets.{upload.kind}")
+                    problems = (await save(kit, session, org, folder, who, f"web.datasets.{upload.kind}")).problems
                 except InputError as exc:  # the draft is locked (in review or approved)
                     problems = [str(p) for p in exc.problems]
         if problems:

@@ -78,6 +78,71 @@ class Kit:
     ]
     stored_or_404: Callable[[Request, Session, Any], tuple[Organisation, str, Assessment]]
     assessed_or_problems: Callable[[Assessment, Session], tuple[usecases.Assessed | None, list[Problem]]]
+    current: Callable[[Assessment, Session], Awaitable[Draft]]  # the stored draft, assessed off the event loop
+    remember: Callable[[Draft], Draft]  # keep a draft a save has just assessed (app.py Drafts)
+    run: Callable[..., Awaitable[Any]]  # run CPU work on the engine thread: await kit.run(fn, *args)
+
+
+def token_of(files: Mapping[str, bytes]) -> str:
+    """The state of a draft: a hash of its input files' names and contents. Forms carry the token of the
+    state they were rendered from, and a save from an older state is refused (409), never merged."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(f"{name}\0{hashlib.sha256(files[name]).hexdigest()}\0".encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class Draft:
+    """One state of an assessment's files: the engine's findings on it (or its problems), and what the pages
+    derive from it, computed once per state (slots, reasons, parts) since a state never changes."""
+
+    key: str
+    day: date
+    files: dict[str, bytes]
+    assessed: usecases.Assessed | None
+    problems: list[Problem]
+    token: str = ""
+    derived: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.token = self.token or token_of(self.files)
+
+    def memo(self, name: str, make: Callable[[], Any]) -> Any:
+        if name not in self.derived:
+            self.derived[name] = make()
+        return self.derived[name]
+
+
+ONE_PAGE_QUESTIONS = 200  # above this many applicable questions the questionnaire shows one group a page
+FINDINGS_PAGE = 100  # findings per page of the assessment page (a 50-activity assessment has thousands)
+STATUS_ORDER = ("gap", "unknown", "met", "waived")
+
+
+def findings_page(doc: Any, query: Mapping[str, str]) -> dict[str, Any]:
+    """The assessment page's share of the findings: gaps first, FINDINGS_PAGE at a time (`?page=N`), or all of
+    them (`?all=1`), with the counts by status. Rendering the thousands of a 50-activity assessment took
+    most of that page's time."""
+    ordered = sorted(doc.findings, key=lambda f: f.status != "gap")  # stable: the engine's order otherwise
+    counts: dict[str, int] = dict.fromkeys(STATUS_ORDER, 0)
+    for f in ordered:
+        counts[f.status] = counts.get(f.status, 0) + 1
+    total = len(ordered)
+    pages = max(1, -(-total // FINDINGS_PAGE))
+    everything = query.get("all") == "1"
+    raw = query.get("page", "")
+    number = min(max(int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1, 1), pages)
+    start, end = (0, total) if everything else ((number - 1) * FINDINGS_PAGE, min(number * FINDINGS_PAGE, total))
+    return {
+        "findings": ordered[start:end],
+        "counts": list(counts.items()),
+        "first": start + 1 if total else 0,
+        "last": end,
+        "total": total,
+        "page": number,
+        "pages": pages,
+        "all": everything,
+    }
 
 
 @dataclass
@@ -116,8 +181,8 @@ def form_value(value: Any) -> Any:
 
 def raw_of(form: Any, name: str, qtype: str) -> str:
     """What a person entered for one control: checked boxes one per line (as the workbook writes them)."""
-    if qtype == "multi":
-        return "\n".join(str(v) for v in form.getlist(name))
+    if qtype == "multi":  # "not answered" sends an empty value
+        return "\n".join(str(v) for v in form.getlist(name) if v)
     return str(form.get(name, ""))
 
 
@@ -219,17 +284,31 @@ def relative(problems: list[Problem], folder: Path) -> list[str]:
     return out
 
 
-def keep(
-    session: Session, org: Organisation, folder: Path, actor: str, action: str
-) -> tuple[list[str], usecases.Assessed | None]:
-    """Validate the edited folder as `hegui validate` does and store it, returning the findings on it; or
-    its problems when it does not validate (then nothing is stored)."""
+@dataclass(frozen=True)
+class Checked:
+    """An edited folder validated as `hegui validate` does: its files and the findings on them, or its
+    problems (then nothing is to be stored)."""
+
+    problems: list[str]
+    files: dict[str, bytes]
+    assessed: usecases.Assessed | None
+
+
+def check(folder: Path) -> Checked:
+    """Validate an edited folder (CPU only, no database: it runs on the engine thread)."""
     try:
         files, assessed = registry.read_folder(folder)
     except InputError as exc:
-        return relative(exc.problems, folder), None
-    registry.store(session, org, files, assessed.loaded, actor, action)
-    return [], assessed
+        return Checked(relative(exc.problems, folder), {}, None)
+    return Checked([], files, assessed)
+
+
+def edit(files: dict[str, bytes], label: str, change: Callable[[Path], tuple[Any, bool]]) -> tuple[Any, Checked | None]:
+    """Apply `change` to a private copy of the files (on the engine thread); it returns what the page needs
+    and whether it wrote a change, which is then validated (else nothing is)."""
+    with registry.materialised(files, label) as folder:
+        result, written = change(folder)
+        return result, (check(folder) if written else None)
 
 
 def sniff(data: bytes) -> str | None:
@@ -250,6 +329,113 @@ def safe_filename(name: str) -> str:
     base = re.split(r"[\\/]", name)[-1]
     base = CONTROL.sub("", base).strip()[:200]
     return base or "evidence"
+
+
+def question_groups(found: Draft, lang: str) -> tuple[list[dict[str, Any]], int, int]:
+    """The questions that apply now, grouped by organisation / activity / transfer, with progress. The slots
+    and their reasons are kept with the draft; the controls are new each time (a POST fills in errors)."""
+    if found.assessed is None:
+        return [], 0, 0
+    loaded = found.assessed.loaded
+    slots: list[qn.Slot] = found.memo("slots", lambda: [s for s in qn.slots(loaded) if s.shown is not False])
+    why: list[list[str]] = found.memo(
+        f"why.{lang}", lambda: [list(qn.reasons(s.question.id, lang, s.facts)) for s in slots]
+    )
+    index = {f"activity:{a.id}": i for i, a in enumerate(loaded.assessment.activities)}
+    index |= {f"transfer:{t.id}": i for i, t in enumerate(loaded.assessment.transfers)}
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    answered = 0
+    for slot, reasons in zip(slots, why, strict=True):
+        answered += slot.value is not None
+        group = groups.setdefault(
+            (slot.scope, slot.subject),
+            {
+                "scope": slot.scope,
+                "subject": slot.subject,
+                "label": slot.label,
+                "anchor": dom_id("g", slot.scope, slot.subject),
+                "fields": [],
+                "slots": [],
+                "answered": 0,
+            },
+        )
+        group["answered"] += slot.value is not None
+        where = f"{slot.scope}:{slot.subject}"
+        base = "" if slot.scope == "org" else f"{qn.LIST_KEYS[slot.scope]}.{index[where]}."
+        q = slot.question
+        group["slots"].append(slot)
+        group["fields"].append(
+            FieldView(
+                name=q.id,
+                dom_id=dom_id(slot.scope, slot.subject, q.id),
+                label=q.text,
+                qtype=q.type,
+                options=[(o.value, Text(zh=o.zh, en=o.en)) for o in q.options],
+                value=form_value(slot.value),
+                help=q.help,
+                why=reasons,
+                path=f"{base}answers.{q.id}",
+                minimum=q.min,
+                maximum=q.max,
+            )
+        )
+    paged = len(slots) > ONE_PAGE_QUESTIONS
+    out = list(groups.values())
+    for i, g in enumerate(out):
+        where = f"?scope={quote(g['scope'])}&subject={quote(g['subject'], safe='')}" if paged and i else ""
+        g["href"] = f"{where}#{g['anchor']}"
+    return out, answered, len(slots)
+
+
+def shown_groups(groups: list[dict[str, Any]], total: int, query: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The groups the questionnaire page renders: all of them, or for a long questionnaire (a thousand controls
+    for 50 activities took most of the page's time) the one the query names, else the organisation's."""
+    if total <= ONE_PAGE_QUESTIONS or not groups:
+        return groups
+    scope, subject = query.get("scope"), query.get("subject")
+    return [next((g for g in groups if g["scope"] == scope and g["subject"] == subject), groups[0])]
+
+
+def parts_of(found: Draft) -> list[tuple[str, str, str]]:
+    """What the assessment is made of, each with its edit page: (kind, id or - / +, label); datasets
+    of datasets.yaml only (datasets.csv is edited as a spreadsheet, as in the terminal)."""
+    if found.assessed is None:
+        return []
+    return list(found.memo("parts", lambda: _parts(found.files)))
+
+
+def _parts(files: Mapping[str, bytes]) -> list[tuple[str, str, str]]:
+    out: list[tuple[str, str, str]] = [(kind, "-", "") for kind in SECTIONS]
+    docs: dict[str, Any] = {}
+    for name in (ASSESSMENT_FILE, DATASETS_YAML):
+        # the input layer's C loader: the round-trip editor's pure-Python parser took most of a
+        # 50-activity questionnaire page's second
+        with contextlib.suppress(InputError):  # a stored draft is valid; a broken one just lists nothing
+            docs[name] = parse(files[name], name).data if name in files else None
+    for kind in qn.ITEM_KINDS:
+        doc = docs.get(DATASETS_YAML if kind == "dataset" else ASSESSMENT_FILE)
+        found = doc.get(qn.LIST_KEYS[kind]) if isinstance(doc, Mapping) else None
+        for x in found if isinstance(found, list) else []:
+            if isinstance(x, Mapping) and x.get("id"):
+                out.append((kind, str(x.get("id")), qn.label_of(x, kind)))
+        out.append((kind, "+", ""))
+    return out
+
+
+def store(kit: Kit, session: Session, org: Organisation, checked: Checked, who: Any, action: str) -> None:
+    """Store a validated draft and keep its findings for the page that follows."""
+    assert checked.assessed is not None
+    stored, _ = registry.store(session, org, checked.files, checked.assessed.loaded, who.user.username, action)
+    kit.remember(Draft(stored.key, date.today(), checked.files, checked.assessed, []))
+
+
+async def save(kit: Kit, session: Session, org: Organisation, folder: Path, who: Any, action: str) -> Checked:
+    """Validate an edited folder on the engine thread and store it, or nothing when it has problems (the
+    other editing pages, engine/web/datasets.py, plan.py and rename.py, save through this too)."""
+    checked: Checked = await kit.run(check, folder)
+    if checked.assessed is not None:
+        store(kit, session, org, checked, who, action)
+    return checked
 
 
 def routes(kit: Kit) -> list[Route]:
@@ -287,7 +473,7 @@ def routes(kit: Kit) -> list[Route]:
             problems: list[str] = []
             if not any(v.error for _, views in groups for v in views):
                 editor.save("assessment")
-                problems, _ = keep(session, org, folder, who.user.username, "web.create")
+                problems = (await save(kit, session, org, folder, who, "web.create")).problems
                 if not problems:
                     key = str(editor.section("assessment").get("id"))
                     return RedirectResponse(f"/o/{org.slug}/a/{key}/questions", 303)
@@ -317,85 +503,30 @@ def routes(kit: Kit) -> list[Route]:
 
     # ------------------------------------------------------------------ the questionnaire
 
-    def question_groups(loaded: Any, lang: str) -> tuple[list[dict[str, Any]], int, int]:
-        """The questions that apply now, grouped by organisation / activity / transfer, with progress."""
-        index = {f"activity:{a.id}": i for i, a in enumerate(loaded.assessment.activities)}
-        index |= {f"transfer:{t.id}": i for i, t in enumerate(loaded.assessment.transfers)}
-        groups: dict[tuple[str, str], dict[str, Any]] = {}
-        answered = total = 0
-        for slot in qn.slots(loaded):
-            if slot.shown is False:
-                continue
-            total += 1
-            answered += slot.value is not None
-            group = groups.setdefault(
-                (slot.scope, slot.subject),
-                {
-                    "scope": slot.scope,
-                    "subject": slot.subject,
-                    "label": slot.label,
-                    "anchor": dom_id("g", slot.scope, slot.subject),
-                    "fields": [],
-                    "slots": [],
-                    "answered": 0,
-                },
-            )
-            group["answered"] += slot.value is not None
-            where = f"{slot.scope}:{slot.subject}"
-            base = "" if slot.scope == "org" else f"{qn.LIST_KEYS[slot.scope]}.{index[where]}."
-            q = slot.question
-            group["slots"].append(slot)
-            group["fields"].append(
-                FieldView(
-                    name=q.id,
-                    dom_id=dom_id(slot.scope, slot.subject, q.id),
-                    label=q.text,
-                    qtype=q.type,
-                    options=[(o.value, Text(zh=o.zh, en=o.en)) for o in q.options],
-                    value=form_value(slot.value),
-                    help=q.help,
-                    why=list(qn.reasons(q.id, lang, slot.facts)),
-                    path=f"{base}answers.{q.id}",
-                    minimum=q.min,
-                    maximum=q.max,
-                )
-            )
-        return list(groups.values()), answered, total
-
-    def note_changes(request: Request, before: usecases.Assessed | None, after: usecases.Assessed | None) -> None:
+    def note_changes(request: Request, changes: list[Any]) -> None:
         """Keep the findings whose status a save changed (as `hegui diff` lists them) for the next page."""
-        if before is not None and after is not None:
-            result = usecases.diff(before.doc, after.doc)
-            request.session["changed"] = [[c.id, c.old, c.new] for c in result.status_changes][:30]
+        request.session["changed"] = [[c.id, c.old, c.new] for c in changes][:30]
 
-    def parts_of(session: Session, stored: Assessment) -> list[tuple[str, str, str]]:
-        """What the assessment is made of, each with its edit page: (kind, id or - / +, label); datasets
-        of datasets.yaml only (datasets.csv is edited as a spreadsheet, as in the terminal)."""
-        out: list[tuple[str, str, str]] = [(kind, "-", "") for kind in SECTIONS]
-        files = registry.files_of(session, stored)
-        docs: dict[str, Any] = {}
-        for name in (ASSESSMENT_FILE, DATASETS_YAML):
-            # the input layer's C loader: the round-trip editor's pure-Python parser took most of a
-            # 50-activity questionnaire page's second
-            with contextlib.suppress(InputError):  # a stored draft is valid; a broken one just lists nothing
-                docs[name] = parse(files[name], name).data if name in files else None
-        for kind in qn.ITEM_KINDS:
-            doc = docs.get(DATASETS_YAML if kind == "dataset" else ASSESSMENT_FILE)
-            found = doc.get(qn.LIST_KEYS[kind]) if isinstance(doc, Mapping) else None
-            for x in found if isinstance(found, list) else []:
-                if isinstance(x, Mapping) and x.get("id"):
-                    out.append((kind, str(x.get("id")), qn.label_of(x, kind)))
-            out.append((kind, "+", ""))
-        return out
+    def changes(before: usecases.Assessed | None, after: usecases.Assessed | None) -> list[Any]:
+        return usecases.diff(before.doc, after.doc).status_changes if before and after else []
+
+    def stale(session: Session, stored: Assessment, token: str) -> bool:
+        """Whether the stored draft is no longer the state a form was rendered from. Called right before
+        storing, with no await between it, the store and the commit (signed_in), so that two saves on this
+        event loop never both pass it."""
+        return token_of(registry.files_of(session, stored)) != token
 
     @kit.signed_in
     async def questions(request: Request, session: Session, who: Any) -> Response:
         org, role, stored = editor_of(session, who, request)
-        assessed, problems = kit.assessed_or_problems(stored, session)
-        groups, answered, total = question_groups(assessed.loaded, who.lang) if assessed else ([], 0, 0)
+        found = await kit.current(stored, session)
+        groups, answered, total = await kit.run(question_groups, found, who.lang)
         changed = request.session.pop("changed", None) if request.method == "GET" else None
+        query = request.query_params
+        group: dict[str, Any] | None = None  # the group posted
 
-        def show(code: int, problems: list[Any], changed: list[Any]) -> Response:
+        def render(code: int, problems: list[Any], changed: list[Any], conflict: bool) -> Response:
+            shown = [group] if group is not None and total > ONE_PAGE_QUESTIONS else shown_groups(groups, total, query)
             return kit.page(
                 request,
                 "edit-questions.html",
@@ -405,41 +536,71 @@ def routes(kit: Kit) -> list[Route]:
                 role=role,
                 a=stored,
                 groups=groups,
+                shown=shown,
+                paged=total > ONE_PAGE_QUESTIONS,
                 answered=answered,
                 total=total,
                 problems=problems,
                 changed=changed,
-                parts=parts_of(session, stored) if assessed else [],
+                conflict=conflict,
+                token=found.token,
+                parts=parts_of(found),
             )
 
-        if request.method == "GET" or assessed is None:
-            return show(200, problems, changed or [])
+        async def show(code: int, problems: list[Any], changed: list[Any], conflict: bool = False) -> Response:
+            """The page, rendered on the engine thread (a 50-activity questionnaire has a thousand controls)."""
+            response: Response = await kit.run(render, code, problems, changed, conflict)
+            return response
+
+        if request.method == "GET" or found.assessed is None:
+            return await show(200, found.problems, changed or [])
         form = await kit.form_checked(request, max_fields=200)
         scope, subject = str(form.get("scope", "")), str(form.get("subject", ""))
         group = next((g for g in groups if g["scope"] == scope and g["subject"] == subject), None)
         if group is None:
             raise HTTPException(404)
+        if form.get("state") != found.token:  # rendered from an older state: show the current one
+            return await show(409, [], [], conflict=True)
         answers: list[Answer] = []
         for view, slot in zip(group["fields"], group["slots"], strict=True):
+            if view.name not in form:
+                continue  # not sent: unchanged (a page sends every control, "not answered" included)
             raw = raw_of(form, view.name, view.qtype)
             typed = raw.split("\n") if view.qtype == "multi" else raw
-            if not raw.strip() or typed == view.value:
-                continue  # left empty or unchanged (an answer is cleared in the file, not here)
+            if not raw.strip():  # "not answered", or an emptied text: the answer goes, the engine's unknown
+                if slot.value is not None:
+                    answers.append(slot.answer(None))
+                    view.value = ""
+                continue
+            if typed == view.value:
+                continue
             view.value = typed
             value, why = qn.coerce(slot.question, raw if view.qtype == "text" else raw.strip())
             if why is not None:
                 view.error = why
                 continue
             answers.append(slot.answer(value))
-        save_problems: list[str] = []
-        if not any(v.error for v in group["fields"]) and answers:
-            with draft(session, stored) as folder:
+        if any(v.error for v in group["fields"]):
+            return await show(400, [], [])
+        if answers:
+
+            def write(folder: Path) -> tuple[None, bool]:
                 write_answers(folder / ASSESSMENT_FILE, answers)
-                save_problems, after = keep(session, org, folder, who.user.username, "web.answer")
-                note_changes(request, assessed, after)
-        if not any(v.error for v in group["fields"]) and not save_problems:
-            return RedirectResponse(f"/o/{org.slug}/a/{stored.key}/questions#{group['anchor']}", 303)
-        return show(400, save_problems, [])
+                return None, True
+
+            _, checked = await kit.run(edit, found.files, stored.key, write)
+            assert checked is not None
+            if checked.problems:
+                return await show(400, checked.problems, [])
+            changed = await kit.run(changes, found.assessed, checked.assessed)
+            if stale(session, stored, found.token):  # someone saved while this was validated
+                found = await kit.current(stored, session)
+                groups, answered, total = await kit.run(question_groups, found, who.lang)
+                group = next((g for g in groups if g["scope"] == scope and g["subject"] == subject), None)
+                return await show(409, [], [], conflict=True)
+            store(kit, session, org, checked, who, "web.answer")
+            note_changes(request, changed)
+        return RedirectResponse(f"/o/{org.slug}/a/{stored.key}/questions{group['href']}", 303)
 
     # ------------------------------------------------------------------ organisation, activities, datasets, transfers
 
@@ -450,8 +611,9 @@ def routes(kit: Kit) -> list[Route]:
         ident = request.path_params["ident"]
         if kind not in (*SECTIONS, *qn.ITEM_KINDS) or (kind in SECTIONS) != (ident == "-"):
             raise HTTPException(404)
+        found = await kit.current(stored, session)
 
-        def show(code: int, views: list[Any], problems: list[str]) -> Response:
+        def show(code: int, views: list[Any], problems: list[str], conflict: bool = False) -> Response:
             return kit.page(
                 request,
                 "edit-fields.html",
@@ -464,9 +626,13 @@ def routes(kit: Kit) -> list[Route]:
                 ident=ident,
                 views=views,
                 problems=problems,
+                conflict=conflict,
+                token=found.token,
             )
 
-        with draft(session, stored) as folder:
+        def change(folder: Path, form: Any) -> tuple[list[FieldView], bool]:
+            """The entry's controls: with its current values (no form), or with the posted ones written into
+            the folder (True) unless one is invalid."""
             editor = qn.Editor(folder)
             items = [] if kind in SECTIONS else list(editor.items(kind, create=ident == "+"))
             if kind in SECTIONS:
@@ -481,25 +647,37 @@ def routes(kit: Kit) -> list[Route]:
                     raise HTTPException(404)
                 item, path = items[at], f"{qn.LIST_KEYS[kind]}.{at}"
             fixed = ("id",) if kind == "assessment" or ident not in ("-", "+") else ()
-            if request.method == "GET":
-                views = [
-                    v for v in views_of(kind, item, kind, path, editor.refs()) if v.name.split(".")[-1] not in fixed
-                ]
-                return show(200, views, [])
-            form = await kit.form_checked(request, max_fields=200)
-            before, _ = kit.assessed_or_problems(stored, session)
+            if form is None:
+                views = views_of(kind, item, kind, path, editor.refs())
+                return [v for v in views if v.name.split(".")[-1] not in fixed], False
             taken = [str(x.get("id")) for x in items if isinstance(x, Mapping) and x is not item]
             views = apply_fields(kind, item, form, kind, path, editor.refs(), taken, fixed=fixed)
-            problems: list[str] = []
-            if not any(v.error for v in views):
-                if ident == "+":
-                    insert(editor.items(kind, create=True), None, item)
-                editor.save(kind)
-                problems, after = keep(session, org, folder, who.user.username, f"web.edit.{kind}")
-                if not problems:
-                    note_changes(request, before, after)
-                    return RedirectResponse(f"/o/{org.slug}/a/{stored.key}/questions", 303)
-        return show(400, views, problems)
+            if any(v.error for v in views):
+                return views, False
+            if ident == "+":
+                insert(editor.items(kind, create=True), None, item)
+            editor.save(kind)
+            return views, True
+
+        async def current_views(code: int, conflict: bool = False) -> Response:
+            views, _ = await kit.run(edit, found.files, stored.key, lambda folder: change(folder, None))
+            return show(code, views, [], conflict)
+
+        if request.method == "GET":
+            return await current_views(200)
+        form = await kit.form_checked(request, max_fields=200)
+        if form.get("state") != found.token:  # rendered from an older state: show the current one
+            return await current_views(409, conflict=True)
+        views, checked = await kit.run(edit, found.files, stored.key, lambda folder: change(folder, form))
+        if checked is None or checked.problems:
+            return show(400, views, checked.problems if checked else [])
+        changed = await kit.run(changes, found.assessed, checked.assessed)
+        if stale(session, stored, found.token):  # someone saved while this was validated
+            found = await kit.current(stored, session)
+            return await current_views(409, conflict=True)
+        store(kit, session, org, checked, who, f"web.edit.{kind}")
+        note_changes(request, changed)
+        return RedirectResponse(f"/o/{org.slug}/a/{stored.key}/questions", 303)
 
     @kit.signed_in
     async def remove(request: Request, session: Session, who: Any) -> Response:
@@ -514,10 +692,11 @@ def routes(kit: Kit) -> list[Route]:
             at = next((i for i, x in enumerate(items) if isinstance(x, Mapping) and str(x.get("id")) == ident), None)
             if at is None:
                 raise HTTPException(404)
-            before, _ = kit.assessed_or_problems(stored, session)
+            before = await kit.current(stored, session)
             editor.remove(kind, at)  # and every reference to it, as the terminal questionnaire does
-            problems, after = keep(session, org, folder, who.user.username, f"web.remove.{kind}")
-            note_changes(request, before, after)
+            checked = await save(kit, session, org, folder, who, f"web.remove.{kind}")
+            problems = checked.problems
+            note_changes(request, await kit.run(changes, before.assessed, checked.assessed))
         if problems:
             return kit.page(
                 request,
@@ -608,7 +787,7 @@ def routes(kit: Kit) -> list[Route]:
             if new:
                 insert(editor.items("plan", create=True), None, item)
             editor.save("plan")
-            problems, _ = keep(session, org, folder, who.user.username, "web.remediation")
+            problems = (await save(kit, session, org, folder, who, "web.remediation")).problems
         if problems:
             return work_page(request, session, who, 400, plan=views, problems=problems)
         audit(session, who.user.username, "web.remediation.finding", f"{org.slug}/{stored.key}/{finding.id}")

@@ -28,7 +28,7 @@ from engine.i18n import message
 from engine.remediation import PLAN_FILE, PlanEntry, load_plan, plannable
 from engine.web import registry
 from engine.web.db import Assessment, audit
-from engine.web.editing import EDIT_ROLE, Kit, draft, keep, relative
+from engine.web.editing import EDIT_ROLE, Kit, draft, relative, save
 from engine.workflow import questionnaire as qn
 
 
@@ -124,7 +124,7 @@ def routes(kit: Kit) -> list[Route]:
                     items[i]["action"] = rows[i].move_to
             editor.save("plan")
             try:
-                problems, _ = keep(session, org, folder, who.user.username, "web.plan.settle")
+                problems = (await save(kit, session, org, folder, who, "web.plan.settle")).problems
             except InputError as exc:  # the draft is locked (in review or approved)
                 problems = [str(p) for p in exc.problems]
         if problems:

@@ -4,7 +4,7 @@ An id is referred to by name elsewhere: a dataset by the activities and transfer
 activity by the transfers that name it; an activity or transfer is also the subject of its findings
 (`OBLIGATION@subject`), which remediation.yaml entries, waivers, and the workspace's comments and
 evidence name, and a transfer's tasks are `transfer#task`. All of them change together in one save
-(validated as every save is, editing.keep), or none: a new id another entry already has is refused,
+(validated as every save is, editing.save), or none: a new id another entry already has is refused,
 as are ids the model refuses (the questionnaire's own parsing of `id`).
 """
 
@@ -24,7 +24,7 @@ from engine.errors import InputError
 from engine.i18n import message
 from engine.text import Text
 from engine.web.db import Assessment, EvidenceFile, FindingComment, audit
-from engine.web.editing import EDIT_ROLE, Kit, draft, keep
+from engine.web.editing import EDIT_ROLE, Kit, draft, save
 from engine.workflow import questionnaire as qn
 
 KINDS: tuple[qn.Kind, ...] = ("activity", "transfer", "dataset")
@@ -113,7 +113,7 @@ def routes(kit: Kit) -> list[Route]:
                 if error is None:
                     rename(editor, kind, old, str(new))
                     try:
-                        problems, _ = keep(session, org, folder, who.user.username, f"web.rename.{kind}")
+                        problems = (await save(kit, session, org, folder, who, f"web.rename.{kind}")).problems
                     except InputError as exc:  # the draft is locked (in review or approved)
                         problems = [str(p) for p in exc.problems]
                     if not problems:

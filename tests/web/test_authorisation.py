@@ -97,6 +97,7 @@ def form_of(html: str) -> dict[str, str]:
     """The values a browser would send back from an edit form unchanged (text inputs, checked boxes)."""
     data = dict(re.findall(r'<input id="[^"]*" name="([^"]+)" value="([^"]*)"', html))
     data |= dict(re.findall(r'name="([^"]+)" value="([^"]*)" checked', html))
+    data |= dict(re.findall(r'<input type="hidden" name="(state)" value="([^"]*)"', html))  # the draft's state
     return data
 
 
@@ -122,7 +123,8 @@ def edit_post(client: TestClient, route: str, org: str, key: str) -> int:
         }
         return client.post(f"/o/{org}/new", data={"csrf": token, **data}).status_code
     if route == "answer":
-        data = {"scope": "org", "subject": "org", "internal_pi_policies": "true"}
+        state = form_of(client.get(f"{base}/questions").text).get("state", "")
+        data = {"scope": "org", "subject": "org", "internal_pi_policies": "true", "state": state}
         return client.post(f"{base}/questions", data={"csrf": token, **data}).status_code
     if route == "edit":
         page = client.get(f"{base}/edit/organisation/-")
@@ -135,7 +137,8 @@ def edit_post(client: TestClient, route: str, org: str, key: str) -> int:
         return client.post(f"{base}/edit/transfer/{ident}/rename", data=data).status_code
     if route == "remove":  # a transfer added for the purpose (an assessor can), then removed
         ident = f"t{next(NEW_IDS)}"
-        client.post(f"{base}/edit/transfer/+", data={"csrf": token, "transfer.id": ident, **TRANSFER})
+        state = form_of(client.get(f"{base}/edit/transfer/+").text).get("state", "")
+        client.post(f"{base}/edit/transfer/+", data={"csrf": token, "state": state, "transfer.id": ident, **TRANSFER})
         return client.post(f"{base}/edit/transfer/{ident}/remove", data={"csrf": token}).status_code
     if route.startswith("datasets_"):  # a CSV with a dataset new each time: previewed, or confirmed
         csv = f"dataset,system,storage_location,records,individuals,field,category\nd{next(NEW_IDS)},S,CN,1,1,m,phone\n"

@@ -53,6 +53,13 @@ def files(engine: Engine, org: str, key: str) -> dict[str, bytes]:
         return registry.files_of(session, stored)
 
 
+def state_of(html: str) -> str:
+    """The token of the draft's state a form was rendered from."""
+    found = re.search(r'name="state" value="([0-9a-f]{64})"', html)
+    assert found, html
+    return found.group(1)
+
+
 def actions(engine: Engine) -> list[str]:
     with session_scope(engine) as session:
         return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
@@ -97,7 +104,8 @@ def test_answers_go_through_the_questionnaire_writer_and_findings_follow(seeded:
     total = int(re.search(r"已回答 0 / 适用 (\d+) 题", page).group(1))  # type: ignore[union-attr]
     assert "为什么问这个问题" in page
     before = files(seeded.engine, "acme", "pia-2026")
-    form = {"csrf": csrf_of(page), "scope": "org", "subject": "org", "internal_pi_policies": "true"}
+    form = {"csrf": csrf_of(page), "state": state_of(page), "scope": "org", "subject": "org"}
+    form["internal_pi_policies"] = "true"
     response = client.post("/o/acme/a/pia-2026/questions", data=form)
     assert response.status_code == 303 and response.headers["location"].endswith("#f-g-org-org")
     after = files(seeded.engine, "acme", "pia-2026")
@@ -115,7 +123,8 @@ def test_a_bad_answer_shows_next_to_its_field_and_changes_nothing(seeded: Seeded
     create(client)
     page = client.get("/o/acme/a/pia-2026/questions").text
     before = files(seeded.engine, "acme", "pia-2026")
-    form = {"csrf": csrf_of(page), "scope": "org", "subject": "org", "internal_pi_policies": "perhaps"}
+    form = {"csrf": csrf_of(page), "state": state_of(page), "scope": "org", "subject": "org"}
+    form["internal_pi_policies"] = "perhaps"
     response = client.post("/o/acme/a/pia-2026/questions", data=form)
     assert response.status_code == 400
     alert = re.search(r'id="f-org-org-internal_pi_policies-err" role="alert">(.*?)</p>', response.text, re.S)
@@ -134,6 +143,7 @@ def test_editing_an_activity_and_adding_a_transfer(seeded: Seeded) -> None:
             **{k: v for k, v in NEW.items() if k.startswith("activity.")},
             "activity.name": "客户关系",
             "csrf": csrf_of(page.text),
+            "state": state_of(page.text),
         },
     )
     assert response.status_code == 303, response.text
@@ -143,6 +153,7 @@ def test_editing_an_activity_and_adding_a_transfer(seeded: Seeded) -> None:
     page = client.get("/o/acme/a/pia-2026/edit/transfer/+")
     form = {
         "csrf": csrf_of(page.text),
+        "state": state_of(page.text),
         "transfer.id": "t1",
         "transfer.recipient": "US Inc",
         "transfer.destination": "usa",
