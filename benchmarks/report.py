@@ -1,16 +1,19 @@
 """PIPIA report size and speed: 3, 50 and 200 activities, and hegui's overhead over bare WeasyPrint.
 
 Each size is measured in fresh child processes, so that peak memory (ru_maxrss) is the report's own:
-one child renders the PIPIA as `hegui assess --format pdf` does (view model, Jinja2, WeasyPrint with
-PDF/A-3b) and saves its HTML; a second child has WeasyPrint alone write a plain PDF from that same
-HTML. Bounds (issue 11 §8): 200 activities in at most 300 pages, 60 s and 1 GiB; overhead ratio at
-most 1.15. The synthetic assessment repeats the activities of the e-commerce example (each copy its
-own id and name) over the example's datasets and transfers.
+one child renders the PIPIA as `hegui assess --format pdf` does for the filing edition (view model, Jinja2,
+WeasyPrint with PDF/A-3b, no attachment) and saves its HTML; a second child has WeasyPrint alone write a plain
+PDF from that same HTML. Bounds (issue 11 §8): 200 activities in at most 300 pages, 60 s and 1 GiB; overhead
+ratio at most 1.15. The machine is shared: seconds are given as CPU time (what the render costs) and wall
+time (what it took, with the load average beside it); the ratio and the 60 s bound are checked on CPU time.
+The synthetic assessment repeats the activities of the e-commerce example (each copy its own id and name)
+over the example's datasets and transfers.
 """
 
 from __future__ import annotations
 
 import copy
+import io
 import json
 import resource
 import subprocess
@@ -58,24 +61,34 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _clocks() -> tuple[float, float]:
+    return time.process_time(), time.perf_counter()
+
+
+def _since(start: tuple[float, float]) -> dict[str, float]:
+    cpu, wall = _clocks()
+    return {"cpu": cpu - start[0], "wall": wall - start[1]}
+
+
 def _hegui(folder: Path, html_out: Path) -> dict[str, float]:
-    """Child: assess, then render the PIPIA the way `hegui assess --format pdf` does; save the HTML."""
+    """Child: assess, then render the filing PIPIA the way `hegui assess --format pdf` does; save its HTML."""
     from pypdf import PdfReader
 
     from engine.assess import assess
     from engine.inputs import load_assessment
-    from engine.render.pdf import render_html, report_pdf
+    from engine.render.pdf import html_to_pdf, render_html
     from engine.render.view import build
 
     loaded = load_assessment(folder)
     doc = assess(loaded)
-    t = time.perf_counter()
+    start = _clocks()
     report = build(doc, loaded, "zh", True)
-    pdf = report_pdf(report, "report/pipia.html")
-    seconds = time.perf_counter() - t
-    html_out.write_text(render_html("report/pipia.html", build(doc, loaded, "zh", True)), encoding="utf-8")
-    pages = len(PdfReader(__import__("io").BytesIO(pdf)).pages)
-    return {"seconds": seconds, "pages": pages, "mib": _peak_mib(), "findings": len(doc.findings)}
+    html = render_html("report/pipia.html", report)
+    pdf = html_to_pdf(html, {}, report.created)
+    took = _since(start)
+    html_out.write_text(html, encoding="utf-8")
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    return {**took, "pages": pages, "mib": _peak_mib(), "findings": len(doc.findings)}
 
 
 def _bare(html_in: Path) -> dict[str, float]:
@@ -87,9 +100,9 @@ def _bare(html_in: Path) -> dict[str, float]:
 
     html = html_in.read_text(encoding="utf-8")
     base = (data_dir("templates") / "report").resolve().as_uri() + "/"
-    t = time.perf_counter()
+    start = _clocks()
     HTML(string=html, base_url=base, url_fetcher=PackagedOnly()).write_pdf()
-    return {"seconds": time.perf_counter() - t, "mib": _peak_mib()}
+    return {**_since(start), "mib": _peak_mib()}
 
 
 def _child(*args: str) -> dict[str, float]:
@@ -100,26 +113,35 @@ def _child(*args: str) -> dict[str, float]:
     return result
 
 
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
+
+
 def run(sizes: tuple[int, ...] = SIZES) -> list[dict[str, float]]:
-    """Print pages, seconds, peak memory and the ratio to bare WeasyPrint for each size; return the rows."""
+    """Print pages, CPU and wall seconds, peak memory and the ratio to bare WeasyPrint for each size, beside
+    the bounds and the load average; return the rows."""
     rows = []
     with tempfile.TemporaryDirectory(prefix="hegui-bench-report-") as tmp:
         for n in sizes:
             folder = synthetic(Path(tmp) / f"a{n}", n)
             html = Path(tmp) / f"a{n}.html"
+            load = _load()
             ours = _child("--hegui", str(folder), str(html))
             bare = _child("--bare", str(html))
-            ratio = ours["seconds"] / bare["seconds"]
-            ok = n != 200 or (ours["pages"] <= MAX_PAGES and ours["seconds"] <= MAX_SECONDS and ours["mib"] <= MAX_MIB)
+            ratio = ours["cpu"] / bare["cpu"]
+            bounded = n == 200
+            ok = not bounded or (ours["pages"] <= MAX_PAGES and ours["cpu"] <= MAX_SECONDS and ours["mib"] <= MAX_MIB)
+            bounds = f" (<= {MAX_PAGES})" if bounded else ""
             print(
-                f"{n:4d} activities, {int(ours['findings']):5d} findings: {int(ours['pages']):4d} pages, "
-                f"{ours['seconds']:6.1f} s, peak {ours['mib']:6.0f} MiB | bare WeasyPrint {bare['seconds']:6.1f} s, "
-                f"peak {bare['mib']:6.0f} MiB | ratio {ratio:.2f} (target <= {MAX_RATIO})"
+                f"{n:4d} activities, {int(ours['findings']):5d} findings: {int(ours['pages']):4d} pages{bounds}, "
+                f"CPU {ours['cpu']:6.1f} s{f' (<= {MAX_SECONDS:.0f})' if bounded else ''}, "
+                f"wall {ours['wall']:6.1f} s, peak {ours['mib']:5.0f} MiB{f' (<= {MAX_MIB:.0f})' if bounded else ''}"
+                f" | bare WeasyPrint CPU {bare['cpu']:6.1f} s, wall {bare['wall']:6.1f} s, peak {bare['mib']:5.0f} MiB"
+                f" | ratio (CPU) {ratio:.2f} (<= {MAX_RATIO}) | load {load} -> {_load()}"
                 f"{'' if ok and ratio <= MAX_RATIO else '  OVER'}",
                 flush=True,
             )
-            rows.append({"activities": n, **ours, "bare_seconds": bare["seconds"], "ratio": ratio})
-    print(f"bounds at 200 activities: <= {MAX_PAGES} pages, <= {MAX_SECONDS:.0f} s, <= {MAX_MIB:.0f} MiB")
+            rows.append({"activities": n, **ours, "bare_cpu": bare["cpu"], "bare_wall": bare["wall"], "ratio": ratio})
     return rows
 
 

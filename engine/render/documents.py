@@ -115,26 +115,29 @@ def _filed(report: Report, t: Transfer, out: TransferOut, activity: Activity | N
     return Filed(t, out, activity, datasets, items, categories, findings)
 
 
-def document_html(report: Report, mechanism: str) -> str:
+def document_html(report: Report, mechanism: str, docx: bool = False) -> str:
     """The HTML of the filing document for `mechanism` (a key of FILING_DOCUMENTS)."""
-    return render_html(TEMPLATES[mechanism], report, n=filing(report, mechanism))
+    return render_html(TEMPLATES[mechanism], report, docx=docx, n=filing(report, mechanism))
 
 
-def decision_htmls(report: Report) -> dict[str, str]:
+def decision_htmls(report: Report, docx: bool = False) -> dict[str, str]:
     """PDF file name -> HTML of each document the transfers' decisions call for (none for domestic processing);
-    the PDF and the DOCX of a document are made from the same HTML."""
+    the PDF and the DOCX of a document are made from the same HTML (`docx`: plus the figures' tables)."""
     decided = set(filed(report.doc).values())
     return {
-        name: document_html(report, mechanism) for mechanism, name in FILING_DOCUMENTS.items() if mechanism in decided
+        name: document_html(report, mechanism, docx)
+        for mechanism, name in FILING_DOCUMENTS.items()
+        if mechanism in decided
     }
 
 
 def report_htmls(report: Report) -> dict[str, str]:
-    """PDF file name -> HTML of every document `--format pdf` writes; `--format docx` converts the same HTML."""
+    """PDF file name -> the HTML `--format docx` converts: that of every document `--format pdf` writes, plus the
+    tables that stand in for its SVG figures (engine/render/pdf.py render_html)."""
     return {
-        "pipia.pdf": render_html("report/pipia.html", report),
-        "checklist.pdf": render_html("report/checklist.html", report),
-        **decision_htmls(report),
+        "pipia.pdf": render_html("report/pipia.html", report, docx=True),
+        "checklist.pdf": render_html("report/checklist.html", report, docx=True),
+        **decision_htmls(report, docx=True),
     }
 
 

@@ -6,7 +6,7 @@ written element by element: h1-h4 as Word's Heading 1-4 (the navigation pane), t
 TOC field (its cached entries are the HTML's list; Word refreshes page numbers on opening or F9), tables
 with their header rows repeated (w:tblHeader) and column widths from the templates' percentages, badges as
 shaded runs. The SVG figures cannot go into Word: each figure carries an equivalent table (class
-`docx-only`, hidden in the PDF) that is written instead; what only explains the SVG (class `pdf-only`) is
+`docx-only`, only in the HTML made for the DOCX) written instead; what only explains the SVG (`pdf-only`) is
 left out. Styles set Latin and East Asian fonts (w:eastAsia),
 the page is A4 with the PDF's margins and the footer counts pages with PAGE / NUMPAGES fields.
 

@@ -63,7 +63,9 @@ def environment() -> Environment:
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
-def render_html(template: str, report: Report, **extra: Any) -> str:
+def render_html(template: str, report: Report, *, docx: bool = False, **extra: Any) -> str:
+    """The HTML of one document; `docx` adds the tables that stand in for the SVG figures in Word (the PDF
+    leaves them out rather than hide them: WeasyPrint would parse and style a 200-row table for nothing)."""
     w = report.words
     meta = {
         "title": w.plain(report.title),
@@ -72,7 +74,7 @@ def render_html(template: str, report: Report, **extra: Any) -> str:
         "created": report.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "date": report.created.date().isoformat(),
     }
-    return environment().get_template(template).render(r=report, w=w, L=w.label, meta=meta, **extra)
+    return environment().get_template(template).render(r=report, w=w, L=w.label, meta=meta, docx=docx, **extra)
 
 
 def report_pdf(report: Report, template: str, attach: bool = True) -> bytes:

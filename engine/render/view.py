@@ -10,6 +10,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import Any
 
 from engine import citation
@@ -193,11 +194,17 @@ class Report:
                                                               a.ref.split("#", 1)[0] if "#" in a.ref else "")
         return list(lines.values())
 
+    @cached_property
+    def by_subject(self) -> dict[str, list[Finding]]:
+        """Findings by subject ("" for the organisation), in document order: computed once, not once per row."""
+        out: dict[str, list[Finding]] = defaultdict(list)
+        for f in self.doc.findings:
+            out[f.subject or ""].append(f)
+        return out
+
     def verdicts(self) -> list[Verdict]:
         """The conclusion for the organisation-wide duties, each activity and each transfer."""
-        by_subject: dict[str, list[Finding]] = defaultdict(list)
-        for f in self.doc.findings:
-            by_subject[f.subject or ""].append(f)
+        by_subject = self.by_subject
         by_risk: dict[str, list[Risk]] = defaultdict(list)
         for k in self.risks:
             by_risk[k.finding.subject or ""].append(k)
@@ -210,7 +217,7 @@ class Report:
             return any(c.instrument == "PIPL" and c.article in LAWFULNESS_ARTICLES for c in f.citations)
 
         keys = ["", *(a.id for a in self.loaded.assessment.activities), *(t.id for t in self.doc.transfers)]
-        return [verdict(k, by_subject[k], by_risk[k], lawful) for k in keys if k or by_subject[k]]
+        return [verdict(k, by_subject.get(k, []), by_risk[k], lawful) for k in keys if k or by_subject.get(k)]
 
     def penalty_exposures(self) -> list[PenaltyExposure]:
         return exposures(self.doc.findings)
@@ -245,11 +252,8 @@ class Report:
         """Annex 2: per activity (then transfer), its gaps and waived findings, its open ones, and how many are met."""
         out = []
         subjects = [a.id for a in self.loaded.assessment.activities] + [t.id for t in self.doc.transfers]
-        by_subject: dict[str, list[Finding]] = defaultdict(list)
-        for f in self.doc.findings:
-            by_subject[f.subject or ""].append(f)
         for s in subjects:
-            fs = by_subject[s]
+            fs = self.by_subject.get(s, [])
             out.append((s, [f for f in fs if f.status in ("gap", "waived")], [f for f in fs if f.status == "unknown"],
                         sum(1 for f in fs if f.status == "met")))
         return out
@@ -265,7 +269,7 @@ class Report:
         return [f for f in self.doc.findings if f.status in statuses]
 
     def lawfulness(self, activity: str) -> list[Finding]:
-        return [f for f in self.doc.findings if f.subject == activity and any(
+        return [f for f in self.by_subject.get(activity, []) if any(
             c.instrument == "PIPL" and c.article in LAWFULNESS_ARTICLES for c in f.citations)]
 
     def text(self, value: str | Text) -> Text:

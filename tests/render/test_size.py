@@ -11,6 +11,7 @@ import pytest
 from benchmarks.report import synthetic
 from engine.assess import assess
 from engine.inputs import load_assessment
+from engine.render.documents import report_htmls
 from engine.render.pdf import render_html
 from engine.render.view import NAMES_SHOWN, build
 from engine.render.words import messages
@@ -54,3 +55,15 @@ def test_risk_rows_are_grouped(htmls: dict[int, str]) -> None:
         return table.count("<tr>") - 1
 
     assert rows(htmls[40]) == rows(htmls[3])
+
+
+def test_the_figures_word_tables_are_only_in_the_docx_html(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The tables that stand in for the SVG figures in Word are not in the PDF's HTML (WeasyPrint would parse
+    and style them only to hide them: a 200-row table at 200 activities); the DOCX's HTML has them."""
+    loaded = load_assessment(synthetic(tmp_path_factory.mktemp("docx-only"), 3))
+    report = build(assess(loaded), loaded, "zh", True)
+    pdf_html = render_html("report/pipia.html", report)
+    docx_html = report_htmls(report)["pipia.pdf"]
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in pdf_html
+    assert 'class="docx-only' not in pdf_html
+    assert docx_html.count('class="docx-only') == 3  # the data-flow diagram and the two heat maps
