@@ -138,7 +138,7 @@ class Report:
     heat_residual: list[list[Cell]]
     instruments: list[Group]
     actions: list[Action]
-    flow: Diagram
+    flow: list[Diagram]  # the data-flow diagram, in parts that each fit a page
     categories: list[dict[str, Any]] = field(default_factory=list)
     edition: str = "filing"
 
@@ -518,7 +518,7 @@ def _categories(loaded: LoadedAssessment) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (not r["sensitive"], r["key"]))
 
 
-def _flow(doc: FindingsDocument, loaded: LoadedAssessment, words: Words) -> Diagram:
+def _flow(doc: FindingsDocument, loaded: LoadedAssessment, words: Words) -> list[Diagram]:
     """Activities → systems → the recipients the inputs name (transfers); nothing invented.
 
     Entrustment and provision to other processors (flags of the activity; the inputs do not name those
@@ -549,7 +549,7 @@ def _flow(doc: FindingsDocument, loaded: LoadedAssessment, words: Words) -> Diag
             sources = [flow.node("org", 0, words.plain(as_text(a.organisation.name)), [words.say("flow.processor")])]
         for s in sources:
             flow.link(s, target, overseas)
-    return flow.build()
+    return flow.build_parts()
 
 
 def _system(flow: FlowBuilder, system: str, location: str, words: Words) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import cache
 
@@ -10,7 +11,7 @@ from markupsafe import Markup
 
 from engine.assess import assess
 from engine.inputs import load_assessment
-from engine.render.diagram import BOX_W, PAD, FlowBuilder, _em, wrap
+from engine.render.diagram import BOX_W, PAD, PAGE_HEIGHT, FlowBuilder, _em, wrap
 from engine.render.pdf import environment, render_html
 from engine.render.view import Report, build
 from engine.render.words import neutral
@@ -28,9 +29,10 @@ def _report(name: str, lang: str = "zh") -> Report:
 @pytest.mark.parametrize("name", NAMES)
 def test_diagram_draws_only_named_recipients(name: str) -> None:
     report = _report(name)
-    recipients = [n for n in report.flow.nodes if n.column == 2]
+    (flow,) = report.flow  # the examples' flows fit one page
+    recipients = [n for n in flow.nodes if n.column == 2]
     assert {n.key for n in recipients} == {f"t:{t.id}" for t in report.loaded.assessment.transfers}
-    notes = {n.key: " ".join(n.sub) for n in report.flow.nodes}
+    notes = {n.key: " ".join(n.sub) for n in flow.nodes}
     for act in report.loaded.assessment.activities:
         if act.entrusted_processing:
             assert report.words.say("flag.entrusted_processing") in notes[f"a:{act.id}"]
@@ -39,13 +41,46 @@ def test_diagram_draws_only_named_recipients(name: str) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_diagram_labels_are_whole_and_fit_their_boxes(name: str) -> None:
     report = _report(name, "bilingual")
-    titles = {n.key: "".join(n.title).replace(" ", "") for n in report.flow.nodes}
+    (flow,) = report.flow
+    titles = {n.key: "".join(n.title).replace(" ", "") for n in flow.nodes}
     for act in report.loaded.assessment.activities:
         assert titles[f"a:{act.id}"] == report.words.plain(report.subject(act.id)).replace(" ", "")
     for t in report.loaded.assessment.transfers:
         assert titles[f"t:{t.id}"] == t.recipient.replace(" ", "")
-    for n in report.flow.nodes:
+    for n in flow.nodes:
         assert not any("…" in line for line in n.title + n.sub)
+
+
+def test_a_flow_taller_than_a_page_is_drawn_in_parts_that_fit() -> None:
+    """200 activities (issue 11 §8): one SVG 10 pages tall was cut at the page's end; parts each fit a page and
+    together draw every box and line, a shared system or recipient in each part that leads to it."""
+    flow = FlowBuilder()
+    shared = flow.node("s:crm", 1, "CRM", ["存储于 CN"])
+    abroad = flow.node("t:hk", 2, "Parent Ltd.", ["境外 · HK"], "overseas")
+    flow.link(shared, abroad, overseas=True)
+    for i in range(200):
+        act = flow.node(f"a:{i}", 0, f"处理活动 {i}", ["客户"])
+        flow.link(act, shared if i % 2 else flow.node(f"s:{i}", 1, f"系统 {i}", ["存储于 CN"]))
+    whole = flow.build()
+    parts = flow.build_parts()
+    assert whole.height > 10 * PAGE_HEIGHT and len(parts) > 10
+    assert all(p.height <= PAGE_HEIGHT for p in parts)
+    assert {n.key for p in parts for n in p.nodes} == {n.key for n in whole.nodes}
+    drawn = {(e.source.key, e.target.key) for p in parts for e in p.edges}
+    assert drawn == {(e.source.key, e.target.key) for e in whole.edges}
+    for p in parts:  # boxes of a part do not overlap: each was laid out on its own copy
+        for col in range(3):
+            boxes = sorted((n.y, n.y + n.height) for n in p.nodes if n.column == col)
+            assert all(a[1] <= b[0] for a, b in itertools.pairwise(boxes))
+
+
+def test_a_flow_that_fits_is_one_part_as_before() -> None:
+    flow = FlowBuilder()
+    flow.link(flow.node("a", 0, "活动", ["客户"]), flow.node("s", 1, "系统", ["存储于 CN"]))
+    (part,) = flow.build_parts()
+    whole = flow.build()
+    assert [(n.key, n.x, n.y) for n in part.nodes] == [(n.key, n.x, n.y) for n in whole.nodes]
+    assert [e.path for e in part.edges] == [e.path for e in whole.edges]
 
 
 def test_lines_never_pass_behind_a_box() -> None:
