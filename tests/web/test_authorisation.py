@@ -132,7 +132,8 @@ def edit_post(client: TestClient, route: str, org: str, key: str) -> int:
         return client.post(f"{base}/edit/organisation/-", data={**data, "csrf": token}).status_code
     if route == "rename":  # a transfer added for the purpose (an assessor can), then given a new id
         ident = f"t{next(NEW_IDS)}"
-        client.post(f"{base}/edit/transfer/+", data={"csrf": token, "transfer.id": ident, **TRANSFER})
+        state = form_of(client.get(f"{base}/edit/transfer/+").text).get("state", "")
+        client.post(f"{base}/edit/transfer/+", data={"csrf": token, "state": state, "transfer.id": ident, **TRANSFER})
         data = {"csrf": token, "id": f"{ident}-renamed"}
         return client.post(f"{base}/edit/transfer/{ident}/rename", data=data).status_code
     if route == "remove":  # a transfer added for the purpose (an assessor can), then removed
