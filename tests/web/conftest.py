@@ -102,3 +102,21 @@ def signed_in(engine: Engine, username: str) -> TestClient:
     response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf": token})
     assert response.status_code == 303, response.text
     return client
+
+
+def new_assessment_form(ident: str) -> dict[str, str]:
+    """The create form's fields for a minimal new assessment (the authorisation matrix and records tests)."""
+    return {
+        "assessment.id": ident,
+        "assessment.title": "t",
+        "assessment.as_of": "2026-12-01",
+        "assessor.name": "a",
+        "organisation.name": "o",
+        "organisation.ciio": "false",
+        "organisation.individuals_total": "1",
+        "activity.id": "x",
+        "activity.name": "x",
+        "activity.purpose": "x",
+        "activity.legal_basis": "consent",
+        "activity.data_subjects": "customers",
+    }

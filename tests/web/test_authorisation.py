@@ -14,7 +14,7 @@ from engine.web import registry, versions
 from engine.web.app import create_app
 from engine.web.db import ROLES, organisation, session_scope
 from tests.conftest import EXAMPLES
-from tests.web.conftest import Seeded, csrf_of, signed_in
+from tests.web.conftest import Seeded, csrf_of, new_assessment_form, signed_in
 
 LEAST_ROLE = {"org": "viewer", "assessment": "viewer", "finding": "viewer", "members": "admin", "upload": "assessor"}
 # webedit: completing an assessment (engine/web/editing.py): reading needs a viewer, every change an assessor
@@ -107,20 +107,7 @@ def edit_post(client: TestClient, route: str, org: str, key: str) -> int:
     base = f"/o/{org}/a/{key}"
     if route == "create":
         ident = f"new-{next(NEW_IDS)}"
-        data = {
-            "assessment.id": ident,
-            "assessment.title": "t",
-            "assessment.as_of": "2026-12-01",
-            "assessor.name": "a",
-            "organisation.name": "o",
-            "organisation.ciio": "false",
-            "organisation.individuals_total": "1",
-            "activity.id": "x",
-            "activity.name": "x",
-            "activity.purpose": "x",
-            "activity.legal_basis": "consent",
-            "activity.data_subjects": "customers",
-        }
+        data = new_assessment_form(ident)
         return client.post(f"/o/{org}/new", data={"csrf": token, **data}).status_code
     if route == "answer":
         state = form_of(client.get(f"{base}/questions").text).get("state", "")

@@ -33,24 +33,11 @@ from engine.web.db import (
 )
 from engine.web.jobs import MAX_ATTEMPTS
 from tests.conftest import EXAMPLES
-from tests.web.conftest import PASSWORD, Seeded, csrf_of, signed_in
+from tests.web.conftest import PASSWORD, Seeded, csrf_of, new_assessment_form, signed_in
 from tests.web.test_review import approve_directly, post
 from tests.web.test_server import HEGUI
 
-NEVER_APPROVED = {  # a new assessment through the create form, sorted before the seeded one by key
-    "assessment.id": "aaa-new",
-    "assessment.title": "t",
-    "assessment.as_of": "2026-12-01",
-    "assessor.name": "a",
-    "organisation.name": "o",
-    "organisation.ciio": "false",
-    "organisation.individuals_total": "1",
-    "activity.id": "x",
-    "activity.name": "x",
-    "activity.purpose": "x",
-    "activity.legal_basis": "consent",
-    "activity.data_subjects": "customers",
-}
+NEVER_APPROVED = new_assessment_form("aaa-new")  # created through the form, sorted before the seeded one
 
 
 def client_for(engine: Engine, username: str, retention_years: int) -> TestClient:
