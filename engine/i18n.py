@@ -872,8 +872,8 @@ MESSAGES: dict[str, Text] = {
     "web.rc_settings": Text(zh="记录政策", en="Records policy"),
     "web.rc_retention_label": Text(zh="已批准版本的保存年限（年）", en="Retention of approved versions (years)"),
     "web.rc_retention_help": Text(
-        zh="留空：使用服务器设定的 {server} 年。至少 {min} 年（《个人信息保护法》第五十六条第二款：个人信息保护影响"
-        "评估报告和处理情况记录应当至少保存三年），且不少于服务器设定的 {server} 年。仅适用于今后的批准；"
+        zh="留空：使用服务器设定的 {server} 年。至少 {min} 年（《个人信息保护法》第五十六条第二款要求影响评估报告"
+        "及处理记录留存不少于三年），且不少于服务器设定的 {server} 年。仅适用于今后的批准；"
         "已批准的版本保留批准时确定的保存期限。",
         en="Empty: the server's {server} years. At least {min} years (PIPL art. 56 para. 2: impact assessment "
         "reports and processing records are kept at least three years) and never less than the server's {server}. "
